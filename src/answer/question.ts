@@ -1,0 +1,156 @@
+// Question analysis: what kind of answer the question wants, and which of its words are the topic. Pure
+// apart from wink's tagging of the question text.
+import { analyse, P, type TokenStream } from '../nlp/wink.ts';
+import { acronymTerm, NO_TERM, type Vocabulary } from '../index/terms.ts';
+
+export type QuestionType =
+  | 'who'
+  | 'when'
+  | 'where'
+  | 'how-many'
+  | 'how-much'
+  | 'number' // how long / old / far / big..., what percentage
+  | 'what'
+  | 'which'
+  | 'why'
+  | 'how'
+  | 'yes-no'
+  | 'other';
+
+/** What a short answer must be, when the question type allows one. */
+export type AnswerType = 'agent' | 'date' | 'place' | 'number' | 'thing' | 'none';
+
+export interface QueryTerm {
+  /** Term id in the index vocabulary (NO_TERM when the corpus never uses the word). */
+  readonly id: number;
+  /** The word as the question has it. */
+  readonly word: string;
+  /** Token index in the question. */
+  readonly at: number;
+  readonly proper: boolean;
+  readonly numeric: boolean;
+}
+
+export interface Question {
+  readonly text: string;
+  readonly type: QuestionType;
+  readonly expects: AnswerType;
+  /** The noun the question asks about: "which *country*", "what *year*". */
+  readonly focus: string | null;
+  /** Content words, in question order, repeats removed. */
+  readonly terms: readonly QueryTerm[];
+  readonly tokens: TokenStream;
+}
+
+const WH = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'what', 'which', 'how']);
+const AUX_START = /^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might)$/i;
+const PLACE_NOUNS = /^(?:country|countries|city|cities|town|state|states|place|region|continent|nation|location|area|province|county|island|river|capital|village|where)$/;
+const TIME_NOUNS = /^(?:year|years|date|day|month|time|century|decade|era|period|season|age)$/;
+const AGENT_NOUNS = /^(?:person|people|man|woman|men|women|organi[sz]ation|group|company|team|official|officials|leader|president|minister|author|player|body|agency|country|government)$/;
+const NUMBER_NOUNS = /^(?:percentage|percent|number|amount|proportion|share|rate|total|size|population|cost|price)$/;
+const MEASURE_ADJ = /^(?:long|old|far|big|large|tall|high|deep|wide|heavy|often|fast|much|many)$/;
+
+/** Unicode cleanup for text typed into a chat box: NFKC, straight quotes, no control characters. */
+export function normaliseQuestion(raw: string): string {
+  return raw
+    .normalize('NFKC')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/gu, ' ')
+    .replace(/[\ud800-\udfff]/gu, (c, i: number, s: string) => {
+      // Keep proper surrogate pairs, drop lone halves.
+      const code = c.charCodeAt(0);
+      const next = s.charCodeAt(i + 1);
+      const prev = s.charCodeAt(i - 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) return c;
+      if (code >= 0xdc00 && prev >= 0xd800 && prev <= 0xdbff) return c;
+      return ' ';
+    })
+    .replace(/[‘’`´]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+function typeOf(words: string[], tags: Uint8Array): { type: QuestionType; expects: AnswerType; focus: string | null } {
+  // The first wh-word decides; "In what year..." and "The Normans were from which country?" included.
+  let wh = -1;
+  for (let i = 0; i < words.length; i++) {
+    if (WH.has(words[i] as string)) {
+      wh = i;
+      break;
+    }
+  }
+  if (wh === -1) {
+    return AUX_START.test(words[0] ?? '') ? { type: 'yes-no', expects: 'none', focus: null } : { type: 'other', expects: 'thing', focus: null };
+  }
+  const w = words[wh] as string;
+  const next = words[wh + 1] ?? '';
+  // The focus noun: the first noun after "what/which" (skipping adjectives and determiners).
+  let focus: string | null = null;
+  for (let i = wh + 1; i < Math.min(words.length, wh + 4); i++) {
+    const tag = tags[i];
+    if (tag === P.NOUN || tag === P.PROPN) {
+      focus = words[i] as string;
+      break;
+    }
+    if (tag !== P.ADJ && tag !== P.DET && tag !== P.NUM) break;
+  }
+  switch (w) {
+    case 'who':
+    case 'whom':
+    case 'whose':
+      return { type: 'who', expects: 'agent', focus: null };
+    case 'when':
+      return { type: 'when', expects: 'date', focus: null };
+    case 'where':
+      return { type: 'where', expects: 'place', focus: null };
+    case 'why':
+      return { type: 'why', expects: 'none', focus: null };
+    case 'how':
+      if (next === 'many') return { type: 'how-many', expects: 'number', focus };
+      if (next === 'much') return { type: 'how-much', expects: 'number', focus };
+      if (MEASURE_ADJ.test(next)) return { type: 'number', expects: 'number', focus: next };
+      return { type: 'how', expects: 'none', focus: null };
+    default: {
+      const type: QuestionType = w === 'which' ? 'which' : 'what';
+      if (focus !== null) {
+        if (TIME_NOUNS.test(focus)) return { type: 'when', expects: 'date', focus };
+        if (NUMBER_NOUNS.test(focus)) return { type: 'number', expects: 'number', focus };
+        if (PLACE_NOUNS.test(focus)) return { type, expects: 'place', focus };
+        if (AGENT_NOUNS.test(focus)) return { type, expects: 'agent', focus };
+      }
+      return { type, expects: 'thing', focus };
+    }
+  }
+}
+
+/**
+ * Analyse a question against an index vocabulary. Words the corpus never uses keep NO_TERM as their id:
+ * they count against confidence (a question about something the articles never mention).
+ */
+export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
+  const text = normaliseQuestion(raw);
+  const tokens = analyse(text);
+  const words = tokens.normals.map((w) => w.toLowerCase());
+  const { type, expects, focus } = typeOf(words, tokens.pos);
+  const terms: QueryTerm[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    const value = tokens.values[i] as string;
+    const word = words[i] as string;
+    const tag = tokens.pos[i] as number;
+    if (tag === P.PUNCT || tag === P.SYM || WH.has(word)) continue;
+    if (!/[\p{L}\p{N}]/u.test(word)) continue;
+    const isAcronym = acronymTerm(value) !== null;
+    if (tokens.stop[i] === 1 && !isAcronym) continue;
+    let id = vocabulary.termOf(value, word, tag, false, false);
+    // A lower-case "icc" finds the acronym "ICC"; an all-caps word the corpus only has in lower case finds that.
+    if (id === NO_TERM && !isAcronym && /^\p{L}{2,6}$/u.test(value)) id = vocabulary.lookup(value.toUpperCase());
+    if (id === NO_TERM && isAcronym) id = vocabulary.termOf(value.toLowerCase(), word, tag, false, false);
+    if (id !== NO_TERM && vocabulary.stop[id] === 1) continue;
+    const key = id === NO_TERM ? `?${word}` : String(id);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    terms.push({ id, word: value, at: i, proper: tag === P.PROPN || isAcronym, numeric: tag === P.NUM });
+  }
+  return { text, type, expects, focus, terms, tokens };
+}

@@ -1,0 +1,232 @@
+// First-stage retrieval: BM25 over sentences (Robertson & Zaragoza, "The Probabilistic Relevance Framework:
+// BM25 and Beyond", 2009, eq. 3.15 with Lucene's non-negative idf), with acronyms and their expansions as
+// one clause: a sentence matches "ICC" if it says "ICC" or "International Criminal Court".
+import type { Index } from '../index/types.ts';
+import { NO_TERM } from '../index/terms.ts';
+import type { Question } from './question.ts';
+
+export const BM25 = { k1: 1.2, b: 0.75 } as const;
+
+/** One question term (or acronym group) with the ways a sentence can match it. */
+export interface Clause {
+  /** Alternatives: each is a list of term ids that must all occur (one id for a plain term). */
+  readonly alternatives: readonly (readonly number[])[];
+  /** idf of the clause: the largest idf of its alternatives (for an unknown word, the idf of df = 0). */
+  readonly idf: number;
+  /** Index into question.terms of the clause's first term. */
+  readonly term: number;
+  readonly known: boolean;
+}
+
+export interface Candidate {
+  readonly sentence: number;
+  readonly bm25: number;
+  /** Bit i set when clause i matched the sentence. */
+  readonly mask: number;
+  /** BM25 of the previous and next sentence of the same article (0 at article edges). */
+  readonly prev: number;
+  readonly next: number;
+  /** Clauses matched anywhere in the candidate's article. */
+  readonly articleMask: number;
+}
+
+export interface Retrieval {
+  readonly clauses: readonly Clause[];
+  readonly candidates: readonly Candidate[];
+  /** Sum of clause idf: the best score a sentence could reach with tf = 1 at average length. */
+  readonly totalIdf: number;
+}
+
+export interface RetrieveOptions {
+  readonly limit: number;
+  /** Restrict to the sentences of one article (index into index.articles). */
+  readonly article?: number;
+}
+
+const MAX_CLAUSES = 31;
+
+export function idf(index: Index, term: number): number {
+  const n = index.sentenceStart.length;
+  const df = term === NO_TERM ? 0 : (index.postingOffset[term + 1] as number) - (index.postingOffset[term] as number);
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+interface Scratch {
+  score: Float64Array;
+  mask: Uint32Array;
+  touched: Uint32Array;
+}
+const scratchOf = new WeakMap<Index, Scratch>();
+function scratch(index: Index): Scratch {
+  let s = scratchOf.get(index);
+  if (!s) {
+    const n = index.sentenceStart.length;
+    s = { score: new Float64Array(n), mask: new Uint32Array(n), touched: new Uint32Array(n) };
+    scratchOf.set(index, s);
+  }
+  return s;
+}
+
+const expansionKeyOf = new WeakMap<Index, Map<string, number>>();
+/** Expansion term ids (joined) -> acronym term id, for finding acronyms behind a spelled-out question. */
+function expansions(index: Index): Map<string, number> {
+  let m = expansionKeyOf.get(index);
+  if (!m) {
+    m = new Map();
+    for (const [acronym, terms] of index.acronyms) m.set(terms.join(' '), acronym);
+    expansionKeyOf.set(index, m);
+  }
+  return m;
+}
+
+/** The question's terms as clauses. */
+export function clausesOf(index: Index, question: Question): Clause[] {
+  const terms = question.terms;
+  const clauses: Clause[] = [];
+  const byExpansion = expansions(index);
+  for (let i = 0; i < terms.length && clauses.length < MAX_CLAUSES; i++) {
+    // A spelled-out expansion in the question ("International Criminal Court") also matches its acronym.
+    let matchedRun = 0;
+    for (let len = Math.min(6, terms.length - i); len >= 2; len--) {
+      const ids = terms.slice(i, i + len).map((t) => t.id);
+      const acronym = byExpansion.get(ids.join(' '));
+      if (acronym !== undefined) {
+        clauses.push({ alternatives: [ids, [acronym]], idf: Math.max(idf(index, acronym), ...ids.map((t) => idf(index, t))), term: i, known: true });
+        matchedRun = len;
+        break;
+      }
+    }
+    if (matchedRun > 0) {
+      i += matchedRun - 1;
+      continue;
+    }
+    const t = terms[i]!;
+    const alternatives: number[][] = [];
+    if (t.id !== NO_TERM) alternatives.push([t.id]);
+    const expansion = t.id === NO_TERM ? undefined : index.acronyms.get(t.id);
+    if (expansion) alternatives.push([...expansion]);
+    clauses.push({ alternatives, idf: idf(index, t.id), term: i, known: t.id !== NO_TERM });
+  }
+  return clauses;
+}
+
+function bm25(index: Index, tf: number, sentence: number, termIdf: number): number {
+  const len = index.sentenceLength[sentence] as number;
+  const norm = BM25.k1 * (1 - BM25.b + (BM25.b * len) / (index.averageLength || 1));
+  return (termIdf * tf * (BM25.k1 + 1)) / (tf + norm);
+}
+
+export function retrieve(index: Index, question: Question, options: RetrieveOptions): Retrieval {
+  const clauses = clausesOf(index, question);
+  const { score, mask, touched } = scratch(index);
+  let nTouched = 0;
+  const lo = options.article === undefined ? 0 : (index.articleSentence[options.article] as number);
+  const hi = options.article === undefined ? index.sentenceStart.length : (index.articleSentence[options.article + 1] as number);
+  let totalIdf = 0;
+
+  for (let c = 0; c < clauses.length; c++) {
+    const clause = clauses[c]!;
+    totalIdf += clause.idf;
+    const bit = 1 << c;
+    if (clause.alternatives.length === 1 && clause.alternatives[0]!.length === 1) {
+      const term = clause.alternatives[0]![0]!;
+      const w = idf(index, term);
+      for (let p = index.postingOffset[term]!, end = index.postingOffset[term + 1]!; p < end; p++) {
+        const s = index.postingSentence[p]!;
+        if (s < lo || s >= hi) continue;
+        if (mask[s] === 0 && score[s] === 0) touched[nTouched++] = s;
+        score[s]! += bm25(index, index.postingTf[p]!, s, w);
+        mask[s]! |= bit;
+      }
+      continue;
+    }
+    // Several alternatives: a sentence scores its best alternative; a multi-term alternative needs all terms.
+    const best = new Map<number, number>();
+    for (const alt of clause.alternatives) {
+      const partial = new Map<number, { sum: number; hits: number }>();
+      for (const term of alt) {
+        const w = idf(index, term) / alt.length;
+        for (let p = index.postingOffset[term]!, end = index.postingOffset[term + 1]!; p < end; p++) {
+          const s = index.postingSentence[p]!;
+          if (s < lo || s >= hi) continue;
+          const acc = partial.get(s) ?? { sum: 0, hits: 0 };
+          acc.sum += bm25(index, index.postingTf[p]!, s, w);
+          acc.hits++;
+          partial.set(s, acc);
+        }
+      }
+      const scale = alt.length > 1 ? clause.idf / alt.reduce((sum, t) => sum + idf(index, t) / alt.length, 0) : 1;
+      for (const [s, acc] of partial) {
+        if (acc.hits < alt.length) continue;
+        const v = acc.sum * scale;
+        if (v > (best.get(s) ?? 0)) best.set(s, v);
+      }
+    }
+    for (const [s, v] of best) {
+      if (mask[s] === 0 && score[s] === 0) touched[nTouched++] = s;
+      score[s]! += v;
+      mask[s]! |= bit;
+    }
+  }
+
+  // Top `limit` by BM25 with a bounded min-heap.
+  const limit = options.limit;
+  const heap: number[] = [];
+  const less = (a: number, b: number) => score[a]! < score[b]! || (score[a] === score[b] && a > b);
+  for (let i = 0; i < nTouched; i++) {
+    const s = touched[i]!;
+    if (heap.length < limit) {
+      heap.push(s);
+      for (let j = heap.length - 1; j > 0; ) {
+        const parent = (j - 1) >> 1;
+        if (!less(heap[j]!, heap[parent]!)) break;
+        [heap[j], heap[parent]] = [heap[parent]!, heap[j]!];
+        j = parent;
+      }
+    } else if (less(heap[0]!, s)) {
+      heap[0] = s;
+      for (let j = 0; ; ) {
+        const l = 2 * j + 1;
+        const r = l + 1;
+        let m = j;
+        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+        if (m === j) break;
+        [heap[j], heap[m]] = [heap[m]!, heap[j]!];
+        j = m;
+      }
+    }
+  }
+  heap.sort((a, b) => (less(a, b) ? 1 : -1));
+
+  // Article-level coverage for the candidates' articles.
+  const articleMask = new Map<number, number>();
+  for (const s of heap) articleMask.set(index.sentenceArticle[s]!, 0);
+  for (let i = 0; i < nTouched; i++) {
+    const s = touched[i]!;
+    const a = index.sentenceArticle[s]!;
+    const m = articleMask.get(a);
+    if (m !== undefined) articleMask.set(a, m | mask[s]!);
+  }
+
+  const candidates = heap.map((s): Candidate => {
+    const a = index.sentenceArticle[s]!;
+    const first = index.articleSentence[a]!;
+    const last = index.articleSentence[a + 1]! - 1;
+    return {
+      sentence: s,
+      bm25: score[s]!,
+      mask: mask[s]!,
+      prev: s > first ? score[s - 1]! : 0,
+      next: s < last ? score[s + 1]! : 0,
+      articleMask: articleMask.get(a) ?? 0,
+    };
+  });
+
+  for (let i = 0; i < nTouched; i++) {
+    const s = touched[i]!;
+    score[s] = 0;
+    mask[s] = 0;
+  }
+  return { clauses, candidates, totalIdf };
+}

@@ -1,0 +1,48 @@
+import type { QuestionType } from './question.ts';
+
+/** A sentence quoted from an article: `text` is exactly `article.text.slice(start, end)`. */
+export interface Citation {
+  readonly articleId: string;
+  readonly title: string;
+  readonly source: string | null;
+  /** The article file's path relative to the corpus folder. */
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** 1-based paragraph (among the article's prose paragraphs) and sentence within it. */
+  readonly paragraph: number;
+  readonly sentence: number;
+  /** Index-wide sentence number, for follow-ups such as "more sources". */
+  readonly sentenceId: number;
+  /** The reranker's estimate that this sentence answers the question, in [0, 1]. */
+  readonly score: number;
+}
+
+/** A short answer: an exact slice of the first citation's article. */
+export interface ShortAnswer {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence';
+
+export type Answer =
+  | {
+      readonly kind: 'answer';
+      readonly question: string;
+      readonly questionType: QuestionType;
+      readonly answer: ShortAnswer | null;
+      readonly confidence: number;
+      readonly citations: readonly Citation[];
+    }
+  | {
+      readonly kind: 'not-found';
+      readonly question: string;
+      readonly questionType: QuestionType;
+      readonly reason: NotFoundReason;
+      readonly confidence: number;
+      /** The closest sentences, offered as "closest matches", never as an answer. */
+      readonly nearest: readonly Citation[];
+    };

@@ -1,0 +1,142 @@
+// The file-system edge of the corpus: walk a folder, read each article file, parse it. Every problem with a
+// single file becomes a Skipped entry with a reason; only an unreadable corpus folder is an error.
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { formatOf, hashBytes, isSkipped, parseArticle, type Article, type Skipped } from './article.ts';
+
+export interface LoadOptions {
+  /** Files larger than this are skipped. */
+  readonly maxFileBytes?: number;
+  /** How many files are read at once. */
+  readonly concurrency?: number;
+}
+
+export interface LoadResult {
+  readonly articles: Article[];
+  readonly skipped: Skipped[];
+}
+
+export interface CorpusFile {
+  /** Relative to the corpus folder, '/' separators. */
+  readonly path: string;
+  readonly absolute: string;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Documentation that ships beside articles in public corpora (the BBC set has a README.TXT). */
+const NOT_ARTICLES = /^(?:readme|license|licence|changelog|notice)(?:\.[^/]*)?$/i;
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+function describe(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return 'file vanished while loading';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'symlink loop';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Every article file under `root`, recursively, in a stable order. Hidden entries (the trash and audit
+ * folders live there) are ignored; symlinks are followed only when they stay inside the corpus folder.
+ */
+export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; skipped: Skipped[] }> {
+  const rootReal = await realpath(root);
+  const files: CorpusFile[] = [];
+  const skipped: Skipped[] = [];
+  const seenDirs = new Set<string>([rootReal]);
+  const inside = (p: string) => p === rootReal || p.startsWith(rootReal + sep);
+
+  async function walk(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: `folder unreadable: ${describe(err)}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const absolute = join(dir, entry.name);
+      const path = toPosix(relative(root, absolute));
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await realpath(absolute);
+          if (!inside(target)) {
+            skipped.push({ path, reason: 'symlink points outside the corpus folder' });
+            continue;
+          }
+          const st = await stat(target);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+          if (isDir && seenDirs.has(target)) continue;
+          if (isDir) seenDirs.add(target);
+        } catch (err) {
+          skipped.push({ path, reason: `broken symlink: ${describe(err)}` });
+          continue;
+        }
+      }
+      if (isDir) {
+        await walk(absolute);
+      } else if (isFile) {
+        if (NOT_ARTICLES.test(entry.name)) continue;
+        if (formatOf(path) === null) {
+          skipped.push({ path, reason: 'not an article file type (.txt, .md)' });
+          continue;
+        }
+        files.push({ path, absolute });
+      }
+    }
+  }
+  await walk(root);
+  return { files, skipped };
+}
+
+/** Read one file, with the size cap checked before the read. */
+export async function readArticleFile(file: CorpusFile, maxFileBytes: number): Promise<Article | Skipped> {
+  try {
+    const st = await lstat(file.absolute);
+    const size = st.isSymbolicLink() ? (await stat(file.absolute)).size : st.size;
+    if (size > maxFileBytes) return { path: file.path, reason: `too large (${size} bytes; the limit is ${maxFileBytes})` };
+    const bytes = await readFile(file.absolute);
+    if (bytes.length > maxFileBytes) return { path: file.path, reason: `too large (${bytes.length} bytes; the limit is ${maxFileBytes})` };
+    return parseArticle(file.path, bytes, hashBytes(bytes));
+  } catch (err) {
+    return { path: file.path, reason: describe(err) };
+  }
+}
+
+/** Load every article under `root`. Throws only when `root` itself cannot be read. */
+export async function loadCorpus(root: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const concurrency = options.concurrency ?? 32;
+  const { files, skipped } = await listCorpus(root);
+  const results: (Article | Skipped)[] = new Array(files.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < files.length) {
+      const i = next++;
+      results[i] = await readArticleFile(files[i] as CorpusFile, maxFileBytes);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  const articles: Article[] = [];
+  const ids = new Set<string>();
+  for (const r of results) {
+    if (isSkipped(r)) {
+      skipped.push(r);
+    } else if (ids.has(r.id)) {
+      skipped.push({ path: r.path, reason: `another file already has the id "${r.id}"` });
+    } else {
+      ids.add(r.id);
+      articles.push(r);
+    }
+  }
+  return { articles, skipped };
+}

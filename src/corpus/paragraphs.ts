@@ -1,0 +1,196 @@
+// Scraped article text to classified paragraphs. Pure: text in, spans out; nothing here rewrites the text,
+// so every span is still an exact slice of the source.
+//
+// The rules are structural, in the spirit of boilerplate removers such as jusText (Pomikálek, 2011) and
+// Readability: a page is a run of real prose with short, unpunctuated or repeated blocks around and between
+// its paragraphs. We classify each paragraph by its own shape first, then by where it sits relative to the
+// prose (a short block before the first or after the last real paragraph is page furniture).
+
+export type ParagraphKind =
+  | 'content' // prose that may be cited
+  | 'heading' // a short unpunctuated line between paragraphs (subheading, title)
+  | 'caption' // photo captions and their credits
+  | 'byline' // "Reporting by: ...", "By ..."
+  | 'furniture' // navigation, forms, newsletter and social prompts, tags, trailing page chrome
+  | 'noise'; // no words at all: lone numbers, image ids, captcha sums
+
+export interface Paragraph {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: ParagraphKind;
+}
+
+interface Line {
+  start: number; // trimmed
+  end: number;
+  raw: string; // the untrimmed line
+  text: string; // trimmed
+  indented: boolean;
+}
+
+/** Lines with their offsets; a line of only whitespace (NBSP included) is blank. */
+function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  const re = /\r\n|\r|\n/g;
+  let from = 0;
+  for (;;) {
+    const m = re.exec(text);
+    const to = m ? m.index : text.length;
+    const raw = text.slice(from, to);
+    const lead = raw.length - raw.trimStart().length;
+    const text_ = raw.trim();
+    lines.push({
+      start: from + lead,
+      end: from + lead + text_.length,
+      raw,
+      text: text_,
+      indented: /^(?: {2,}|\t)/.test(raw) && text_.length > 0,
+    });
+    if (!m) break;
+    from = m.index + m[0].length;
+  }
+  return lines;
+}
+
+/**
+ * The width a hard-wrapped document is wrapped at, or 0 when lines are paragraphs (one line per paragraph,
+ * as web scrapes and the BBC files are). Newswire text (Reuters) wraps prose at a fixed width and marks a new
+ * paragraph by indenting it.
+ */
+function wrapWidth(lines: Line[]): number {
+  const lengths = lines.filter((l) => l.text.length > 0).map((l) => l.raw.trimEnd().length);
+  if (lengths.length < 4) return 0;
+  const sorted = [...lengths].sort((a, b) => a - b);
+  const p90 = sorted[Math.floor(sorted.length * 0.9)] as number;
+  if (p90 > 100 || p90 < 30) return 0;
+  const nearWidth = lengths.filter((n) => n >= p90 * 0.75).length;
+  return nearWidth / lengths.length >= 0.5 ? p90 : 0;
+}
+
+interface Unit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** Which blank-line-separated block the unit sits in. */
+  readonly block: number;
+}
+
+/**
+ * Paragraph units: blank lines always separate; within a block each line is its own unit unless the
+ * document is hard-wrapped, where a line continues the previous one unless it is indented.
+ */
+function paragraphUnits(text: string): Unit[] {
+  const lines = splitLines(text);
+  const width = wrapWidth(lines);
+  const units: Unit[] = [];
+  let current: Line[] = [];
+  let block = 0;
+  let blockHasLines = false;
+  const flush = () => {
+    const first = current[0];
+    const last = current[current.length - 1];
+    if (first && last) units.push({ start: first.start, end: last.end, text: text.slice(first.start, last.end), block });
+    current = [];
+  };
+  for (const line of lines) {
+    if (line.text.length === 0) {
+      flush();
+      if (blockHasLines) block++;
+      blockHasLines = false;
+      continue;
+    }
+    blockHasLines = true;
+    const prev = current[current.length - 1];
+    const softWrap = prev !== undefined && width > 0 && !line.indented && prev.raw.trimEnd().length >= width * 0.6;
+    if (!softWrap) flush();
+    current.push(line);
+  }
+  flush();
+  return units;
+}
+
+const LETTER = /\p{L}/u;
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu;
+/** Sentence-final punctuation, looking through closing quotes and brackets. */
+const TERMINAL = /[.!?…:;]["'”’)\]]*$/u;
+/** A credit glued to or closing a caption: "...in AleppoCredit: Getty Images", "(Photo: AP)". */
+const CREDIT = /(?:^|\p{Ll}|\s|\()(?:credit|credits|photo|photograph|picture|image|illustration|video)\s*:\s*\S/iu;
+/** A captcha or sum: digits and operators only ("20 − 19 ="). Letters make it something else. */
+const SUM = /^[\d\s+\-−–×x*/÷=?]+$/u;
+/** Calls to action and page chrome. These cue words are how boilerplate classifiers recognise forms and
+ * prompts; a block needs to be short as well as match one before it is dropped. */
+const CHROME =
+  /\b(?:follow us|subscribe|sign ?up|newsletter|share (?:this|on|via)|leave a (?:reply|comment)|comments?|your email|e-?mail address|required fields|log ?in|click here|read more|related (?:items|articles|stories|posts|topics)|advertisement|cookies?|jump (?:directly )?to|skip to|all rights reserved|copyright|topics|tags|privacy policy|terms of (?:use|service))\b/i;
+const BYLINE =
+  /^(?:(?:additional\s+)?(?:reporting|writing|written|edited|editing|compiled|story|text|words)\s+by\s*:?|by\s*:?)\s+\p{Lu}/iu;
+
+function words(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
+type Shape = 'noise' | 'caption' | 'byline' | 'furniture' | 'fragment' | 'sentence';
+
+function shapeOf(units: readonly Unit[], index: number): Shape {
+  const unit = units[index] as Unit;
+  const t = unit.text;
+  if (!LETTER.test(t) || SUM.test(t)) return 'noise';
+  const w = words(t);
+  // An image id or similar: one long token mixing letters with a run of digits.
+  if (w.length === 1 && t.length >= 10 && /\d{4,}/.test(t) && !/\s/.test(t)) return 'noise';
+  if (CREDIT.test(t) && !TERMINAL.test(t)) return 'caption';
+  if (BYLINE.test(t) && w.length <= 16) return 'byline';
+  // A caption repeated as the start of a nearby line in its block (alt text, then caption with credit).
+  for (let j = Math.max(0, index - 3); j <= Math.min(units.length - 1, index + 3); j++) {
+    const other = units[j] as Unit;
+    if (j === index || other.block !== unit.block) continue;
+    if (t.length >= 15 && other.text.length > t.length && other.text.startsWith(t)) return 'caption';
+  }
+  if (w.length <= 15 && CHROME.test(t) && !/[.!?]["'”’]*\s+\p{Lu}/u.test(t)) return 'furniture';
+  if (!TERMINAL.test(t)) return 'fragment';
+  return 'sentence';
+}
+
+/** A paragraph of real prose: long enough, several words, ending as a sentence ends. */
+function isProse(text: string): boolean {
+  return text.length >= 60 && words(text).length >= 8 && TERMINAL.test(text) && /\p{Ll}/u.test(text);
+}
+
+/**
+ * Classify every paragraph of an article's text. Offsets are trimmed spans of the original text.
+ */
+export function classifyParagraphs(text: string): Paragraph[] {
+  const units = paragraphUnits(text);
+  const shapes = units.map((_, i) => shapeOf(units, i));
+  // A fragment that shares its block with captions or noise belongs to the same photo block.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < units.length; i++) {
+      if (shapes[i] !== 'fragment') continue;
+      const block = (units[i] as Unit).block;
+      for (const j of [i - 1, i + 1]) {
+        const s = shapes[j];
+        if (units[j]?.block === block && (s === 'caption' || s === 'noise')) {
+          shapes[i] = 'caption';
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  // Where the prose begins and ends; short blocks outside that run are front matter or page furniture.
+  const prose = units.map((u, i) => shapes[i] === 'sentence' && isProse(u.text));
+  const firstProse = prose.indexOf(true) === -1 ? units.length : prose.indexOf(true);
+  const lastProse = prose.lastIndexOf(true);
+
+  return units.map((u, i): Paragraph => {
+    const shape = shapes[i] as Shape;
+    let kind: ParagraphKind;
+    if (shape === 'fragment') kind = i > lastProse ? 'furniture' : 'heading';
+    else if (shape !== 'sentence') kind = shape;
+    else if (prose[i] || (i > firstProse && i < lastProse)) kind = 'content';
+    // A sentence-shaped block before the prose starts is a standfirst or caption; after it ends, a form or
+    // prompt ("Your email address will not be published.").
+    else kind = i < firstProse ? 'heading' : 'furniture';
+    return { start: u.start, end: u.end, kind };
+  });
+}

@@ -1,0 +1,227 @@
+// npm run eval -- [SQUAD_JSON] [--json] [--sample N] [--no-baselines]
+//
+// Answer quality on SQuAD v1.1 dev, asked against the whole of it as one corpus, side by side with stock
+// BM25 libraries over the same sentences; abstention on questions from another corpus. See README "Quality".
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { loadCorpus } from '../corpus/load.ts';
+import { buildIndex } from '../index/build.ts';
+import type { Index } from '../index/types.ts';
+import { answerFromRanking, rank } from '../answer/answer.ts';
+import { exactMatch, f1Score, loadSquad, type SquadQuestion } from './squad.ts';
+import { miniSearchBaseline, winkBm25Baseline, type SentenceSearch } from './baselines.ts';
+
+export interface QualityRow {
+  questions: number;
+  hit1: number;
+  hit3: number;
+  hit5: number;
+  mrr: number;
+  exact: number;
+  f1: number;
+  answered: number;
+  /** Of the answered questions, the share whose first citation is right. */
+  precisionAnswered: number;
+  msPerQuestion: number;
+}
+
+interface Args {
+  squad: string;
+  seeds: string;
+  json: boolean;
+  sample: number;
+  baselines: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { squad: '../shared/data/squad-dev-v1.1.json', seeds: 'seeds', json: false, sample: 0, baselines: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') args.json = true;
+    else if (a === '--no-baselines') args.baselines = false;
+    else if (a === '--sample') args.sample = Number(argv[++i]);
+    else if (a === '--seeds') args.seeds = argv[++i]!;
+    else if (!a.startsWith('--')) args.squad = a;
+    else throw new Error(`eval: unknown option ${a}`);
+  }
+  return args;
+}
+
+/** Does sentence `s` of the index overlap one of the gold answer spans? */
+export function isHit(index: Index, s: number, q: SquadQuestion): boolean {
+  if (index.sentenceArticle[s] !== q.article) return false;
+  const start = index.sentenceStart[s]!;
+  const end = index.sentenceEnd[s]!;
+  return q.answers.some((g) => g.start < end && g.end > start);
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Tally {
+  n: number;
+  hit1: number;
+  hit3: number;
+  hit5: number;
+  rr: number;
+  em: number;
+  f1: number;
+  answered: number;
+  answeredRight: number;
+  ms: number[];
+}
+const tally = (): Tally => ({ n: 0, hit1: 0, hit3: 0, hit5: 0, rr: 0, em: 0, f1: 0, answered: 0, answeredRight: 0, ms: [] });
+
+function row(t: Tally): QualityRow {
+  const n = t.n || 1;
+  return {
+    questions: t.n,
+    hit1: t.hit1 / n,
+    hit3: t.hit3 / n,
+    hit5: t.hit5 / n,
+    mrr: t.rr / n,
+    exact: (100 * t.em) / n,
+    f1: (100 * t.f1) / n,
+    answered: t.answered / n,
+    precisionAnswered: t.answered > 0 ? t.answeredRight / t.answered : 0,
+    msPerQuestion: median(t.ms),
+  };
+}
+
+function addRanking(t: Tally, ids: readonly number[], hit: (s: number) => boolean): void {
+  t.n++;
+  const first = ids.findIndex(hit);
+  if (first === 0) t.hit1++;
+  if (first >= 0 && first < 3) t.hit3++;
+  if (first >= 0 && first < 5) t.hit5++;
+  if (first >= 0 && first < 10) t.rr += 1 / (first + 1);
+}
+
+export interface EvalReport {
+  corpus: { articles: number; sentences: number; questions: number; buildMs: number };
+  engine: Record<'all' | 'tune' | 'held-out', QualityRow>;
+  baselines: Record<string, Record<'all' | 'tune' | 'held-out', QualityRow>>;
+  abstention: {
+    squadOnSeeds: { questions: number; declined: number };
+    seedQuestionsOnSquad: { questions: number; declined: number };
+    seedQuestionsOnSeeds: { questions: number; answered: number; rightFirstCitation: number };
+  };
+}
+
+export async function evaluate(args: Args): Promise<EvalReport> {
+  const squad = loadSquad(args.squad);
+  let t0 = performance.now();
+  const index = buildIndex(squad.articles);
+  const buildMs = performance.now() - t0;
+  const questions = args.sample > 0 ? squad.questions.filter((_, i) => i % Math.max(1, Math.floor(squad.questions.length / args.sample)) === 0).slice(0, args.sample) : squad.questions;
+
+  const halves = ['all', 'tune', 'held-out'] as const;
+  const engine = { all: tally(), tune: tally(), 'held-out': tally() };
+  for (const q of questions) {
+    t0 = performance.now();
+    const ranking = rank(index, q.question);
+    const result = answerFromRanking(index, ranking);
+    const ms = performance.now() - t0;
+    const ids = ranking.ranked.map((r) => r.candidate.sentence);
+    const hit = (s: number) => isHit(index, s, q);
+    const gold = q.answers.map((a) => a.text);
+    const prediction = result.kind === 'answer' ? (result.answer?.text ?? '') : '';
+    for (const h of [engine.all, engine[squad.half(q.article)]]) {
+      addRanking(h, ids, hit);
+      h.ms.push(ms);
+      h.em += exactMatch(prediction, gold);
+      h.f1 += f1Score(prediction, gold);
+      if (result.kind === 'answer') {
+        h.answered++;
+        if (hit(result.citations[0]!.sentenceId)) h.answeredRight++;
+      }
+    }
+  }
+
+  const baselines: EvalReport['baselines'] = {};
+  if (args.baselines) {
+    const sentences = Array.from(index.sentenceStart, (start, s) => index.articles[index.sentenceArticle[s]!]!.text.slice(start, index.sentenceEnd[s]!));
+    const searchers: SentenceSearch[] = [miniSearchBaseline(sentences), winkBm25Baseline(sentences)];
+    for (const searcher of searchers) {
+      const b = { all: tally(), tune: tally(), 'held-out': tally() };
+      for (const q of questions) {
+        t0 = performance.now();
+        const ids = searcher.search(q.question, 10);
+        const ms = performance.now() - t0;
+        for (const h of [b.all, b[squad.half(q.article)]]) {
+          addRanking(h, ids, (s) => isHit(index, s, q));
+          h.ms.push(ms);
+          if (ids.length > 0) h.answered++;
+        }
+      }
+      baselines[searcher.name] = { all: row(b.all), tune: row(b.tune), 'held-out': row(b['held-out']) };
+    }
+  }
+
+  // Abstention: questions asked of a corpus that is not about them.
+  const seedFixture = JSON.parse(readFileSync(new URL('../../test/fixtures/seed-questions.json', import.meta.url), 'utf8')) as {
+    answerable: { q: string; cite: string }[];
+  };
+  const seeds = buildIndex((await loadCorpus(args.seeds)).articles);
+  let declinedOnSeeds = 0;
+  for (const q of questions) if (answerFromRanking(seeds, rank(seeds, q.question)).kind === 'not-found') declinedOnSeeds++;
+  let declinedOnSquad = 0;
+  let answeredOnSeeds = 0;
+  let rightOnSeeds = 0;
+  for (const q of seedFixture.answerable) {
+    if (answerFromRanking(index, rank(index, q.q)).kind === 'not-found') declinedOnSquad++;
+    const own = answerFromRanking(seeds, rank(seeds, q.q));
+    if (own.kind === 'answer') {
+      answeredOnSeeds++;
+      if (own.citations[0]!.text.includes(q.cite)) rightOnSeeds++;
+    }
+  }
+
+  return {
+    corpus: { articles: index.articles.length, sentences: index.sentenceStart.length, questions: questions.length, buildMs },
+    engine: Object.fromEntries(halves.map((h) => [h, row(engine[h])])) as EvalReport['engine'],
+    baselines,
+    abstention: {
+      squadOnSeeds: { questions: questions.length, declined: declinedOnSeeds / (questions.length || 1) },
+      seedQuestionsOnSquad: { questions: seedFixture.answerable.length, declined: declinedOnSquad / seedFixture.answerable.length },
+      seedQuestionsOnSeeds: { questions: seedFixture.answerable.length, answered: answeredOnSeeds / seedFixture.answerable.length, rightFirstCitation: rightOnSeeds / seedFixture.answerable.length },
+    },
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function print(report: EvalReport): void {
+  const out: string[] = [];
+  const c = report.corpus;
+  out.push(`SQuAD v1.1 dev as one corpus: ${c.articles} articles, ${c.sentences} sentences, ${c.questions} questions (index built in ${(c.buildMs / 1000).toFixed(1)} s)`);
+  out.push('');
+  out.push('system                  half       hit@1   hit@3   hit@5   MRR@10  EM     F1     answered  right|answered  ms/q (median)');
+  const line = (name: string, half: string, r: QualityRow) =>
+    `${name.padEnd(23)} ${half.padEnd(9)} ${pct(r.hit1).padStart(6)}  ${pct(r.hit3).padStart(6)}  ${pct(r.hit5).padStart(6)}  ${r.mrr.toFixed(3).padStart(6)}  ${r.exact.toFixed(1).padStart(5)}  ${r.f1.toFixed(1).padStart(5)}  ${pct(r.answered).padStart(8)}  ${pct(r.precisionAnswered).padStart(14)}  ${r.msPerQuestion.toFixed(3)}`;
+  for (const half of ['all', 'tune', 'held-out'] as const) {
+    out.push(line('verbatim', half, report.engine[half]));
+    for (const [name, b] of Object.entries(report.baselines)) out.push(line(name, half, b[half]));
+  }
+  out.push('');
+  for (const [name, b] of Object.entries(report.baselines)) {
+    const e = report.engine.all;
+    out.push(`verbatim / ${name}: hit@1 x${(e.hit1 / (b.all.hit1 || 1)).toFixed(2)}, hit@5 x${(e.hit5 / (b.all.hit5 || 1)).toFixed(2)}, MRR x${(e.mrr / (b.all.mrr || 1)).toFixed(2)}`);
+  }
+  const a = report.abstention;
+  out.push('');
+  out.push(`abstention: SQuAD questions asked of the seed articles declined ${pct(a.squadOnSeeds.declined)} (${a.squadOnSeeds.questions})`);
+  out.push(`            seed questions asked of SQuAD declined ${pct(a.seedQuestionsOnSquad.declined)} (${a.seedQuestionsOnSquad.questions})`);
+  out.push(`            in-corpus SQuAD questions answered ${pct(report.engine.all.answered)}; seed questions on the seeds answered ${pct(a.seedQuestionsOnSeeds.answered)}, right first citation ${pct(a.seedQuestionsOnSeeds.rightFirstCitation)}`);
+  console.log(out.join('\n'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = parseArgs(process.argv.slice(2));
+  const report = await evaluate(args);
+  if (args.json) console.log(JSON.stringify(report));
+  else print(report);
+}

@@ -1,0 +1,66 @@
+// An article's content paragraphs to sentences with exact offsets. wink's sentence breaker runs once over
+// the whole text; its sentences are then cut at paragraph edges, because wink alone runs a headline into the
+// caption below it ("...Swiss talks\n\n\nFile photo shows ..." comes out as one sentence).
+import type { Article } from '../corpus/article.ts';
+import { tokenize, type TokenStream } from '../nlp/wink.ts';
+
+export interface SentenceSpan {
+  /** Character offsets in the article's text: text.slice(start, end) is the sentence. */
+  readonly start: number;
+  readonly end: number;
+  /** Token range in the article's token stream, [firstToken, endToken). */
+  readonly firstToken: number;
+  readonly endToken: number;
+  /** 1-based paragraph number among the article's content paragraphs, and sentence number within it. */
+  readonly paragraph: number;
+  readonly sentence: number;
+}
+
+export interface Segmented {
+  readonly tokens: TokenStream;
+  readonly sentences: SentenceSpan[];
+}
+
+const WORDISH = /[\p{L}\p{N}]/u;
+
+export function segment(article: Article): Segmented {
+  const tokens = tokenize(article.text);
+  const { starts, ends, sentenceEnds } = tokens;
+  const sentences: SentenceSpan[] = [];
+  const n = starts.length;
+  // Sentence break after token i (exclusive end index) as wink sees it.
+  const breakAt = new Uint8Array(n + 1);
+  for (const e of sentenceEnds) breakAt[e] = 1;
+
+  let t = 0;
+  let paragraphNo = 0;
+  for (const p of article.paragraphs) {
+    if (p.kind !== 'content') continue;
+    paragraphNo++;
+    while (t < n && (starts[t] as number) < p.start) t++;
+    let first = t;
+    let sentenceNo = 0;
+    const close = (endToken: number) => {
+      if (endToken <= first) return;
+      let words = false;
+      for (let k = first; k < endToken && !words; k++) words = WORDISH.test(tokens.values[k] as string);
+      if (words) {
+        sentences.push({
+          start: starts[first] as number,
+          end: ends[endToken - 1] as number,
+          firstToken: first,
+          endToken,
+          paragraph: paragraphNo,
+          sentence: ++sentenceNo,
+        });
+      }
+      first = endToken;
+    };
+    while (t < n && (ends[t] as number) <= p.end) {
+      t++;
+      if (breakAt[t]) close(t);
+    }
+    close(t);
+  }
+  return { tokens, sentences };
+}

@@ -1,0 +1,92 @@
+// Tokens to index terms. A term is the Porter2 stem of a word's lemma, so inflection and most derivation
+// collapse ("investigation", "investigate", "investigators" -> "investig"; "said" -> "say"). Quote marks
+// and whitespace are normalised by the tokenizer; numbers are kept, with digit-group commas removed.
+import { irregularLemma, P, stem } from '../nlp/wink.ts';
+
+/** Term id 0 means "no term": punctuation, symbols, empty tokens. */
+export const NO_TERM = 0;
+
+/** wink does not flag these as stop words, but in a question or a sentence they carry no topic. */
+const EXTRA_STOP = new Set(['’s', "'s", 's', '’', "'", 'also', 'would', 'could', 'should', 'might', 'must', 'may', 'shall', 'will', 'can']);
+
+export class Vocabulary {
+  readonly terms: string[] = [''];
+  readonly stop: number[] = [1];
+  private readonly ids = new Map<string, number>();
+  // First-level caches keyed by the token's normal form, one per part-of-speech class that lemmatises
+  // differently; a repeated word costs one Map lookup, never a second stem.
+  private readonly byVerb = new Map<string, number>();
+  private readonly byNoun = new Map<string, number>();
+  private readonly byOther = new Map<string, number>();
+
+  static from(terms: readonly string[], stop: ArrayLike<number>): Vocabulary {
+    const v = new Vocabulary();
+    v.terms.length = 0;
+    v.stop.length = 0;
+    for (let i = 0; i < terms.length; i++) {
+      v.terms.push(terms[i] as string);
+      v.stop.push(stop[i] as number);
+      if (i > 0) v.ids.set(terms[i] as string, i);
+    }
+    return v;
+  }
+
+  get size(): number {
+    return this.terms.length;
+  }
+
+  /** The id of an already-known term string, or NO_TERM. */
+  lookup(term: string): number {
+    return this.ids.get(term) ?? NO_TERM;
+  }
+
+  private intern(term: string, isStop: boolean): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.terms.push(term);
+      this.stop.push(isStop ? 1 : 0);
+      this.ids.set(term, id);
+    }
+    return id;
+  }
+
+  /**
+   * The term id of one token. `value` is the token as written, `normal` wink's normal form, `pos` its tag,
+   * `isStop` wink's stop-word flag. With `add` false an unknown term gives NO_TERM (for questions).
+   */
+  termOf(value: string, normal: string, pos: number, isStop: boolean, add = true): number {
+    if (pos === P.PUNCT || pos === P.SYM || pos === P.SPACE) return NO_TERM;
+    // An acronym ("US", "ONS", "ICC") is a name: not the pronoun, not a stem of another word.
+    const acronym = acronymTerm(value);
+    if (acronym !== null) return add ? this.intern(acronym, false) : this.lookup(acronym);
+    const cache = pos === P.VERB || pos === P.AUX ? this.byVerb : pos === P.NOUN ? this.byNoun : this.byOther;
+    const cached = cache.get(normal);
+    if (cached !== undefined) return cached;
+    const term = termText(normal, pos);
+    if (term.length === 0) return NO_TERM;
+    if (!add) {
+      return this.lookup(term);
+    }
+    const id = this.intern(term, isStop || EXTRA_STOP.has(normal));
+    cache.set(normal, id);
+    return id;
+  }
+}
+
+/** Capitals only, 2 to 6 letters (a plural "s" allowed): the term is the acronym itself, never stemmed. */
+export function acronymTerm(value: string): string | null {
+  if (value.length < 2 || value.length > 7 || !/^\p{Lu}{2,6}s?$/u.test(value)) return null;
+  return value.endsWith('s') ? value.slice(0, -1) : value;
+}
+
+/** The term string for a normalised token. */
+export function termText(normal: string, pos: number): string {
+  if (/^[\d.,]+$/.test(normal)) {
+    // 250,000 and 250000 are the same number; a trailing full stop is punctuation.
+    return normal.replace(/,(?=\d{3}\b)/g, '').replace(/\.$/, '');
+  }
+  const word = normal.replace(/[’‘`´]/g, "'");
+  const lemma = irregularLemma(word, pos) ?? word;
+  return stem(lemma);
+}

@@ -1,0 +1,120 @@
+// The one module that imports wink-nlp. It builds the pipelines once, with explicit pipes, and hands out
+// plain typed arrays, so the rest of the code never touches wink's documents (whose bundled types drift
+// from its code) and never pays twice for the same word's stem.
+import { createRequire } from 'node:module';
+import winkNLP, { type ItemEntity, type ItemSentence } from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+
+const require = createRequire(import.meta.url);
+
+// Sentence boundaries and part-of-speech tags are all the index needs; NER is only run on the handful of
+// sentences an answer is drawn from (it costs ~40% more per token).
+const indexNlp = winkNLP(model, ['sbd', 'pos']);
+const fullNlp = winkNLP(model, ['sbd', 'pos', 'ner']);
+const its = indexNlp.its;
+
+/** Universal POS tags as small integers, so a token's tag fits in a byte. */
+export const POS = [
+  'ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON', 'PROPN', 'PUNCT',
+  'SCONJ', 'SYM', 'VERB', 'X', 'SPACE',
+] as const;
+export type PosTag = (typeof POS)[number];
+const posCode = new Map<string, number>(POS.map((tag, i) => [tag, i]));
+export const P = Object.fromEntries(POS.map((tag, i) => [tag, i])) as Record<PosTag, number>;
+
+/** Tokens of a text with their exact character offsets in it. */
+export interface TokenStream {
+  /** Token text as it appears in the source. */
+  readonly values: string[];
+  /** wink's normal form: lower case, contractions expanded ("n't" -> "not"). */
+  readonly normals: string[];
+  readonly pos: Uint8Array;
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  /** wink's stop-word flag per token. */
+  readonly stop: Uint8Array;
+  /** Sentence boundaries as wink's sentence breaker sees them: token index where each sentence ends (exclusive). */
+  readonly sentenceEnds: number[];
+}
+
+/** A named entity found by wink's recogniser (dates, times, numbers, money, percentages...). */
+export interface EntitySpan {
+  readonly type: string;
+  /** First and last token index (inclusive), as wink reports them. */
+  readonly first: number;
+  readonly last: number;
+}
+
+function stream(doc: ReturnType<typeof indexNlp.readDoc>): TokenStream {
+  const tokens = doc.tokens();
+  const values = tokens.out(its.value) as string[];
+  const spaces = tokens.out(its.precedingSpaces) as string[];
+  const normals = tokens.out(its.normal) as string[];
+  const tags = tokens.out(its.pos) as string[];
+  const stopFlags = tokens.out(its.stopWordFlag) as unknown as boolean[];
+  const n = values.length;
+  const pos = new Uint8Array(n);
+  const starts = new Uint32Array(n);
+  const ends = new Uint32Array(n);
+  const stop = new Uint8Array(n);
+  // wink is lossless: the text is exactly the concatenation of every token's preceding spaces and value,
+  // so offsets follow by accumulation.
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    offset += (spaces[i] as string).length;
+    starts[i] = offset;
+    offset += (values[i] as string).length;
+    ends[i] = offset;
+    pos[i] = posCode.get(tags[i] as string) ?? P.X;
+    stop[i] = stopFlags[i] ? 1 : 0;
+  }
+  const sentenceEnds: number[] = [];
+  doc.sentences().each((s: ItemSentence) => {
+    const span = s.out(its.span) as unknown as [number, number];
+    sentenceEnds.push(span[1] + 1);
+  });
+  return { values, normals, pos, starts, ends, stop, sentenceEnds };
+}
+
+/** Tokenise, split sentences and tag a text (no entity recognition). */
+export function tokenize(text: string): TokenStream {
+  return stream(indexNlp.readDoc(text));
+}
+
+/** Tokenise and tag a short text (a question or one sentence) and find its entities. */
+export function analyse(text: string): TokenStream & { entities: EntitySpan[] } {
+  const doc = fullNlp.readDoc(text);
+  const entities: EntitySpan[] = [];
+  doc.entities().each((e: ItemEntity) => {
+    const detail = e.out(its.detail) as unknown as { type: string };
+    const span = e.out(its.span) as unknown as [number, number];
+    entities.push({ type: detail.type, first: span[0], last: span[1] });
+  });
+  return { ...stream(doc), entities };
+}
+
+const addons = (model as unknown as { addons: { stem: (word: string) => string } }).addons;
+// wink's WordNet exception tables map irregular forms to their lemma ("said" -> "say", "children" -> "child").
+// They ship inside the model package; reading them here keeps the lemma of a word a table lookup instead of
+// a second pass of wink's lemmatiser over every token.
+const verbExceptions = require('wink-eng-lite-web-model/dist/wn-verb-exceptions.js') as Record<string, string>;
+const nounExceptions = require('wink-eng-lite-web-model/dist/wn-noun-exceptions.js') as Record<string, string>;
+
+const stemCache = new Map<string, string>();
+/** Porter2 stem of a lower-case word, computed once per distinct word. */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = addons.stem(word);
+    if (stemCache.size > 2_000_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** The lemma of an irregular verb or noun form, or undefined when the form is regular. */
+export function irregularLemma(word: string, pos: number): string | undefined {
+  if (pos === P.VERB || pos === P.AUX) return verbExceptions[word];
+  if (pos === P.NOUN) return nounExceptions[word];
+  return undefined;
+}
