@@ -31,9 +31,12 @@ export interface Ranking {
 
 /** How many BM25 candidates the reranker sees. */
 export const CANDIDATES = 40;
+/** The neighbours of this many of the best BM25 sentences join the candidates. */
+export const NEIGHBOURS_OF = 10;
 
-const rankWeights = Float64Array.from(weights.rank);
-if (rankWeights.length !== FEATURE_COUNT) throw new Error(`answer: weights.json has ${rankWeights.length} rank weights, expected ${FEATURE_COUNT}`);
+// Weights learned by src/eval/learn.ts; a feature added since the last learning run weighs 0 until then.
+const rankWeights = Float64Array.from({ length: FEATURE_COUNT }, (_, i) => weights.rank[i] ?? 0);
+if (weights.rank.length > FEATURE_COUNT) throw new Error(`answer: weights.json has ${weights.rank.length} rank weights, expected ${FEATURE_COUNT}`);
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -48,11 +51,11 @@ export function rank(index: Index, questionText: string, options: AnswerOptions 
   if (question.terms.length === 0 || article === -1) {
     return { question, retrieval: { clauses: [], candidates: [], totalIdf: 0 }, ranked: [] };
   }
-  const retrieval = retrieve(index, question, article === undefined ? { limit: CANDIDATES } : { limit: CANDIDATES, article });
+  const retrieval = retrieve(index, question, article === undefined ? { limit: CANDIDATES, neighboursOf: NEIGHBOURS_OF } : { limit: CANDIDATES, neighboursOf: NEIGHBOURS_OF, article });
   const ctx = queryContext(index, question, retrieval);
-  const ranked = retrieval.candidates.map((candidate): RankedSentence => {
+  const ranked = retrieval.candidates.map((candidate, rankNo): RankedSentence => {
     const f = new Float64Array(FEATURE_COUNT);
-    featuresOf(index, question, ctx, candidate, f);
+    featuresOf(index, question, ctx, candidate, rankNo, f);
     let score = 0;
     for (let i = 0; i < FEATURE_COUNT; i++) score += rankWeights[i]! * f[i]!;
     return { candidate, features: f, score, probability: sigmoid(score) };
@@ -80,12 +83,63 @@ export function citationOf(index: Index, sentence: number, score: number): Citat
   };
 }
 
-/** Confidence that the best sentence answers the question: the reranker's probability, tempered by how much
- * of the question the corpus knows at all. */
-function confidenceOf(ranking: Ranking): number {
+export const ANSWERABLE_FEATURES = [
+  'bias',
+  'topProbability', // the reranker's calibrated probability for the best sentence
+  'coverage', // idf share of the question the best sentence matches
+  'unknownShare', // idf share of question words the corpus never uses
+  'unknownProper', // a proper noun or number of the question is unknown to the corpus
+  'articleCoverage', // idf share matched anywhere in the best sentence's article
+  'properCoverage', // share of the question's proper nouns the best sentence matches
+  'clauses', // log of the number of question terms
+  'maxUnknown', // idf share of the single most specific unknown word
+  'missing', // idf share of the most specific word the best sentence misses
+] as const;
+export const ANSWERABLE_FEATURE_COUNT = ANSWERABLE_FEATURES.length;
+
+/**
+ * Features of the question as a whole, for deciding whether the corpus answers it at all. They are
+ * shares and probabilities rather than raw scores, so they mean the same on two articles and on twenty
+ * thousand.
+ */
+export function answerableFeatures(ranking: Ranking): Float64Array {
+  const f = new Float64Array(ANSWERABLE_FEATURE_COUNT);
   const top = ranking.ranked[0];
-  if (!top) return 0;
-  return top.probability;
+  const clauses = ranking.retrieval.clauses;
+  const total = ranking.retrieval.totalIdf || 1;
+  let unknown = 0;
+  let maxUnknown = 0;
+  let unknownProper = 0;
+  for (const c of clauses) {
+    if (c.known) continue;
+    unknown += c.idf;
+    maxUnknown = Math.max(maxUnknown, c.idf);
+    const term = ranking.question.terms[c.term];
+    if (term && (term.proper || term.numeric)) unknownProper = 1;
+  }
+  f[0] = 1;
+  f[1] = top ? top.probability : 0;
+  f[2] = top ? top.features[2]! : 0;
+  f[3] = unknown / total;
+  f[4] = unknownProper;
+  f[5] = top ? top.features[5]! : 0;
+  f[6] = top ? top.features[11]! : 0;
+  f[7] = Math.log1p(clauses.length) / 2;
+  f[8] = maxUnknown / total;
+  f[9] = top ? top.features[12]! : 1;
+  return f;
+}
+
+const answerableWeights = Float64Array.from(weights.answerable);
+if (answerableWeights.length !== ANSWERABLE_FEATURE_COUNT) throw new Error(`answer: weights.json has ${answerableWeights.length} answerable weights, expected ${ANSWERABLE_FEATURE_COUNT}`);
+
+/** Probability that the corpus answers the question at all. */
+export function answerableProbability(ranking: Ranking): number {
+  if (ranking.ranked.length === 0) return 0;
+  const f = answerableFeatures(ranking);
+  let s = 0;
+  for (let i = 0; i < ANSWERABLE_FEATURE_COUNT; i++) s += answerableWeights[i]! * f[i]!;
+  return sigmoid(s);
 }
 
 export function answer(index: Index, questionText: string, options: AnswerOptions = {}): Answer {
@@ -96,13 +150,15 @@ export function answer(index: Index, questionText: string, options: AnswerOption
 export function answerFromRanking(index: Index, ranking: Ranking, options: AnswerOptions = {}): Answer {
   const { question, ranked } = ranking;
   const max = Math.max(1, options.maxCitations ?? 3);
-  const confidence = confidenceOf(ranking);
+  const answerable = answerableProbability(ranking);
+  // P(the first citation answers) = P(the corpus answers) x P(the best sentence is the one | it does).
+  const confidence = answerable * (ranked[0]?.probability ?? 0);
   const base = { question: question.text, questionType: question.type } as const;
   if (question.terms.length === 0) {
     return { kind: 'not-found', ...base, reason: 'empty-question', confidence: 0, nearest: [] };
   }
   if (ranked.length === 0) return { kind: 'not-found', ...base, reason: 'no-match', confidence: 0, nearest: [] };
-  if (confidence < weights.threshold) {
+  if (answerable < weights.answerableThreshold) {
     return {
       kind: 'not-found',
       ...base,
@@ -116,7 +172,7 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
   const citations = [citationOf(index, top.candidate.sentence, top.probability)];
   for (const r of ranked.slice(1)) {
     if (citations.length >= max) break;
-    if (r.probability >= Math.max(weights.threshold, top.probability * weights.supportRatio)) {
+    if (r.probability >= top.probability * weights.supportRatio) {
       citations.push(citationOf(index, r.candidate.sentence, r.probability));
     }
   }

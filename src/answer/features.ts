@@ -5,7 +5,6 @@ import { FLAG } from '../index/types.ts';
 import { P } from '../nlp/wink.ts';
 import type { Question } from './question.ts';
 import type { Candidate, Retrieval } from './retrieve.ts';
-import { idf } from './retrieve.ts';
 
 export const FEATURES = [
   'bias',
@@ -17,12 +16,25 @@ export const FEATURES = [
   'title', // idf share matched by the article title
   'proximity', // matched terms / span of tokens covering them
   'bigrams', // share of adjacent question-term pairs found close and in order
-  'answerType', // the sentence holds something of the type the question wants
+  'typeDate', // a when-question and the sentence has a date the question does not
   'length', // log of sentence length in indexed terms
   'properCoverage', // share of the question's proper nouns matched
   'missingIdf', // idf share of the best clause the sentence misses
   'numberCoverage', // share of the question's numbers matched
-  'novel', // the sentence has content words beyond the question's
+  'typeNumber', // a how-many/much question and a number the question does not have
+  'paragraph', // idf share matched anywhere in the sentence's paragraph
+  'focus', // the question's focus noun ("what year") appears
+  'bm25Rank', // 1 / (1 + BM25 rank among the candidates)
+  'coverageGap', // coverage minus the best coverage among the candidates
+  'verbCoverage', // share of the question's verbs matched
+  'coverageSquared',
+  'typeAgent', // a who-question and a name the question does not have
+  'typePlace', // a where-question and a name the question does not have
+  'typeThing', // a what/which-question and a noun the question does not have
+  'localCoverage', // coverage with idf computed over the sentences of the candidate's own article
+  'paragraphScore', // the paragraph's summed BM25, normalised
+  'paragraphBest', // the paragraph's summed BM25 relative to the best candidate paragraph's
+  'neighbourOnly', // the candidate came in as a neighbour of a strong match
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export const FEATURE_COUNT = FEATURES.length;
@@ -32,8 +44,15 @@ export interface QueryContext {
   readonly totalIdf: number;
   /** term id -> clause index, for every term of every alternative. */
   readonly clauseOfTerm: Map<number, number>;
+  /** The single-term alternatives of each clause (for per-article document frequencies). */
+  readonly clauseTerms: readonly (readonly number[])[];
   readonly properMask: number;
   readonly numberMask: number;
+  readonly verbMask: number;
+  readonly focusTerm: number;
+  /** Best idf coverage among the candidates. */
+  readonly bestCoverage: number;
+  readonly bestParagraphScore: number;
 }
 
 export function queryContext(index: Index, question: Question, retrieval: Retrieval): QueryContext {
@@ -41,15 +60,29 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   const clauseOfTerm = new Map<number, number>();
   let properMask = 0;
   let numberMask = 0;
+  let verbMask = 0;
+  let focusTerm = -1;
+  const clauseTerms = retrieval.clauses.map((c) => c.alternatives.filter((a) => a.length === 1).map((a) => a[0]!));
   retrieval.clauses.forEach((c, i) => {
     clauseIdf[i] = c.idf;
     for (const alt of c.alternatives) for (const t of alt) if (!clauseOfTerm.has(t)) clauseOfTerm.set(t, i);
     const term = question.terms[c.term];
     if (term?.proper) properMask |= 1 << i;
     if (term?.numeric) numberMask |= 1 << i;
+    if (term?.verb) verbMask |= 1 << i;
+    if (term?.focus && term.id !== 0) focusTerm = term.id;
   });
   void index;
-  return { clauseIdf, totalIdf: retrieval.totalIdf || 1, clauseOfTerm, properMask, numberMask };
+  const total = retrieval.totalIdf || 1;
+  let bestCoverage = 0;
+  for (const c of retrieval.candidates) {
+    let sum = 0;
+    for (let i = 0; i < clauseIdf.length; i++) if (c.mask & (1 << i)) sum += clauseIdf[i]!;
+    bestCoverage = Math.max(bestCoverage, sum / total);
+  }
+  let bestParagraphScore = 0;
+  for (const c of retrieval.candidates) bestParagraphScore = Math.max(bestParagraphScore, c.paragraphScore);
+  return { clauseIdf, totalIdf: total, clauseOfTerm, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, bestParagraphScore };
 }
 
 function maskIdf(ctx: QueryContext, mask: number): number {
@@ -83,77 +116,140 @@ function titleMask(index: Index, ctx: QueryContext, article: number): number {
   return m;
 }
 
-/** Fill `out` with the features of one candidate. */
-export function featuresOf(index: Index, question: Question, ctx: QueryContext, c: Candidate, out: Float64Array): void {
+const YEAR = /^(?:1[0-9]|20)\d\d(?:s)?$/;
+const MONTH_OR_DAY =
+  /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|century|centuries|decade)$/;
+
+/** Sentences of `article` that contain `term`: a binary search in the term's sorted postings. */
+function articleDf(index: Index, term: number, article: number): number {
+  const lo = index.articleSentence[article]!;
+  const hi = index.articleSentence[article + 1]!;
+  const p = index.postingSentence;
+  const lower = (x: number) => {
+    let a = index.postingOffset[term]!;
+    let b = index.postingOffset[term + 1]!;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (p[m]! < x) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  return lower(hi) - lower(lo);
+}
+
+const localIdfCache = new WeakMap<QueryContext, Map<number, Float64Array>>();
+/**
+ * idf of each clause among the sentences of one article. Within the article the question is about, the
+ * words that name its topic are everywhere and the words that pick out the sentence are rare.
+ */
+function localIdf(index: Index, ctx: QueryContext, article: number): Float64Array {
+  let cache = localIdfCache.get(ctx);
+  if (!cache) localIdfCache.set(ctx, (cache = new Map()));
+  let v = cache.get(article);
+  if (!v) {
+    const n = index.articleSentence[article + 1]! - index.articleSentence[article]!;
+    v = new Float64Array(ctx.clauseTerms.length);
+    for (let c = 0; c < ctx.clauseTerms.length; c++) {
+      let df = 0;
+      for (const t of ctx.clauseTerms[c]!) df = Math.max(df, articleDf(index, t, article));
+      v[c] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    }
+    cache.set(article, v);
+  }
+  return v;
+}
+
+/** Fill `out` with the features of one candidate; `rankNo` is its place in BM25 order. */
+export function featuresOf(index: Index, question: Question, ctx: QueryContext, c: Candidate, rankNo: number, out: Float64Array): void {
   const s = c.sentence;
   const total = ctx.totalIdf;
   const nClauses = ctx.clauseIdf.length || 1;
   const first = index.tokenOffset[s]!;
   const end = index.tokenOffset[s + 1]!;
+  const terms = index.vocabulary.terms;
 
-  // Positions of matched clauses in the sentence, for proximity and order.
+  // Positions of matched clauses in the sentence, for proximity and order; tokens of the kind the
+  // question asks for that the question does not already contain.
   let minPos = Infinity;
   let maxPos = -Infinity;
   const firstPos = new Int32Array(ctx.clauseIdf.length).fill(-1);
-  let novel = 0;
+  let novelNumber = 0;
+  let novelDate = 0;
+  let novelProper = 0;
+  let novelNoun = 0;
+  let focus = 0;
   for (let t = first; t < end; t++) {
     const term = index.tokenTerm[t]!;
+    if (term === ctx.focusTerm) focus = 1;
     const c2 = ctx.clauseOfTerm.get(term);
     if (c2 !== undefined) {
       const pos = t - first;
       if (firstPos[c2] === -1) firstPos[c2] = pos;
       if (pos < minPos) minPos = pos;
       if (pos > maxPos) maxPos = pos;
-    } else if (term !== 0 && index.vocabulary.stop[term] !== 1) {
-      const tag = index.tokenPos[t]!;
-      if (tag === P.NOUN || tag === P.PROPN || tag === P.NUM) novel++;
+      continue;
+    }
+    const tag = index.tokenPos[t]!;
+    if (tag === P.NUM) {
+      novelNumber = 1;
+      if (YEAR.test(terms[term] ?? '')) novelDate = 1;
+    } else if (tag === P.PROPN) {
+      novelProper = 1;
+      if (MONTH_OR_DAY.test(terms[term] ?? '')) novelDate = 1;
+    } else if (tag === P.NOUN) {
+      if (term !== 0 && index.vocabulary.stop[term] !== 1) novelNoun = 1;
+      if (MONTH_OR_DAY.test(terms[term] ?? '')) novelDate = 1;
     }
   }
   const matched = popcount(c.mask);
   const span = maxPos >= minPos ? maxPos - minPos + 1 : 0;
-  let pairs = 0;
   let ordered = 0;
   for (let i = 0; i + 1 < firstPos.length; i++) {
     if (firstPos[i]! < 0 || firstPos[i + 1]! < 0) continue;
-    pairs++;
     const d = firstPos[i + 1]! - firstPos[i]!;
     if (d > 0 && d <= 3) ordered++;
   }
   const flags = index.sentenceFlags[s]!;
-  let typeMatch = 0;
-  switch (question.expects) {
-    case 'date':
-      typeMatch = flags & (FLAG.year | FLAG.dateWord) ? 1 : 0;
-      break;
-    case 'number':
-      typeMatch = flags & (FLAG.number | FLAG.money) ? 1 : 0;
-      break;
-    case 'agent':
-    case 'place':
-      typeMatch = flags & FLAG.properNoun ? 1 : 0;
-      break;
-    default:
-      typeMatch = 0;
-  }
   let missing = 0;
   for (let i = 0; i < ctx.clauseIdf.length; i++) if (!(c.mask & (1 << i)) && ctx.clauseIdf[i]! > missing) missing = ctx.clauseIdf[i]!;
   const article = index.sentenceArticle[s]!;
+  const coverage = maskIdf(ctx, c.mask) / total;
+  const expects = question.expects;
 
   out[0] = 1;
   out[1] = c.bm25 / total;
-  out[2] = maskIdf(ctx, c.mask) / total;
+  out[2] = coverage;
   out[3] = matched / nClauses;
   out[4] = Math.max(c.prev, c.next) / total;
   out[5] = maskIdf(ctx, c.articleMask) / total;
   out[6] = maskIdf(ctx, titleMask(index, ctx, article)) / total;
   out[7] = span > 0 ? Math.min(1, matched / span) : 0;
   out[8] = firstPos.length > 1 ? ordered / (firstPos.length - 1) : 0;
-  out[9] = typeMatch;
+  out[9] = expects === 'date' ? (novelDate || flags & FLAG.dateWord ? 1 : 0) : 0;
   out[10] = Math.log1p(index.sentenceLength[s]!) / 4;
   out[11] = ctx.properMask ? popcount(c.mask & ctx.properMask) / popcount(ctx.properMask) : 1;
   out[12] = missing / total;
   out[13] = ctx.numberMask ? popcount(c.mask & ctx.numberMask) / popcount(ctx.numberMask) : 1;
-  out[14] = Math.min(1, novel / 3);
-  void pairs;
-  void idf;
+  out[14] = expects === 'number' ? (novelNumber || flags & FLAG.money ? 1 : 0) : 0;
+  out[15] = maskIdf(ctx, c.paragraphMask) / total;
+  out[16] = focus;
+  out[17] = 1 / (1 + rankNo);
+  out[18] = coverage - ctx.bestCoverage;
+  out[19] = ctx.verbMask ? popcount(c.mask & ctx.verbMask) / popcount(ctx.verbMask) : 1;
+  out[20] = coverage * coverage;
+  out[21] = expects === 'agent' ? novelProper : 0;
+  out[22] = expects === 'place' ? novelProper : 0;
+  out[23] = expects === 'thing' ? novelNoun : 0;
+  const local = localIdf(index, ctx, article);
+  let localMatched = 0;
+  let localTotal = 0;
+  for (let i = 0; i < local.length; i++) {
+    localTotal += local[i]!;
+    if (c.mask & (1 << i)) localMatched += local[i]!;
+  }
+  out[24] = localTotal > 0 ? localMatched / localTotal : 0;
+  out[25] = Math.log1p(c.paragraphScore / total);
+  out[26] = ctx.bestParagraphScore > 0 ? c.paragraphScore / ctx.bestParagraphScore : 0;
+  out[27] = c.neighbour ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 // Question analysis: what kind of answer the question wants, and which of its words are the topic. Pure
 // apart from wink's tagging of the question text.
 import { analyse, P, type TokenStream } from '../nlp/wink.ts';
-import { acronymTerm, NO_TERM, type Vocabulary } from '../index/terms.ts';
+import { acronymTerm, isStopWord, NO_TERM, type Vocabulary } from '../index/terms.ts';
 
 export type QuestionType =
   | 'who'
@@ -29,6 +29,9 @@ export interface QueryTerm {
   readonly at: number;
   readonly proper: boolean;
   readonly numeric: boolean;
+  readonly verb: boolean;
+  /** The word is the question's focus noun ("what *year*"): the answer replaces it more often than repeats it. */
+  readonly focus: boolean;
 }
 
 export interface Question {
@@ -139,9 +142,11 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     const word = words[i] as string;
     const tag = tokens.pos[i] as number;
     if (tag === P.PUNCT || tag === P.SYM || WH.has(word)) continue;
+    // "how many", "how much", "how long": the word after "how" asks for the number, it is not a topic.
+    if (i > 0 && words[i - 1] === 'how' && MEASURE_ADJ.test(word)) continue;
     if (!/[\p{L}\p{N}]/u.test(word)) continue;
     const isAcronym = acronymTerm(value) !== null;
-    if (tokens.stop[i] === 1 && !isAcronym) continue;
+    if (isStopWord(word, tokens.stop[i] === 1) && !isAcronym) continue;
     let id = vocabulary.termOf(value, word, tag, false, false);
     // A lower-case "icc" finds the acronym "ICC"; an all-caps word the corpus only has in lower case finds that.
     if (id === NO_TERM && !isAcronym && /^\p{L}{2,6}$/u.test(value)) id = vocabulary.lookup(value.toUpperCase());
@@ -150,7 +155,15 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     const key = id === NO_TERM ? `?${word}` : String(id);
     if (seen.has(key)) continue;
     seen.add(key);
-    terms.push({ id, word: value, at: i, proper: tag === P.PROPN || isAcronym, numeric: tag === P.NUM });
+    terms.push({
+      id,
+      word: value,
+      at: i,
+      proper: tag === P.PROPN || isAcronym,
+      numeric: tag === P.NUM,
+      verb: tag === P.VERB,
+      focus: focus !== null && word === focus && i <= (words.findIndex((w) => WH.has(w)) + 3),
+    });
   }
   return { text, type, expects, focus, terms, tokens };
 }

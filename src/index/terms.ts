@@ -9,6 +9,24 @@ export const NO_TERM = 0;
 /** wink does not flag these as stop words, but in a question or a sentence they carry no topic. */
 const EXTRA_STOP = new Set(['’s', "'s", 's', '’', "'", 'also', 'would', 'could', 'should', 'might', 'must', 'may', 'shall', 'will', 'can']);
 
+/**
+ * wink flags these as stop words, but a question turns on them: numbers in words ("three turnovers"),
+ * ordinals and superlatives ("the first quarterback"), and a few content verbs and nouns. Kept as terms;
+ * BM25's idf weighs them by how common they are.
+ */
+const KEEP = new Set([
+  'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen', 'twenty',
+  'fifty', 'hundred', 'thousand', 'million', 'billion', 'first', 'second', 'third', 'last', 'most', 'least', 'many',
+  'several', 'few', 'name', 'became', 'become', 'becomes', 'used', 'use', 'uses', 'before', 'after', 'during', 'since',
+  'until', 'between', 'against', 'without', 'within', 'among', 'top', 'bottom', 'front', 'back', 'full', 'part', 'move',
+  'show', 'call', 'find', 'found', 'fire', 'amount', 'bill', 'side', 'system', 'interest', 'sincere', 'describe', 'serious',
+]);
+
+/** Is a word (wink's normal form, with wink's stop flag) a stop word for the index? */
+export function isStopWord(normal: string, winkStop: boolean): boolean {
+  return (winkStop && !KEEP.has(normal)) || EXTRA_STOP.has(normal);
+}
+
 export class Vocabulary {
   readonly terms: string[] = [''];
   readonly stop: number[] = [1];
@@ -68,7 +86,7 @@ export class Vocabulary {
     if (!add) {
       return this.lookup(term);
     }
-    const id = this.intern(term, isStop || EXTRA_STOP.has(normal));
+    const id = this.intern(term, isStopWord(normal, isStop));
     cache.set(normal, id);
     return id;
   }

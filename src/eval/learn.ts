@@ -1,0 +1,193 @@
+// npm run learn -- [SQUAD_JSON]
+//
+// Learns the weights in src/answer/weights.json from the tuning half of SQuAD v1.1 dev (the even-numbered
+// articles); the held-out half is never read here. Three models:
+//   rank        pairwise logistic ranking of the BM25 candidates, then Platt-calibrated (Platt, 1999) so that
+//               sigmoid(score) estimates P(sentence overlaps the answer)
+//   span        pairwise ranking of candidate phrases within the sentence that holds the answer, calibrated
+//   answerable  logistic regression: does the corpus answer the question at all? Positives are tuning
+//               questions asked of a corpus holding their article; negatives the same questions asked of
+//               corpora made of the other tuning articles only (large and tiny), so abstention learns to
+//               spot a question about something the corpus never mentions.
+import { writeFileSync } from 'node:fs';
+import { buildIndex } from '../index/build.ts';
+import type { Index } from '../index/types.ts';
+import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, rank, type Ranking } from '../answer/answer.ts';
+import { FEATURE_COUNT, FEATURES } from '../answer/features.ts';
+import { scoreSpans, SPAN_FEATURE_COUNT, SPAN_FEATURES } from '../answer/span.ts';
+import { analyseQuestion } from '../answer/question.ts';
+import weights from '../answer/weights.json' with { type: 'json' };
+import { f1Score, loadSquad, type SquadQuestion } from './squad.ts';
+import { isHit } from './eval.ts';
+import { logisticScore, trainListwise, trainLogistic, type PairwiseGroup } from './linear.ts';
+
+const path = process.argv[2] ?? '../shared/data/squad-dev-v1.1.json';
+const squad = loadSquad(path);
+const tuneArticles = squad.articles.map((_, i) => i).filter((i) => squad.half(i) === 'tune');
+const tuneQuestions = squad.questions.filter((q) => squad.half(q.article) === 'tune');
+const round = (w: ArrayLike<number>) => Array.from(w, (x) => Math.round(x * 10000) / 10000);
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+// The full corpus: questions of the tuning half only.
+const index = buildIndex(squad.articles);
+log(`index: ${index.sentenceStart.length} sentences; tuning questions: ${tuneQuestions.length}`);
+
+// ---- rank ----
+const rankings = new Map<string, Ranking>();
+const groups: PairwiseGroup[] = [];
+for (const q of tuneQuestions) {
+  const r = rank(index, q.question);
+  rankings.set(q.id, r);
+  groups.push({ features: r.ranked.map((x) => x.features), labels: r.ranked.map((x) => (isHit(index, x.candidate.sentence, q) ? 1 : 0)) });
+}
+const rankW = trainListwise(groups, FEATURE_COUNT);
+// Platt scaling on the learned score.
+const scoreX: Float64Array[] = [];
+const scoreY: number[] = [];
+for (const g of groups) {
+  g.features.forEach((f, i) => {
+    let s = 0;
+    for (let k = 0; k < FEATURE_COUNT; k++) s += rankW[k]! * f[k]!;
+    scoreX.push(Float64Array.of(1, s));
+    scoreY.push(g.labels[i]!);
+  });
+}
+const platt = trainLogistic(scoreX, scoreY, 2, 0, 600);
+const calibratedRank = Float64Array.from(rankW, (w, k) => (k === 0 ? platt[0]! + platt[1]! * w : platt[1]! * w));
+let top1 = 0;
+for (const g of groups) {
+  if (g.features.length === 0) continue;
+  let best = 0;
+  let bestScore = -Infinity;
+  g.features.forEach((f, i) => {
+    let s = 0;
+    for (let k = 0; k < FEATURE_COUNT; k++) s += calibratedRank[k]! * f[k]!;
+    if (s > bestScore) {
+      bestScore = s;
+      best = i;
+    }
+  });
+  top1 += g.labels[best]!;
+}
+log(`rank: tuning hit@1 with learned weights ${((100 * top1) / tuneQuestions.length).toFixed(1)}%`);
+log(`rank weights: ${FEATURES.map((n, k) => `${n}=${calibratedRank[k]!.toFixed(2)}`).join(' ')}`);
+
+// ---- span ----
+function goldSentence(q: SquadQuestion): number {
+  const a = q.answers[0]!;
+  for (let s = index.articleSentence[q.article]!; s < index.articleSentence[q.article + 1]!; s++) {
+    if (index.sentenceStart[s]! <= a.start && a.start < index.sentenceEnd[s]!) return s;
+  }
+  return -1;
+}
+const spanGroups: PairwiseGroup[] = [];
+const spanEval: { scores: number[]; f1: number[] }[] = [];
+for (const q of tuneQuestions) {
+  const s = goldSentence(q);
+  if (s < 0) continue;
+  const question = analyseQuestion(q.question, index.vocabulary);
+  if (question.expects === 'none') continue;
+  const article = index.articles[q.article]!;
+  const start = index.sentenceStart[s]!;
+  const text = article.text.slice(start, index.sentenceEnd[s]!);
+  const { tokens, spans } = scoreSpans(index, question, text);
+  const gold = q.answers.map((a) => a.text);
+  const f1s = spans.map((x) => f1Score(text.slice(tokens.starts[x.candidate.first]!, tokens.ends[x.candidate.end - 1]!), gold));
+  const best = Math.max(0, ...f1s);
+  if (best < 0.5) continue;
+  spanGroups.push({ features: spans.map((x) => x.features), labels: f1s.map((f) => (f >= best - 1e-9 ? 1 : 0)) });
+  spanEval.push({ scores: [], f1: f1s });
+}
+const spanW = trainListwise(spanGroups, SPAN_FEATURE_COUNT);
+const spanX: Float64Array[] = [];
+const spanY: number[] = [];
+let spanF1 = 0;
+spanGroups.forEach((g, gi) => {
+  let best = 0;
+  let bestScore = -Infinity;
+  g.features.forEach((f, i) => {
+    let s = 0;
+    for (let k = 0; k < SPAN_FEATURE_COUNT; k++) s += spanW[k]! * f[k]!;
+    if (s > bestScore) {
+      bestScore = s;
+      best = i;
+    }
+  });
+  spanF1 += spanEval[gi]!.f1[best]!;
+  // Calibrate on the chosen span only: P(its F1 >= 0.5 | score).
+  spanX.push(Float64Array.of(1, bestScore));
+  spanY.push(spanEval[gi]!.f1[best]! >= 0.5 ? 1 : 0);
+});
+const spanPlatt = trainLogistic(spanX, spanY, 2, 0, 600);
+const calibratedSpan = Float64Array.from(spanW, (w, k) => (k === 0 ? spanPlatt[0]! + spanPlatt[1]! * w : spanPlatt[1]! * w));
+log(`span: F1 of the chosen phrase in the answer's own sentence (answerable groups) ${((100 * spanF1) / Math.max(1, spanGroups.length)).toFixed(1)}`);
+log(`span weights: ${SPAN_FEATURES.map((n, k) => `${n}=${calibratedSpan[k]!.toFixed(2)}`).join(' ')}`);
+
+// ---- answerable ----
+// The rank weights above change the features' topProbability, so the rankings are recomputed with them.
+(weights as { rank: number[] }).rank = round(calibratedRank);
+const halfA = tuneArticles.filter((_, i) => i % 2 === 0);
+const halfB = tuneArticles.filter((_, i) => i % 2 === 1);
+const only = (ids: readonly number[]): Index => buildIndex(ids.map((i) => squad.articles[i]!));
+const corpora: { name: string; index: Index; articles: Set<number> }[] = [
+  { name: 'full', index, articles: new Set(squad.articles.map((_, i) => i)) },
+  { name: 'tune A', index: only(halfA), articles: new Set(halfA) },
+  { name: 'tune B', index: only(halfB), articles: new Set(halfB) },
+  ...[0, 2, 4].map((k) => {
+    const ids = [halfB[k]!, halfB[k + 1]!];
+    return { name: `tiny B${k}`, index: only(ids), articles: new Set(ids) };
+  }),
+  ...[0, 2, 4].map((k) => {
+    const ids = [halfA[k]!, halfA[k + 1]!];
+    return { name: `tiny A${k}`, index: only(ids), articles: new Set(ids) };
+  }),
+];
+// answer.ts reads the rank weights at import; rebuild the rankings' probabilities with the new weights here.
+const withWeights = (r: Ranking): Ranking => {
+  const ranked = r.ranked
+    .map((x) => {
+      let s = 0;
+      for (let k = 0; k < FEATURE_COUNT; k++) s += calibratedRank[k]! * x.features[k]!;
+      return { ...x, score: s, probability: 1 / (1 + Math.exp(-s)) };
+    })
+    .sort((a, b) => b.score - a.score);
+  return { ...r, ranked };
+};
+const ax: Float64Array[] = [];
+const ay: number[] = [];
+const aCorpus: string[] = [];
+for (const c of corpora) {
+  for (const q of tuneQuestions) {
+    const inCorpus = c.articles.has(q.article);
+    // Full corpus: every question is a positive. Partial corpora: only negatives (questions whose article is absent).
+    if (c.name !== 'full' && inCorpus) continue;
+    const r = withWeights(c.name === 'full' ? rankings.get(q.id)! : rank(c.index, q.question));
+    if (r.ranked.length === 0) continue;
+    ax.push(answerableFeatures(r));
+    ay.push(inCorpus ? 1 : 0);
+    aCorpus.push(c.name);
+  }
+}
+const positives = ay.filter((y) => y === 1).length;
+const negatives = ay.length - positives;
+const answerableW = trainLogistic(ax, ay, ANSWERABLE_FEATURE_COUNT, 1e-4, 800, negatives / Math.max(1, positives));
+// Threshold: the largest that still answers at least 93% of in-corpus tuning questions (the target is 90%).
+const posScores = ax.filter((_, i) => ay[i] === 1).map((f) => logisticScore(answerableW, f)).sort((a, b) => a - b);
+const threshold = posScores[Math.floor(posScores.length * 0.07)] ?? 0.5;
+const declined = (name: string) => {
+  const idx = aCorpus.map((n, i) => (n === name && ay[i] === 0 ? i : -1)).filter((i) => i >= 0);
+  return idx.filter((i) => logisticScore(answerableW, ax[i]!) < threshold).length / Math.max(1, idx.length);
+};
+log(`answerable: ${positives} positives, ${negatives} negatives; threshold ${threshold.toFixed(3)}`);
+for (const c of corpora.slice(1)) log(`  declined on ${c.name}: ${(100 * declined(c.name)).toFixed(1)}%`);
+
+const out = {
+  rank: round(calibratedRank),
+  supportRatio: weights.supportRatio,
+  span: round(calibratedSpan),
+  spanThreshold: weights.spanThreshold,
+  answerable: round(answerableW),
+  answerableThreshold: Math.round(threshold * 10000) / 10000,
+};
+writeFileSync(new URL('../answer/weights.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+log('wrote src/answer/weights.json');

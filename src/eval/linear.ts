@@ -1,0 +1,115 @@
+// Small linear learners for the weights in src/answer/weights.json: pairwise logistic ranking (RankNet with
+// a linear scorer, Burges et al. 2005) and plain L2-regularised logistic regression. Full-batch gradient
+// descent with Adam (Kingma & Ba, 2015); the problems are tiny (tens of features, ~10^5 examples).
+
+export interface PairwiseGroup {
+  /** Feature vectors of the items to rank for one query. */
+  readonly features: readonly Float64Array[];
+  /** Relevance: 1 for a right item, 0 for a wrong one. */
+  readonly labels: readonly number[];
+}
+
+function adam(dim: number, steps: number, gradient: (w: Float64Array, g: Float64Array) => void, rate = 0.05): Float64Array {
+  const w = new Float64Array(dim);
+  const m = new Float64Array(dim);
+  const v = new Float64Array(dim);
+  const g = new Float64Array(dim);
+  const b1 = 0.9;
+  const b2 = 0.999;
+  for (let t = 1; t <= steps; t++) {
+    g.fill(0);
+    gradient(w, g);
+    for (let i = 0; i < dim; i++) {
+      m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
+      v[i] = b2 * v[i]! + (1 - b2) * g[i]! * g[i]!;
+      const mh = m[i]! / (1 - b1 ** t);
+      const vh = v[i]! / (1 - b2 ** t);
+      w[i]! -= (rate * mh) / (Math.sqrt(vh) + 1e-8);
+    }
+  }
+  return w;
+}
+
+const dot = (w: Float64Array, x: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += w[i]! * x[i]!;
+  return s;
+};
+
+/** Weights that order right items above wrong ones within each group. Feature 0 (bias) is left at 0. */
+export function trainPairwise(groups: readonly PairwiseGroup[], dim: number, l2 = 1e-3, steps = 300): Float64Array {
+  const usable = groups.filter((g) => g.labels.some((l) => l > 0) && g.labels.some((l) => l === 0));
+  return adam(dim, steps, (w, grad) => {
+    let pairs = 0;
+    for (const g of usable) {
+      const scores = g.features.map((f) => dot(w, f));
+      for (let i = 0; i < g.labels.length; i++) {
+        if (g.labels[i]! <= 0) continue;
+        for (let j = 0; j < g.labels.length; j++) {
+          if (g.labels[j]! > 0) continue;
+          // d/dw log(1 + exp(-(s_i - s_j)))
+          const p = 1 / (1 + Math.exp(scores[i]! - scores[j]!));
+          const fi = g.features[i]!;
+          const fj = g.features[j]!;
+          for (let k = 1; k < dim; k++) grad[k]! -= p * (fi[k]! - fj[k]!);
+          pairs++;
+        }
+      }
+    }
+    for (let k = 0; k < dim; k++) grad[k] = grad[k]! / Math.max(1, pairs) + l2 * w[k]!;
+    grad[0] = 0;
+  });
+}
+
+/**
+ * Listwise softmax ranking (ListNet's top-one probability, Cao et al. 2007): maximise the probability mass
+ * the softmax over each group's scores puts on its right items. It targets the first place directly, which
+ * is what a cited answer needs. Feature 0 (bias) cancels in a softmax and is left at 0.
+ */
+export function trainListwise(groups: readonly PairwiseGroup[], dim: number, l2 = 1e-4, steps = 500, rate = 0.05): Float64Array {
+  const usable = groups.filter((g) => g.labels.some((l) => l > 0) && g.labels.some((l) => l === 0));
+  return adam(
+    dim,
+    steps,
+    (w, grad) => {
+      for (const g of usable) {
+        const scores = g.features.map((f) => dot(w, f));
+        const max = Math.max(...scores);
+        const e = scores.map((x) => Math.exp(x - max));
+        const z = e.reduce((a, b) => a + b, 0);
+        const zPos = e.reduce((a, b, i) => a + (g.labels[i]! > 0 ? b : 0), 0);
+        // d/dw [log z - log zPos] = E_all[f] - E_pos[f]
+        for (let i = 0; i < e.length; i++) {
+          const f = g.features[i]!;
+          const c = e[i]! / z - (g.labels[i]! > 0 ? e[i]! / zPos : 0);
+          for (let k = 1; k < dim; k++) grad[k]! += c * f[k]!;
+        }
+      }
+      for (let k = 0; k < dim; k++) grad[k] = grad[k]! / Math.max(1, usable.length) + l2 * w[k]!;
+      grad[0] = 0;
+    },
+    rate,
+  );
+}
+
+/** L2-regularised logistic regression; returns weights with feature 0 as the bias. */
+export function trainLogistic(x: readonly Float64Array[], y: readonly number[], dim: number, l2 = 1e-3, steps = 400, classWeight = 1): Float64Array {
+  return adam(dim, steps, (w, grad) => {
+    let total = 0;
+    for (let n = 0; n < x.length; n++) {
+      const f = x[n]!;
+      const p = 1 / (1 + Math.exp(-dot(w, f)));
+      const weight = y[n]! > 0 ? classWeight : 1;
+      const err = (p - y[n]!) * weight;
+      for (let k = 0; k < dim; k++) grad[k]! += err * f[k]!;
+      total += weight;
+    }
+    for (let k = 0; k < dim; k++) grad[k] = grad[k]! / Math.max(1, total) + (k === 0 ? 0 : l2 * w[k]!);
+  });
+}
+
+export function logisticScore(w: ArrayLike<number>, x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += (w[i] as number) * x[i]!;
+  return 1 / (1 + Math.exp(-s));
+}
