@@ -18,7 +18,7 @@ import { logger } from '../log.ts';
 import type { Command } from './command.ts';
 import type { BotContext, CommandData } from './context.ts';
 import { handle, type Registry } from './handler.ts';
-import { NO_MENTIONS, type AnyInteraction, type Member, type OutgoingMessage } from './interaction.ts';
+import type { AnyInteraction, Member, OutgoingMessage } from './interaction.ts';
 import { fitMessage } from './render.ts';
 
 const log = logger('discord');
@@ -47,7 +47,7 @@ function payload(m: OutgoingMessage) {
     content: f.content ?? '',
     embeds: [...(f.embeds ?? [])],
     components: [...(f.components ?? [])],
-    allowedMentions: { ...NO_MENTIONS, parse: [] },
+    allowedMentions: { parse: [] },
   };
 }
 

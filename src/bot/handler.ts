@@ -54,47 +54,38 @@ function commandOfButton(customId: string): string {
 }
 
 async function run(interaction: AnyInteraction, commands: Registry, ctx: BotContext): Promise<void> {
-  switch (interaction.kind) {
-    case 'autocomplete': {
-      const command = commands.get(interaction.commandName);
-      const choices = command?.autocomplete ? await command.autocomplete(interaction, ctx) : [];
-      await interaction.respond(fitChoices(choices));
-      return;
-    }
-    case 'command': {
-      const command = commands.get(interaction.commandName);
-      if (!command) {
-        await interaction.reply(notice(`There is no /${interaction.commandName} command here. Try /help.`));
-        return;
-      }
-      const refused = refusal(command.data, interaction, ctx);
-      if (refused) {
-        await interaction.reply(notice(refused));
-        return;
-      }
-      // Issue 7: the per-user rate limit belongs here, after the permission check and before any work.
-      if (command.defer) await interaction.deferReply({ ephemeral: command.defer === 'ephemeral' });
-      await command.execute(interaction, ctx);
-      if (!interaction.replied && !interaction.deferred) throw new Error(`bot: /${interaction.commandName} finished without replying`);
-      return;
-    }
-    case 'button': {
-      const command = commands.get(commandOfButton(interaction.customId));
-      if (!command?.press) {
-        await interaction.reply(notice('That button no longer does anything. Run the command again.'));
-        return;
-      }
-      const refused = refusal(command.data, interaction, ctx);
-      if (refused) {
-        await interaction.reply(notice(refused));
-        return;
-      }
-      // Issue 7: the per-user rate limit applies to button presses too.
-      await command.press(interaction, ctx);
-      if (!interaction.replied && !interaction.deferred) throw new Error(`bot: button ${interaction.customId} finished without replying`);
-      return;
-    }
+  if (interaction.kind === 'autocomplete') {
+    const command = commands.get(interaction.commandName);
+    const choices = command?.autocomplete ? await command.autocomplete(interaction, ctx) : [];
+    await interaction.respond(fitChoices(choices));
+    return;
   }
+  const name = interaction.kind === 'command' ? interaction.commandName : commandOfButton(interaction.customId);
+  const command = commands.get(name);
+  if (!command || (interaction.kind === 'button' && !command.press)) {
+    await interaction.reply(
+      notice(interaction.kind === 'command' ? `There is no /${name} command here. Try /help.` : 'That button no longer does anything. Run the command again.'),
+    );
+    return;
+  }
+  const refused = refusal(command.data, interaction, ctx);
+  if (refused) {
+    await interaction.reply(notice(refused));
+    return;
+  }
+  // Issue 7: the per-user rate limit goes here. Every command and button press passes this point, after the
+  // permission check and before any work is done.
+  if (interaction.kind === 'command') {
+    if (command.defer) await interaction.deferReply({ ephemeral: command.defer === 'ephemeral' });
+    await command.execute(interaction, ctx);
+  } else {
+    await command.press!(interaction, ctx);
+  }
+  if (!interaction.replied && !interaction.deferred) throw new Error(`bot: ${describeTarget(interaction)} finished without replying`);
+}
+
+function describeTarget(interaction: CommandInteraction | ButtonInteraction): string {
+  return interaction.kind === 'command' ? `/${interaction.commandName}` : `button ${interaction.customId}`;
 }
 
 function describe(interaction: AnyInteraction): Record<string, unknown> {

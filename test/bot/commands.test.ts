@@ -167,6 +167,29 @@ describe('commands on hostile article text', () => {
   });
 });
 
+describe('/refresh', () => {
+  it('reports a failed reload and keeps serving the articles it had', async () => {
+    const dir = corpus({ 'one.txt': 'Harbour plan approved\n\nThe council approved the harbour plan on Monday after a long debate.\n' });
+    const h = await harness(dir.dir);
+    try {
+      const version = h.ctx.library.version;
+      rmSync(join(dir.dir, 'one.txt'));
+      const { interaction, recording } = commandInteraction('refresh', {}, { member: MODERATOR });
+      await handle(interaction, h.commands, h.ctx);
+      expect(recording.deferredEphemeral).toBe(true);
+      const embed = recording.sent[0]!.message.embeds![0]!;
+      expect(embed.title).toBe('Refresh failed');
+      expect(embed.description).toContain('no articles found');
+      expect(embed.description).toContain('Nothing changed: the articles loaded before are still being served.');
+      expect(h.ctx.library.version).toBe(version);
+      expect(h.ctx.library.articles().map((a) => a.id)).toEqual(['one']);
+    } finally {
+      await h.close();
+      dir.remove();
+    }
+  });
+});
+
 describe('the error boundary', () => {
   let h: Harness;
   const logged: string[] = [];

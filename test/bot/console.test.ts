@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npmStart, ROOT, type BotProcess, type Exit } from '../support/bot.ts';
+import { npmStart, ROOT, startBot, type BotProcess, type Exit } from '../support/bot.ts';
 import { Engine } from '../../src/engine.ts';
 
 let dataDir: string;
@@ -95,5 +95,23 @@ describe('npm start without a token', () => {
     expect(out()).toContain('== Answer statistics ==');
     expect(out()).toContain(`2 questions answered: ${answered} with quotations, ${2 - answered} where the articles don't say; 0 from the cache.`);
     expect(out()).toContain('Votes: 👍 0 · 👎 1');
+  });
+});
+
+describe('the console, left open', () => {
+  it('shuts down cleanly on SIGINT and on SIGTERM while waiting for input', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const open = startBot({ DATA_DIR: dataDir });
+      try {
+        await open.waitForOutput(/local console/);
+        open.child.stdin.write('/sources filter:aleppo\n');
+        await open.waitForOutput(/Articles matching “aleppo”/, 'stdout');
+        const exit = await open.stop(signal);
+        expect(exit).toMatchObject({ code: 0, signal: null });
+        expect(open.stderr).toContain(`${signal} received: shutting down`);
+      } finally {
+        open.kill();
+      }
+    }
   });
 });

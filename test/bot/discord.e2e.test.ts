@@ -116,6 +116,17 @@ describe('registration', () => {
 });
 
 describe('connection', () => {
+  it('stops with a clear message, and without printing it, when the token is refused; and on a bad setting', async () => {
+    const wrong = 'MTExMTExMTExMTExMTExMTExMQ.AbCdEf.wrong-token-value-abcdefghijklmnop';
+    const refused = startBot({ DISCORD_TOKEN: wrong, DISCORD_API_URL: emu.apiUrl, DATA_DIR: join(work, 'data-refused') });
+    const misconfigured = startBot({ DISCORD_API_URL: 'ftp://example.com', DATA_DIR: join(work, 'data-refused') });
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.stderr).toMatch(/invalid token/i);
+    expect(refused.stderr).not.toContain(wrong);
+    expect((await misconfigured.exited).code).toBe(2);
+    expect(misconfigured.stderr).toContain('configuration: DISCORD_API_URL must be an http(s) URL');
+  });
+
   it('found the gateway through DISCORD_API_URL, identified once and heartbeats', async () => {
     expect(emu.requests.some((r) => r.method === 'GET' && r.path === '/api/v10/gateway/bot' && r.status === 200)).toBe(true);
     expect(emu.gateway.identifies).toBe(1);
