@@ -2,12 +2,7 @@
 // for more sources and for 👍/👎 feedback.
 import { randomBytes } from 'node:crypto';
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
-import type { Command } from '../src/bot/command.ts';
-import type { Asked, BotContext } from '../src/bot/context.ts';
-import type { ButtonRow, ButtonInteraction, OutgoingMessage } from '../src/bot/interaction.ts';
-import { articleChoices, articleLabel, articleProblem } from '../src/bot/articles.ts';
-import { LIMITS } from '../src/bot/limits.ts';
-import { confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock } from '../src/bot/render.ts';
+import { LIMITS, articleChoices, articleLabel, articleProblem, confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { Citation } from '../src/answer/types.ts';
 import type { AnswerRecord } from '../src/feedback/index.ts';
 

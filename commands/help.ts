@@ -1,8 +1,6 @@
 // /help: what the bot does and how to ask.
 import { ApplicationCommandOptionType } from 'discord.js';
-import type { Command } from '../src/bot/command.ts';
-import type { CommandData } from '../src/bot/context.ts';
-import { message } from '../src/bot/render.ts';
+import { message, type Command, type CommandData } from '../src/bot/index.ts';
 
 const data = {
   name: 'help',

@@ -1,10 +1,7 @@
 // /quote [about:<text>] [speaker:<autocomplete>] [article:<autocomplete>]: direct quotations from the
 // articles, verbatim, with who said them and where.
 import { ApplicationCommandOptionType, type APIEmbedField } from 'discord.js';
-import type { Command } from '../src/bot/command.ts';
-import { articleChoices, articleProblem } from '../src/bot/articles.ts';
-import { LIMITS } from '../src/bot/limits.ts';
-import { escapeMarkdown, fitText, message, quoteBlock } from '../src/bot/render.ts';
+import { LIMITS, articleChoices, articleProblem, escapeMarkdown, fitText, message, quoteBlock, type Command } from '../src/bot/index.ts';
 import type { FoundQuotation } from '../src/quotes/search.ts';
 
 const LIMIT = 6;

@@ -1,10 +1,7 @@
 // /refresh (moderators): reload the corpus folder, rebuild the index, and say what changed.
 import { InteractionContextType, PermissionFlagsBits, type APIEmbedField } from 'discord.js';
-import type { Command } from '../src/bot/command.ts';
+import { LIMITS, escapeMarkdown, linesWithin, message, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { RefreshReport } from '../src/engine.ts';
-import { LIMITS } from '../src/bot/limits.ts';
-import { escapeMarkdown, linesWithin, message } from '../src/bot/render.ts';
-import type { OutgoingMessage } from '../src/bot/interaction.ts';
 
 const data = {
   name: 'refresh',

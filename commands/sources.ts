@@ -1,10 +1,6 @@
 // /sources [filter:<text>]: the articles in the corpus, a page at a time, with buttons to turn pages.
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord.js';
-import type { Command } from '../src/bot/command.ts';
-import type { BotContext } from '../src/bot/context.ts';
-import type { ButtonRow, OutgoingMessage } from '../src/bot/interaction.ts';
-import { escapeMarkdown, fitText, formatBytes, linesWithin, message, notice } from '../src/bot/render.ts';
-import { LIMITS } from '../src/bot/limits.ts';
+import { LIMITS, escapeMarkdown, fitText, formatBytes, linesWithin, message, notice, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 
 export const PAGE_SIZE = 8;
 /** Keeps `sources:page:<n>:<filter>` within Discord's 100-character custom id. */

@@ -1,8 +1,6 @@
 // /stats (moderators): how often questions are asked, how answers are voted, and the least-liked answers.
 import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import type { Command } from '../src/bot/command.ts';
-import { LIMITS } from '../src/bot/limits.ts';
-import { escapeMarkdown, fitText, linesWithin, message } from '../src/bot/render.ts';
+import { LIMITS, escapeMarkdown, fitText, linesWithin, message, type Command } from '../src/bot/index.ts';
 
 const data = {
   name: 'stats',

@@ -5,10 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { ConfigError, loadDotEnv, parseConfig, secretsOf, type Config } from './config.ts';
 import { Engine } from './engine.ts';
 import { addSecrets, logger, setLogLevel } from './log.ts';
-import { loadCommands } from './bot/command.ts';
-import { engineAnswers, engineLibrary, type BotContext } from './bot/context.ts';
-import { runConsole } from './bot/console.ts';
-import { startDiscord } from './bot/discord.ts';
+import { engineAnswers, engineLibrary, loadCommands, runConsole, startDiscord, type BotContext } from './bot/index.ts';
 import { FeedbackStore } from './feedback/index.ts';
 
 const log = logger('main');

@@ -150,7 +150,10 @@ export async function startDiscord(config: Config, commands: Registry, ctx: BotC
   client.on(Events.Error, (err) => log.error('client error', { error: err }));
   client.on(Events.Warn, (message) => log.warn(message));
   client.on(Events.ShardDisconnect, (event, shard) => log.warn('gateway disconnected', { shard, code: event.code }));
-  client.on(Events.ShardReconnecting, (shard) => log.info('gateway reconnecting', { shard }));
+  client.on(Events.ShardReconnecting, (shard) => {
+    // destroy() closes the connection through the same path; that is not a reconnection.
+    if (accepting) log.info('gateway reconnecting', { shard });
+  });
   client.on(Events.ShardResume, (shard, replayed) => log.info('gateway resumed', { shard, replayed }));
   client.on(Events.Debug, (message) => log.debug(message));
   client.rest.on('rateLimited', (info) => log.warn('rate limited by Discord', { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));

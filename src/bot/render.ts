@@ -29,16 +29,16 @@ export function plainText(markdown: string): string {
   return markdown.replace(/\\([^\p{L}\p{N}\s])|[*`]/gu, (_m, escaped: string | undefined) => escaped ?? '');
 }
 
-const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-/** Offsets just after each sentence's last non-space character, ascending. */
+/**
+ * Offsets just after each sentence end (terminal punctuation and any closing quotes or brackets, followed by
+ * a space or the end), ascending. Deliberately simpler than the engine's segmenter: a cut after "U.S." is
+ * still a cut between words, and a lower-case sentence start still counts.
+ */
 function sentenceEnds(text: string): number[] {
   const ends: number[] = [];
-  for (const s of sentenceSegmenter.segment(text)) {
-    const end = s.index + s.segment.trimEnd().length;
-    if (end > s.index) ends.push(end);
-  }
+  for (const m of text.matchAll(/[.!?…]+["'”’)\]]*(?=\s|$)/gu)) ends.push(m.index + m[0].length);
   return ends;
 }
 

@@ -3,8 +3,7 @@
 // Needs DISCORD_TOKEN; DISCORD_CLIENT_ID is asked of Discord when unset. The REST base is DISCORD_API_URL.
 import { ConfigError, loadDotEnv, parseConfig, secretsOf } from '../config.ts';
 import { addSecrets, logger, setLogLevel } from '../log.ts';
-import { loadCommands } from '../bot/command.ts';
-import { deployCommands } from '../bot/discord.ts';
+import { deployCommands, loadCommands } from '../bot/index.ts';
 
 const log = logger('deploy');
 
