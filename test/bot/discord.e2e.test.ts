@@ -1,6 +1,8 @@
 // End to end: the bot started as `npm start` starts it (src/main.ts under tsx, DISCORD_API_URL pointed at the
 // emulator), the real discord.js client inside it, and the emulated Discord in this process sending it
 // interactions as users would. Every message the bot sends is checked against Discord's rules at the end.
+// The tests share one bot and run in file order: the moderator tests add articles to its corpus (and refresh
+// the in-process engine used as the oracle to match), and the last tests look back over everything sent.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
