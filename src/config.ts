@@ -24,6 +24,8 @@ export interface Config {
   readonly maxFileBytes: number;
   /** Members with this role may use moderator commands, besides those with Manage Server. */
   readonly moderatorRoleId: string | null;
+  /** Where the bot keeps what it records (answer and feedback log). */
+  readonly dataDir: string;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +71,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('CACHE_URL must start with redis://, rediss:// or sqlite:// (or be unset for memory)');
   }
   const corpus = optional(env, 'CORPUS_DIR') ?? 'seeds';
+  const data = optional(env, 'DATA_DIR') ?? '.data';
   const token = optional(env, 'DISCORD_TOKEN');
   if (token !== null && /\s/.test(token)) throw new ConfigError('DISCORD_TOKEN must not contain spaces');
   return {
@@ -82,6 +85,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', 24 * 3600, 1, 365 * 24 * 3600),
     maxFileBytes: integer(env, 'MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     moderatorRoleId: snowflake(env, 'MODERATOR_ROLE_ID'),
+    dataDir: isAbsolute(data) ? data : resolve(PROJECT_ROOT, data),
   };
 }
 

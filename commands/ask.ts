@@ -1,0 +1,174 @@
+// /ask question:<text> [article:<autocomplete>]: the engine's answer as quotations, each cited, with buttons
+// for more sources and for 👍/👎 feedback.
+import { randomBytes } from 'node:crypto';
+import { ApplicationCommandOptionType, ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
+import { LIMITS, articleChoices, articleLabel, articleProblem, confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import type { Citation } from '../src/answer/types.ts';
+import type { AnswerRecord } from '../src/feedback/index.ts';
+
+/** Citations shown with an answer, and how many more the "More sources" button shows. */
+const SHOWN = 3;
+const MORE = 8;
+
+const data = {
+  name: 'ask',
+  description: 'Ask about the news articles: the answer quotes them word for word, with citations.',
+  options: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'question',
+      description: 'Your question, e.g. "who called for an ICC investigation?"',
+      required: true,
+      min_length: 1,
+      max_length: 300,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'article',
+      description: 'Only look in this article',
+      required: false,
+      autocomplete: true,
+      max_length: 100,
+    },
+  ],
+} satisfies Command['data'];
+
+const percent = (p: number) => `${Math.round(p * 100)}%`;
+
+/** Where a cited sentence comes from, in words: title, publisher. */
+function provenance(c: Pick<Citation, 'title' | 'source'>): string {
+  return `— *${escapeMarkdown(c.title)}*${c.source ? `, ${escapeMarkdown(c.source)}` : ''}`;
+}
+
+/** A cited sentence as an embed field: its position as the name, the quotation and its article as the value. */
+function citationField(name: string, c: Citation): APIEmbedField {
+  let tail = provenance(c);
+  if (tail.length > 300) tail = `— *${fitText(c.title, 280)}*`;
+  return { name, value: `${quoteBlock(c.text, LIMITS.fieldValue - tail.length - 1)}\n${tail}` };
+}
+
+function buttons(answerId: string): ButtonRow {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'More sources', custom_id: `ask:more:${answerId}` },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: '👍' }, custom_id: `ask:up:${answerId}` },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: '👎' }, custom_id: `ask:down:${answerId}` },
+    ],
+  };
+}
+
+const ABSTAINED: Record<string, string> = {
+  'empty-question': 'That is not a question I can look up: ask about something in the articles.',
+  'no-match': 'Nothing in the articles matches this question.',
+  'low-confidence': 'No sentence in the articles answers this with enough confidence.',
+};
+
+function renderAnswer(asked: Asked, question: string, answerId: string, article: { title: string; source: string | null } | null): OutgoingMessage {
+  const a = asked.answer;
+  const lines = [`**Q:** ${fitText(question, 600)}`];
+  if (article) lines.push(`Searched only: *${escapeMarkdown(articleLabel(article))}*`);
+  let fields: APIEmbedField[];
+  let title: string;
+  if (a.kind === 'answer') {
+    title = 'Answer';
+    lines.push(`**A:** ${a.answer ? escapeMarkdown(a.answer.text) : 'see the quoted sentence below.'}`);
+    lines.push(`Confidence: ${confidenceInWords(a.confidence)} (${percent(a.confidence)})`);
+    fields = a.citations.slice(0, SHOWN).map((c, i) => citationField(`[${i + 1}] Paragraph ${c.paragraph}, sentence ${c.sentence}`, c));
+  } else {
+    title = "The articles don't say";
+    lines.push(`**The articles don't say.** ${ABSTAINED[a.reason] ?? ''}`.trimEnd());
+    if (a.nearest.length > 0) lines.push('The closest matches are below. They are **not** an answer.');
+    fields = a.nearest
+      .slice(0, SHOWN)
+      .map((c, i) => citationField(`Closest match ${i + 1} (not an answer) · paragraph ${c.paragraph}, sentence ${c.sentence}`, c));
+  }
+  const embed: APIEmbed = {
+    title,
+    description: lines.join('\n'),
+    fields,
+    footer: { text: `Quoted word for word from the articles · corpus ${asked.corpusVersion.slice(0, 8)}${asked.cached ? ' · cached' : ''}` },
+  };
+  return message({ content: '', embeds: [embed], components: [buttons(answerId)] });
+}
+
+function renderMore(record: AnswerRecord, more: readonly Citation[], corpusChanged: boolean): OutgoingMessage {
+  const lines = [`**More sources for:** ${fitText(record.question, 600)}`];
+  if (corpusChanged) lines.push('The articles have been refreshed since that answer; these come from the current articles.');
+  if (more.length === 0) lines.push('There are no further sentences that match this question.');
+  else lines.push('The sentences ranked next for this question, with how likely each is to answer it. Low-rated ones are related, not answers.');
+  const fields = more.map((c) => citationField(`Paragraph ${c.paragraph}, sentence ${c.sentence} · ${confidenceInWords(c.score)} (${percent(c.score)})`, c));
+  return message({ content: '', embeds: [{ title: 'More sources', description: lines.join('\n'), fields }], ephemeral: true });
+}
+
+async function more(interaction: ButtonInteraction, ctx: BotContext, record: AnswerRecord): Promise<void> {
+  await interaction.deferReply({ ephemeral: true });
+  const corpusChanged = record.corpusVersion !== ctx.library.version;
+  const shown = corpusChanged ? new Set<number>() : new Set(record.citations.map((c) => c.sentenceId));
+  const ranked = await ctx.answers.ranked(record.question, {
+    limit: MORE + shown.size,
+    ...(record.articleId !== null ? { articleId: record.articleId } : {}),
+  });
+  await interaction.editReply(renderMore(record, ranked.filter((c) => !shown.has(c.sentenceId)).slice(0, MORE), corpusChanged));
+}
+
+async function vote(interaction: ButtonInteraction, ctx: BotContext, record: AnswerRecord, v: 'up' | 'down'): Promise<void> {
+  const result = await ctx.feedback.vote(record.id, interaction.user.id, v);
+  const emoji = v === 'up' ? '👍' : '👎';
+  let text: string;
+  if (result.kind === 'unknown-answer') text = 'That answer is no longer on record, so the vote was not saved.';
+  else if (result.previous === null) text = `Thanks: your ${emoji} on this answer is recorded.`;
+  else if (result.previous === v) text = `You had already voted ${emoji} on this answer; it stays recorded once.`;
+  else text = `Changed your vote on this answer to ${emoji}.`;
+  await interaction.reply(notice(text));
+}
+
+export default {
+  data,
+  defer: 'public',
+  async execute(interaction, ctx) {
+    const question = interaction.options.getString('question') ?? '';
+    const typed = interaction.options.getString('article');
+    let article = null;
+    if (typed !== null) {
+      const match = ctx.library.resolveArticle(typed);
+      const problem = articleProblem(match, typed);
+      if (problem !== null || match.kind !== 'found') {
+        await interaction.editReply(message({ content: problem ?? '' }));
+        return;
+      }
+      article = match.article;
+    }
+    const asked = await ctx.answers.ask(question, article ? { articleId: article.id } : {});
+    const a = asked.answer;
+    const cited = a.kind === 'answer' ? a.citations : a.nearest;
+    const id = randomBytes(6).toString('base64url');
+    // Recorded before it is shown, so a vote can never arrive for an answer the log does not know.
+    await ctx.feedback.recordAnswer({
+      id,
+      question,
+      articleId: article?.id ?? null,
+      kind: a.kind,
+      confidence: a.confidence,
+      shortAnswer: a.kind === 'answer' ? (a.answer?.text ?? null) : null,
+      citations: cited.slice(0, SHOWN).map((c) => ({ articleId: c.articleId, start: c.start, end: c.end, sentenceId: c.sentenceId })),
+      corpusVersion: asked.corpusVersion,
+      cached: asked.cached,
+    });
+    await interaction.editReply(renderAnswer(asked, question, id, article));
+  },
+  async autocomplete(interaction, ctx) {
+    return interaction.focused.name === 'article' ? articleChoices(ctx.library, interaction.focused.value) : [];
+  },
+  async press(interaction, ctx) {
+    const [, action, id] = interaction.customId.split(':');
+    const record = id === undefined ? undefined : ctx.feedback.answer(id);
+    if (!record) {
+      await interaction.reply(notice('That answer is no longer on record. Ask the question again.'));
+      return;
+    }
+    if (action === 'more') await more(interaction, ctx, record);
+    else if (action === 'up' || action === 'down') await vote(interaction, ctx, record, action);
+    else await interaction.reply(notice('That button no longer does anything. Ask the question again.'));
+  },
+} satisfies Command;

@@ -1,0 +1,61 @@
+// /refresh (moderators): reload the corpus folder, rebuild the index, and say what changed.
+import { InteractionContextType, PermissionFlagsBits, type APIEmbedField } from 'discord.js';
+import { LIMITS, escapeMarkdown, linesWithin, message, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import type { RefreshReport } from '../src/engine.ts';
+
+const data = {
+  name: 'refresh',
+  description: 'Reload the articles folder and rebuild the index (moderators only).',
+  // Hidden from members without Manage Server unless a server overrides it; the handler checks again.
+  default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+  contexts: [InteractionContextType.Guild],
+} satisfies Command['data'];
+
+function listField(name: string, items: readonly string[]): APIEmbedField[] {
+  if (items.length === 0) return [];
+  return [{ name: `${name} (${items.length})`, value: linesWithin(items.map((x) => `• ${escapeMarkdown(x)}`), LIMITS.fieldValue) }];
+}
+
+function render(report: RefreshReport): OutgoingMessage {
+  if (!report.ok) {
+    return message({
+      content: '',
+      embeds: [
+        {
+          title: 'Refresh failed',
+          description: `${escapeMarkdown(report.error)}\nNothing changed: the articles loaded before are still being served.`,
+          footer: { text: `Took ${Math.round(report.ms)} ms` },
+        },
+      ],
+    });
+  }
+  const changed = report.added.length + report.removed.length + report.changed.length;
+  const lines = [
+    `**${report.articles}** article${report.articles === 1 ? '' : 's'}, **${report.sentences}** sentences indexed in ${Math.round(report.ms)} ms.`,
+    `${report.added.length} added · ${report.removed.length} removed · ${report.changed.length} changed · ${report.unchanged} unchanged · ${report.skipped.length} file${report.skipped.length === 1 ? '' : 's'} skipped`,
+    changed === 0 && report.version === report.previousVersion ? 'The articles are as they were.' : `Corpus version ${report.previousVersion.slice(0, 8)} → ${report.version.slice(0, 8)}.`,
+  ];
+  return message({
+    content: '',
+    embeds: [
+      {
+        title: 'Articles refreshed',
+        description: lines.join('\n'),
+        fields: [
+          ...listField('Added', report.added),
+          ...listField('Removed', report.removed),
+          ...listField('Changed', report.changed),
+          ...listField('Skipped', report.skipped.map((s) => `${s.path}: ${s.reason}`)),
+        ],
+      },
+    ],
+  });
+}
+
+export default {
+  data,
+  defer: 'ephemeral',
+  async execute(interaction, ctx) {
+    await interaction.editReply(render(await ctx.library.refresh()));
+  },
+} satisfies Command;

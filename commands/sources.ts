@@ -1,0 +1,78 @@
+// /sources [filter:<text>]: the articles in the corpus, a page at a time, with buttons to turn pages.
+import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord.js';
+import { LIMITS, escapeMarkdown, fitText, formatBytes, linesWithin, message, notice, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+
+export const PAGE_SIZE = 8;
+/** Keeps `sources:page:<n>:<filter>` within Discord's 100-character custom id. */
+const FILTER_MAX = 60;
+
+const data = {
+  name: 'sources',
+  description: 'List the news articles the bot answers from.',
+  options: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'filter',
+      description: 'Only articles whose title, id or publisher contains this',
+      required: false,
+      max_length: FILTER_MAX,
+    },
+  ],
+} satisfies Command['data'];
+
+function pageButtons(page: number, pages: number, filter: string): ButtonRow {
+  const target = (p: number) => `sources:page:${p}:${filter}`;
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: target(Math.max(0, page - 1)), disabled: page === 0 },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: target(Math.min(pages - 1, page + 1)), disabled: page === pages - 1 },
+    ],
+  };
+}
+
+function renderPage(ctx: BotContext, filter: string, requested: number, ephemeral: boolean): OutgoingMessage {
+  const articles = ctx.library.articles(filter);
+  if (articles.length === 0) {
+    return filter ? notice(`No article matches “${escapeMarkdown(filter)}”. Try /sources without a filter.`) : notice('The corpus has no articles.');
+  }
+  const pages = Math.ceil(articles.length / PAGE_SIZE);
+  const page = Math.min(Math.max(0, requested), pages - 1);
+  const first = page * PAGE_SIZE;
+  const entries = articles.slice(first, first + PAGE_SIZE).map((a, i) =>
+    [
+      `**${first + i + 1}.** ${fitText(a.title, 300)}`,
+      `${a.source ? escapeMarkdown(a.source) : 'publisher not named'} · id ${fitText(a.id, 200)} · ${formatBytes(a.bytes)} · ${a.sentences} sentences`,
+    ].join('\n'),
+  );
+  const heading = filter ? `Articles matching “${escapeMarkdown(filter)}”:\n` : '';
+  return message({
+    content: '',
+    embeds: [
+      {
+        title: 'Articles',
+        description: heading + linesWithin(entries, LIMITS.embedDescription - heading.length),
+        footer: { text: `Page ${page + 1} of ${pages} · ${articles.length} article${articles.length === 1 ? '' : 's'}` },
+      },
+    ],
+    components: pages > 1 ? [pageButtons(page, pages, filter)] : [],
+    ephemeral,
+  });
+}
+
+export default {
+  data,
+  async execute(interaction, ctx) {
+    const filter = (interaction.options.getString('filter') ?? '').trim().slice(0, FILTER_MAX);
+    await interaction.reply(renderPage(ctx, filter, 0, false));
+  },
+  async press(interaction, ctx) {
+    // sources:page:<n>:<filter>; the filter may itself contain colons.
+    const m = /^sources:page:(\d{1,6}):(.*)$/su.exec(interaction.customId);
+    if (!m) {
+      await interaction.reply(notice('That button no longer does anything. Run /sources again.'));
+      return;
+    }
+    await interaction.update(renderPage(ctx, m[2]!, Number(m[1]), false));
+  },
+} satisfies Command;

@@ -1,0 +1,99 @@
+// What commands are given to work with. Commands format and reply; everything that answers, looks up or
+// records goes through here, so that the answer cache (issue 4) can slot in behind `answers.ask` without a
+// command changing.
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
+import type { Answer, Citation } from '../answer/types.ts';
+import { citationOf, rank } from '../answer/answer.ts';
+import type { FoundQuotation, QuotationQuery } from '../quotes/search.ts';
+import type { FeedbackStore } from '../feedback/index.ts';
+
+export interface AskOptions {
+  readonly articleId?: string;
+  readonly maxCitations?: number;
+}
+
+export interface Asked {
+  readonly answer: Answer;
+  /** True when the answer came from the cache rather than the engine. */
+  readonly cached: boolean;
+  /** The corpus version the answer was computed on. */
+  readonly corpusVersion: string;
+}
+
+export interface AnswerService {
+  ask(question: string, options?: AskOptions): Promise<Asked>;
+  /**
+   * The sentences ranked best for the question, best first, each with the engine's estimate that it answers
+   * (`score`): the "more sources" view. Includes the ones an answer already cites.
+   */
+  ranked(question: string, options: { readonly articleId?: string; readonly limit: number }): Promise<readonly Citation[]>;
+}
+
+export type ArticleMatch =
+  | { readonly kind: 'found'; readonly article: ArticleSummary }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'ambiguous'; readonly matches: readonly ArticleSummary[] };
+
+export interface Library {
+  readonly version: string;
+  articles(filter?: string): ArticleSummary[];
+  /** An article named by its id (what autocomplete sends) or by words unique to its title, id or source. */
+  resolveArticle(text: string): ArticleMatch;
+  speakers(filter?: string): { name: string; count: number }[];
+  quotations(query: QuotationQuery, limit: number): FoundQuotation[];
+  refresh(): Promise<RefreshReport>;
+}
+
+export type CommandData = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export interface BotContext {
+  readonly answers: AnswerService;
+  readonly library: Library;
+  readonly feedback: FeedbackStore;
+  /** Every command's registration data, for /help. */
+  readonly commands: readonly CommandData[];
+  /** Members with this role count as moderators, besides those with the command's default permissions. */
+  readonly moderatorRoleId: string | null;
+}
+
+/** Answers straight from the engine. The cache wraps this. */
+export function engineAnswers(engine: Engine): AnswerService {
+  return {
+    async ask(question, options = {}) {
+      const corpusVersion = engine.corpus.version;
+      return { answer: engine.answer(question, options), cached: false, corpusVersion };
+    },
+    async ranked(question, { articleId, limit }) {
+      // The engine's own ranking (retrieve and rerank), cut to `limit`: the same order answer() cites from.
+      const index = engine.corpus.index;
+      const ranking = rank(index, question, articleId === undefined ? {} : { articleId });
+      return ranking.ranked.slice(0, limit).map((r) => citationOf(index, r.candidate.sentence, r.probability));
+    },
+  };
+}
+
+export function engineLibrary(engine: Engine): Library {
+  return {
+    get version() {
+      return engine.corpus.version;
+    },
+    articles: (filter = '') => engine.articles(filter),
+    resolveArticle(text) {
+      const wanted = text.trim();
+      if (wanted.length === 0) return { kind: 'none' };
+      const all = engine.articles();
+      const byId = all.find((a) => a.id === wanted);
+      if (byId) return { kind: 'found', article: byId };
+      const lower = wanted.toLowerCase();
+      const byTitle = all.filter((a) => a.title.toLowerCase() === lower);
+      if (byTitle.length === 1) return { kind: 'found', article: byTitle[0]! };
+      const matches = engine.articles(wanted);
+      if (matches.length === 1) return { kind: 'found', article: matches[0]! };
+      return matches.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', matches };
+    },
+    speakers: (filter = '') => engine.speakers(filter),
+    quotations: (query, limit) => engine.quotations(query, limit),
+    refresh: () => engine.refresh(),
+  };
+}

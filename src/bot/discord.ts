@@ -1,0 +1,201 @@
+// The one module that constructs discord.js's client and REST client, and the adapter from discord.js
+// interactions to the interface commands see (src/bot/interaction.ts). Everything Discord-specific about
+// sending a message (ephemeral flags, the fitted payload, mentions off) happens here, once.
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  REST,
+  Routes,
+  type AutocompleteInteraction as DiscordAutocomplete,
+  type ButtonInteraction as DiscordButton,
+  type ChatInputCommandInteraction,
+  type Interaction,
+} from 'discord.js';
+import type { Config } from '../config.ts';
+import { logger } from '../log.ts';
+import type { Command } from './command.ts';
+import type { BotContext, CommandData } from './context.ts';
+import { handle, type Registry } from './handler.ts';
+import type { AnyInteraction, Member, OutgoingMessage } from './interaction.ts';
+import { fitMessage } from './render.ts';
+
+const log = logger('discord');
+
+export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
+  return new Client({
+    // Slash commands, buttons and autocomplete arrive without any privileged intent; Guilds gives the guild
+    // list (and so member objects for permission checks).
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: config.discordApiUrl },
+    // The client-wide default; every payload below sets it again explicitly.
+    allowedMentions: { parse: [] },
+  });
+}
+
+export function createRest(config: Pick<Config, 'discordApiUrl'>, token: string): REST {
+  return new REST({ api: config.discordApiUrl }).setToken(token);
+}
+
+/** The body discord.js sends: fitted to the limits, mentions off. */
+function payload(m: OutgoingMessage) {
+  const f = fitMessage(m);
+  return {
+    // Always present: discord.js only sends allowed_mentions along with a body, and an empty string is
+    // Discord's "no text" for a message that is all embed.
+    content: f.content ?? '',
+    embeds: [...(f.embeds ?? [])],
+    components: [...(f.components ?? [])],
+    allowedMentions: { parse: [] },
+  };
+}
+
+const ephemeral = (m: { ephemeral?: boolean } | undefined) => (m?.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {});
+
+function memberOf(i: Interaction): Member | null {
+  if (!i.inGuild()) return null;
+  const roles = i.member ? (Array.isArray(i.member.roles) ? i.member.roles : [...i.member.roles.cache.keys()]) : [];
+  return { permissions: i.memberPermissions?.bitfield ?? 0n, roles };
+}
+
+function base(i: Interaction) {
+  return { id: i.id, user: { id: i.user.id, username: i.user.username }, guildId: i.guildId, member: memberOf(i) };
+}
+
+function fromCommand(i: ChatInputCommandInteraction): AnyInteraction {
+  return {
+    kind: 'command',
+    ...base(i),
+    commandName: i.commandName,
+    options: { getString: (name) => i.options.getString(name) },
+    get deferred() {
+      return i.deferred;
+    },
+    get replied() {
+      return i.replied;
+    },
+    deferReply: async (o) => void (await i.deferReply(ephemeral(o))),
+    reply: async (m) => void (await i.reply({ ...payload(m), ...ephemeral(m) })),
+    editReply: async (m) => void (await i.editReply(payload(m))),
+    followUp: async (m) => void (await i.followUp({ ...payload(m), ...ephemeral(m) })),
+  };
+}
+
+function fromButton(i: DiscordButton): AnyInteraction {
+  return {
+    kind: 'button',
+    ...base(i),
+    customId: i.customId,
+    get deferred() {
+      return i.deferred;
+    },
+    get replied() {
+      return i.replied;
+    },
+    deferReply: async (o) => void (await i.deferReply(ephemeral(o))),
+    reply: async (m) => void (await i.reply({ ...payload(m), ...ephemeral(m) })),
+    update: async (m) => void (await i.update(payload(m))),
+    editReply: async (m) => void (await i.editReply(payload(m))),
+    followUp: async (m) => void (await i.followUp({ ...payload(m), ...ephemeral(m) })),
+  };
+}
+
+function fromAutocomplete(i: DiscordAutocomplete): AnyInteraction {
+  const focused = i.options.getFocused(true);
+  return {
+    kind: 'autocomplete',
+    ...base(i),
+    commandName: i.commandName,
+    options: { getString: (name) => i.options.getString(name) },
+    focused: { name: focused.name, value: String(focused.value) },
+    get responded() {
+      return i.responded;
+    },
+    respond: async (choices) => void (await i.respond(choices.map((c) => ({ name: c.name, value: c.value })))),
+  };
+}
+
+/** The interaction as commands see it, or null for kinds the bot does not handle (context menus, modals). */
+export function adapt(i: Interaction): AnyInteraction | null {
+  if (i.isChatInputCommand()) return fromCommand(i);
+  if (i.isAutocomplete()) return fromAutocomplete(i);
+  if (i.isButton()) return fromButton(i);
+  return null;
+}
+
+export interface RunningBot {
+  /** Stop taking interactions, let those in flight finish (for at most `graceMs`), and disconnect. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Log in and answer interactions until stopped. Rejects when the login fails (a bad token, say). */
+export async function startDiscord(config: Config, commands: Registry, ctx: BotContext): Promise<RunningBot> {
+  if (!config.discordToken) throw new Error('discord: DISCORD_TOKEN is not set');
+  const client = createClient(config);
+  const inFlight = new Set<Promise<void>>();
+  let accepting = true;
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    const adapted = adapt(interaction);
+    if (!adapted) return;
+    if (!accepting) {
+      log.info('shutting down: interaction not handled', { interaction: interaction.id });
+      return;
+    }
+    const p = handle(adapted, commands, ctx).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  });
+  client.once(Events.ClientReady, (c) => log.info(`ready: logged in as ${c.user.tag}`, { guilds: c.guilds.cache.size, commands: commands.size }));
+  client.on(Events.Error, (err) => log.error('client error', { error: err }));
+  client.on(Events.Warn, (message) => log.warn(message));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn('gateway disconnected', { shard, code: event.code }));
+  client.on(Events.ShardReconnecting, (shard) => {
+    // destroy() closes the connection through the same path; that is not a reconnection.
+    if (accepting) log.info('gateway reconnecting', { shard });
+  });
+  client.on(Events.ShardResume, (shard, replayed) => log.info('gateway resumed', { shard, replayed }));
+  client.on(Events.Debug, (message) => log.debug(message));
+  client.rest.on('rateLimited', (info) => log.warn('rate limited by Discord', { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
+
+  try {
+    await client.login(config.discordToken);
+  } catch (err) {
+    await client.destroy();
+    throw err;
+  }
+  return {
+    async stop(graceMs = 3000) {
+      accepting = false;
+      if (inFlight.size > 0) {
+        log.info(`waiting for ${inFlight.size} interaction(s) to finish`);
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      }
+      await client.destroy();
+    },
+  };
+}
+
+export type DeployScope = { readonly kind: 'guild'; readonly guildId: string } | { readonly kind: 'global' };
+
+/** Guild registration takes no `contexts` or `integration_types` (they are for global commands). */
+function forScope(data: CommandData, scope: DeployScope): object {
+  if (scope.kind === 'global') return data;
+  const { contexts: _contexts, integration_types: _integrationTypes, ...rest } = data;
+  return rest;
+}
+
+/**
+ * Register the commands with Discord, replacing the application's current set: in one server when
+ * DISCORD_GUILD_ID is set (instant), else globally. The application id is asked of Discord when
+ * DISCORD_CLIENT_ID is not set.
+ */
+export async function deployCommands(config: Config, commands: readonly Command[]): Promise<{ scope: DeployScope; applicationId: string; registered: number }> {
+  if (!config.discordToken) throw new Error('deploy: DISCORD_TOKEN is not set (it is needed to register commands)');
+  const rest = createRest(config, config.discordToken);
+  const applicationId = config.discordClientId ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
+  const scope: DeployScope = config.discordGuildId ? { kind: 'guild', guildId: config.discordGuildId } : { kind: 'global' };
+  const route = scope.kind === 'guild' ? Routes.applicationGuildCommands(applicationId, scope.guildId) : Routes.applicationCommands(applicationId);
+  const registered = (await rest.put(route, { body: commands.map((c) => forScope(c.data, scope)) })) as unknown[];
+  return { scope, applicationId, registered: registered.length };
+}

@@ -1,0 +1,320 @@
+// The commands and the handler in-process, on corpora written to provoke them: article text full of markdown
+// and mentions, sentences far longer than a Discord field, more articles than a page. Every message is
+// checked against the emulator's limit rules, and every quotation against the article text.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PermissionFlagsBits } from 'discord.js';
+import { handle, ERROR_MESSAGE, MODERATORS_ONLY, NOT_IN_DMS, mayUse } from '../../src/bot/handler.ts';
+import { isCommand, loadCommands, type Command } from '../../src/bot/command.ts';
+import { CUT } from '../../src/bot/render.ts';
+import { setLogSink } from '../../src/log.ts';
+import type { OutgoingMessage } from '../../src/bot/interaction.ts';
+import { messageProblems } from '../emulator/limits.ts';
+import { autocompleteInteraction, buttonInteraction, commandInteraction, corpus, harness, MEMBER, MODERATOR, type Harness } from '../support/context.ts';
+
+const unescape = (s: string) => s.replace(/\\([^A-Za-z0-9\s])/g, '$1');
+const quoteOf = (value: string) =>
+  unescape(
+    value
+      .split('\n')
+      .filter((l) => l.startsWith('> '))
+      .map((l) => l.slice(2))
+      .join('\n'),
+  );
+
+function checkLimits(m: OutgoingMessage): void {
+  expect(m.allowedMentions).toEqual({ parse: [] });
+  expect(messageProblems({ content: m.content, embeds: m.embeds, components: m.components }, true)).toEqual([]);
+}
+
+const MARKDOWN_ARTICLE = [
+  'Bridge fund dispute',
+  '',
+  'The spokesman wrote *urgent* and __underlined__ notes, ~~struck~~ out a line, and tagged @everyone and <@123> and <@&456> in a post about the bridge_fund budget.',
+  '',
+  'A second sentence says the budget was `12 million` pounds > expected | as planned, with || spoilers || and # no heading.',
+  '',
+].join('\n');
+
+const LONG_SENTENCE = `The flood committee reported that ${Array.from({ length: 120 }, (_, i) => `the river damaged road ${i + 1} and bridge ${i + 1}`).join(', ')}, according to the survey.`;
+const LONG_ARTICLE = `Flood survey published\n\n${LONG_SENTENCE}\n\n“${LONG_SENTENCE.replace('The flood committee reported that', 'We found that')}” the survey leader Maria Lopez said.\n`;
+
+describe('commands on hostile article text', () => {
+  let h: Harness;
+  let dir: ReturnType<typeof corpus>;
+
+  beforeAll(async () => {
+    const files: Record<string, string> = { 'markdown.txt': MARKDOWN_ARTICLE, 'flood.txt': LONG_ARTICLE };
+    for (let i = 1; i <= 30; i++) {
+      files[`many/${String(i).padStart(2, '0')}.txt`] =
+        `${`Council meeting number ${i} discusses the long-delayed harbour redevelopment scheme and its budget `.repeat(3).trim()}\n\nThe council met on Monday to discuss item ${i}. Members voted on the plan.\n`;
+    }
+    dir = corpus(files);
+    h = await harness(dir.dir);
+  });
+  afterAll(async () => {
+    await h.close();
+    dir.remove();
+  });
+
+  async function run(name: string, options: Record<string, string>, member = MEMBER) {
+    const { interaction, recording } = commandInteraction(name, options, { member });
+    await handle(interaction, h.commands, h.ctx);
+    for (const s of recording.sent) checkLimits(s.message);
+    return recording;
+  }
+
+  it('/ask quotes markdown and mentions exactly, escaped so they neither format nor ping', async () => {
+    const question = 'what did the spokesman write about the bridge fund budget?';
+    const expected = h.engine.answer(question);
+    const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
+    expect(cited.length).toBeGreaterThan(0);
+    const text = MARKDOWN_ARTICLE;
+    const recording = await run('ask', { question });
+    expect(recording.deferred).toBe(true);
+    const embed = recording.sent.at(-1)!.message.embeds![0]!;
+    const fields = embed.fields!;
+    expect(fields.length).toBe(Math.min(3, cited.length));
+    fields.forEach((f, i) => {
+      const c = cited[i]!;
+      const quoted = f.value.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2)).join('\n');
+      expect(unescape(quoted)).toBe(text.slice(c.start, c.end));
+      // Nothing left that Discord would read as markdown or as a mention.
+      expect(quoted).not.toMatch(/(?<!\\)[*_`~|<>#]/);
+    });
+    const all = fields.map((f) => f.value).join('\n');
+    expect(all).toContain('\\*urgent\\*');
+    expect(all).toContain('\\<@123\\>');
+  });
+
+  it('/ask cuts a sentence longer than a field at a word, marks the cut, and keeps what it shows exact', async () => {
+    const question = 'what did the flood committee report about the river?';
+    const expected = h.engine.answer(question);
+    const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
+    const long = cited.find((c) => c.text.length > 2000);
+    expect(long).toBeDefined();
+    const recording = await run('ask', { question });
+    const embed = recording.sent.at(-1)!.message.embeds![0]!;
+    const field = embed.fields![cited.indexOf(long!)]!;
+    expect(field.value.length).toBeLessThanOrEqual(1024);
+    const lines = field.value.split('\n');
+    expect(lines.find((l) => l.startsWith('> '))!.endsWith(CUT)).toBe(true);
+    const shown = quoteOf(field.value).replace(/ \[…\]$/, '');
+    expect(long!.text.startsWith(shown)).toBe(true);
+    expect(long!.text[shown.length]).toBe(' ');
+  });
+
+  it('/quote shows a quotation too long for a field cut at a word, with its speaker', async () => {
+    const found = h.engine.quotations({ speaker: 'Maria Lopez' }, 6);
+    expect(found.length).toBe(1);
+    const recording = await run('quote', { speaker: 'Maria Lopez' });
+    const field = recording.sent.at(-1)!.message.embeds![0]!.fields![0]!;
+    expect(field.value.length).toBeLessThanOrEqual(1024);
+    const shown = quoteOf(field.value).replace(/ \[…\]$/, '');
+    expect(found[0]!.text.startsWith(shown)).toBe(true);
+    expect(shown.length).toBeLessThan(found[0]!.text.length);
+    expect(unescape(field.value)).toContain(`— **${found[0]!.speaker}**`);
+  });
+
+  it('/sources pages 32 articles with long titles, every page within the limits', async () => {
+    const first = await run('sources', {});
+    let message = first.sent[0]!.message;
+    const total = h.engine.articles().length;
+    const pages = Math.ceil(total / 8);
+    expect(message.embeds![0]!.footer!.text).toBe(`Page 1 of ${pages} · ${total} articles`);
+    const seen = new Set<string>();
+    for (let page = 1; page <= pages; page++) {
+      for (const line of message.embeds![0]!.description!.split('\n')) if (/^\*\*\d+\.\*\*/.test(line)) seen.add(line);
+      if (page === pages) break;
+      const next = message.components![0]!.components[1]!;
+      expect(next.disabled).toBe(false);
+      const { interaction, recording } = buttonInteraction(next.custom_id);
+      await handle(interaction, h.commands, h.ctx);
+      expect(recording.sent[0]!.via).toBe('update');
+      message = recording.sent[0]!.message;
+      checkLimits(message);
+    }
+    expect(seen.size).toBe(total);
+    expect(message.components![0]!.components[1]!.disabled).toBe(true);
+  });
+
+  it('autocomplete offers at most 25 articles', async () => {
+    const { interaction, choices } = autocompleteInteraction('ask', 'article', '');
+    await handle(interaction, h.commands, h.ctx);
+    expect(choices()!.length).toBe(25);
+    for (const c of choices()!) expect(c.name.length).toBeLessThanOrEqual(100);
+  });
+
+  it('/stats counts the questions asked above, and says when no answer is disliked', async () => {
+    const recording = await run('stats', {}, MODERATOR);
+    const embed = recording.sent.at(-1)!.message.embeds![0]!;
+    expect(embed.description).toContain("**2** questions answered");
+    expect(embed.fields!.map((f) => f.name)).toEqual(['Most asked', 'Least liked']);
+    expect(embed.fields![0]!.value.split('\n').sort()).toEqual([
+      '**1×** what did the flood committee report about the river?',
+      '**1×** what did the spokesman write about the bridge fund budget?',
+    ]);
+    expect(embed.fields![1]!.value).toBe('No answer has more 👎 than 👍.');
+  });
+
+  it('a vote button for an answer that is not on record changes nothing and says so', async () => {
+    const { interaction, recording } = buttonInteraction('ask:up:doesnotexist');
+    await handle(interaction, h.commands, h.ctx);
+    expect(recording.sent[0]!.message.content).toBe('That answer is no longer on record. Ask the question again.');
+    expect(h.ctx.feedback.stats().up).toBe(0);
+  });
+});
+
+describe('/refresh', () => {
+  it('reports a failed reload and keeps serving the articles it had', async () => {
+    const dir = corpus({ 'one.txt': 'Harbour plan approved\n\nThe council approved the harbour plan on Monday after a long debate.\n' });
+    const h = await harness(dir.dir);
+    try {
+      const version = h.ctx.library.version;
+      rmSync(join(dir.dir, 'one.txt'));
+      const { interaction, recording } = commandInteraction('refresh', {}, { member: MODERATOR });
+      await handle(interaction, h.commands, h.ctx);
+      expect(recording.deferredEphemeral).toBe(true);
+      const embed = recording.sent[0]!.message.embeds![0]!;
+      expect(embed.title).toBe('Refresh failed');
+      expect(embed.description).toContain('no articles found');
+      expect(embed.description).toContain('Nothing changed: the articles loaded before are still being served.');
+      expect(h.ctx.library.version).toBe(version);
+      expect(h.ctx.library.articles().map((a) => a.id)).toEqual(['one']);
+    } finally {
+      await h.close();
+      dir.remove();
+    }
+  });
+});
+
+describe('the error boundary', () => {
+  let h: Harness;
+  const logged: string[] = [];
+  let previousSink: (line: string) => void;
+  beforeAll(async () => {
+    h = await harness(join(import.meta.dirname, '../../seeds'));
+    previousSink = setLogSink((line) => logged.push(line));
+  });
+  afterAll(async () => {
+    setLogSink(previousSink);
+    await h.close();
+  });
+
+  const command = (name: string, execute: Command['execute'], extra: Partial<Command> = {}): Command => ({
+    data: { name, description: 'test command' },
+    execute,
+    ...extra,
+  });
+
+  it('answers a command that throws with a short ephemeral message', async () => {
+    const boom = command('boom', async () => {
+      throw new Error('engine exploded');
+    });
+    const { interaction, recording } = commandInteraction('boom', {});
+    await handle(interaction, new Map([['boom', boom]]), h.ctx);
+    expect(recording.sent).toEqual([{ via: 'reply', message: { content: ERROR_MESSAGE, ephemeral: true, allowedMentions: { parse: [] } } }]);
+    // Logged in full, never silenced.
+    expect(logged.find((l) => l.includes('interaction failed') && l.includes(interaction.id))).toContain('engine exploded');
+  });
+
+  it('follows up once the command has deferred or replied', async () => {
+    const late = command(
+      'late',
+      async (i) => {
+        await i.editReply({ content: 'partial', allowedMentions: { parse: [] } });
+        throw new Error('failed after replying');
+      },
+      { defer: 'public' },
+    );
+    const { interaction, recording } = commandInteraction('late', {});
+    await handle(interaction, new Map([['late', late]]), h.ctx);
+    expect(recording.sent.map((s) => [s.via, s.message.content, s.message.ephemeral])).toEqual([
+      ['editReply', 'partial', undefined],
+      ['followUp', ERROR_MESSAGE, true],
+    ]);
+  });
+
+  it('treats a command that never replies as a failure the user hears about', async () => {
+    const silent = command('silent', async () => {});
+    const { interaction, recording } = commandInteraction('silent', {});
+    await handle(interaction, new Map([['silent', silent]]), h.ctx);
+    expect(recording.sent.map((s) => s.message.content)).toEqual([ERROR_MESSAGE]);
+  });
+
+  it('answers autocomplete that throws with no choices', async () => {
+    const broken = command('broken', async () => {}, {
+      autocomplete: async () => {
+        throw new Error('no suggestions today');
+      },
+    });
+    const { interaction, choices } = autocompleteInteraction('broken', 'x', 'y');
+    await handle(interaction, new Map([['broken', broken]]), h.ctx);
+    expect(choices()).toEqual([]);
+  });
+
+  it('refuses moderator commands to members without the permission, in DMs, and allows Administrator and the moderator role', async () => {
+    const refresh = h.commands.get('refresh')!;
+    expect(mayUse(refresh.data, MEMBER, 'role-mod')).toBe(false);
+    expect(mayUse(refresh.data, { permissions: PermissionFlagsBits.Administrator, roles: [] }, null)).toBe(true);
+    expect(mayUse(refresh.data, { permissions: 0n, roles: ['role-mod'] }, 'role-mod')).toBe(true);
+    expect(mayUse(refresh.data, { permissions: 0n, roles: ['role-mod'] }, null)).toBe(false);
+    expect(mayUse(refresh.data, null, 'role-mod')).toBe(false);
+    expect(mayUse(h.commands.get('ask')!.data, null, null)).toBe(true);
+
+    const member = commandInteraction('refresh', {}, { member: MEMBER });
+    await handle(member.interaction, h.commands, h.ctx);
+    expect(member.recording.sent[0]!.message).toMatchObject({ content: MODERATORS_ONLY, ephemeral: true });
+    const dm = commandInteraction('stats', {}, { member: null, guildId: null });
+    await handle(dm.interaction, h.commands, h.ctx);
+    expect(dm.recording.sent[0]!.message).toMatchObject({ content: NOT_IN_DMS, ephemeral: true });
+    // /ask works in DMs.
+    const ask = commandInteraction('ask', { question: 'who called for an ICC investigation?' }, { member: null, guildId: null });
+    await handle(ask.interaction, h.commands, h.ctx);
+    expect(ask.recording.sent.at(-1)!.message.embeds![0]!.title).toBe('Answer');
+  });
+
+  it('says so for an unknown command or button', async () => {
+    const unknown = commandInteraction('nope', {});
+    await handle(unknown.interaction, h.commands, h.ctx);
+    expect(unknown.recording.sent[0]!.message.content).toBe('There is no /nope command here. Try /help.');
+    const button = buttonInteraction('nope:1');
+    await handle(button.interaction, h.commands, h.ctx);
+    expect(button.recording.sent[0]!.message.content).toBe('That button no longer does anything. Run the command again.');
+  });
+});
+
+describe('the command loader', () => {
+  it('loads the six commands from commands/', async () => {
+    const commands = await loadCommands();
+    expect([...commands.keys()]).toEqual(['ask', 'help', 'quote', 'refresh', 'sources', 'stats']);
+    for (const c of commands.values()) expect(isCommand(c)).toBe(true);
+  });
+
+  it('admits only values that are commands', () => {
+    const execute = async () => {};
+    expect(isCommand({ data: { name: 'ok', description: 'fine' }, execute })).toBe(true);
+    expect(isCommand({ data: { name: 'ok', description: 'fine' } })).toBe(false);
+    expect(isCommand({ data: { name: 'Not Lowercase', description: 'x' }, execute })).toBe(false);
+    expect(isCommand({ data: { name: 'ok', description: '' }, execute })).toBe(false);
+    expect(isCommand({ data: { name: 'ok', description: 'x' }, execute, defer: 'sometimes' })).toBe(false);
+    expect(isCommand({ data: { name: 'ok', description: 'x' }, execute, press: 'not a function' })).toBe(false);
+    expect(isCommand(null)).toBe(false);
+  });
+
+  it('refuses a folder holding a module that is not a command, or two commands with one name, naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verbatim-commands-'));
+    try {
+      writeFileSync(join(dir, 'a.mjs'), "export default { data: { name: 'same', description: 'one' }, execute: async () => {} };\n");
+      writeFileSync(join(dir, 'b.mjs'), "export default { data: { name: 'same', description: 'two' }, execute: async () => {} };\n");
+      await expect(loadCommands(dir)).rejects.toThrow('commands: duplicate command name "same" in b.mjs');
+      rmSync(join(dir, 'b.mjs'));
+      writeFileSync(join(dir, 'c.mjs'), 'export default { hello: 1 };\n');
+      await expect(loadCommands(dir)).rejects.toThrow('commands: c.mjs does not default-export a command');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

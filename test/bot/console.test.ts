@@ -1,0 +1,117 @@
+// The local console: `npm start` with no token and commands piped in. It must go through the same command
+// modules as Discord (the answers are the engine's, rendered as text), read to the end of input and exit.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmStart, ROOT, startBot, type BotProcess, type Exit } from '../support/bot.ts';
+import { Engine } from '../../src/engine.ts';
+
+let dataDir: string;
+let run: BotProcess;
+let exit: Exit;
+let engine: Engine;
+
+const INPUT = [
+  '/help',
+  '/ask who called for an ICC investigation?',
+  '/press 2',
+  '/press 3',
+  '/sources',
+  '/sources filter:aleppo',
+  '/quote about:war crimes',
+  '/ask question:What is the capital of Australia? article:ARA',
+  '/ask',
+  '/ask question:anything article:no such article',
+  '/frobnicate',
+  '/stats',
+  '',
+].join('\n');
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'verbatim-console-'));
+  engine = await Engine.open({ corpusDir: join(ROOT, 'seeds'), maxFileBytes: 5 * 1024 * 1024 });
+  run = npmStart({ DATA_DIR: dataDir });
+  run.child.stdin.end(INPUT);
+  exit = await run.exited;
+});
+
+afterAll(() => {
+  run?.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Everything the console printed (logs go to stderr). */
+const out = () => run.stdout;
+
+describe('npm start without a token', () => {
+  it('reads piped commands to the end and exits cleanly', () => {
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(run.stderr).toContain('no DISCORD_TOKEN: local console');
+    expect(run.stderr).toContain('stopped');
+  });
+
+  it('answers /ask with the sentence the engine cites, as plain text', () => {
+    const expected = engine.answer('who called for an ICC investigation?');
+    if (expected.kind !== 'answer') throw new Error('precondition: the engine answers the ICC question');
+    const c = expected.citations[0]!;
+    expect(out()).toContain('== Answer ==\nQ: who called for an ICC investigation?\n');
+    if (expected.answer) expect(out()).toContain(`A: ${expected.answer.text}\n`);
+    expect(out()).toContain(`[1] Paragraph ${c.paragraph}, sentence ${c.sentence}\n> ${c.text}\n— ${c.title}${c.source ? `, ${c.source}` : ''}\n`);
+    expect(c.text).toContain('French officials said on Monday that the International Criminal Court (ICC)');
+    expect(out()).toContain('Buttons: [1] More sources  [2] 👍  [3] 👎   (/press <number>)');
+  });
+
+  it('presses buttons: the votes are recorded, the later replacing the earlier', () => {
+    expect(out()).toContain('Thanks: your 👍 on this answer is recorded.');
+    expect(out()).toContain('Changed your vote on this answer to 👎.');
+    const records = readFileSync(join(dataDir, 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.filter((r) => r.type === 'vote').map((r) => [r.userId, r.vote])).toEqual([
+      ['console', 'up'],
+      ['console', 'down'],
+    ]);
+  });
+
+  it('lists the sources, filtered or not, and quotes the articles', () => {
+    for (const a of engine.articles()) expect(out()).toContain(`${a.title}\n${a.source ?? 'publisher not named'} · id ${a.id}`);
+    expect(out()).toContain('Articles matching “aleppo”:');
+    const quotes = engine.quotations({ about: 'war crimes' }, 6);
+    expect(quotes.length).toBeGreaterThan(0);
+    for (const q of quotes) expect(out()).toContain(`> ${q.text}\n— ${q.speaker ?? 'Speaker not named'}`);
+  });
+
+  it('abstains as Discord users see it, and explains bad input without failing', () => {
+    expect(out()).toContain('Searched only: Civilian casualties increase in Syria’s Aleppo ahead of Swiss talks (ARA News)');
+    expect(out()).toContain("The articles don't say.");
+    expect(out()).toContain('/ask needs question. Usage: /ask question:<text> [article:<text>]');
+    expect(out()).toContain('No article matches “no such article”.');
+    expect(out()).toContain('Unknown command "frobnicate".');
+  });
+
+  it('gives the console user, who runs the bot, the moderator view', () => {
+    const ara = engine.articles('ARA')[0]!;
+    const kinds = [engine.answer('who called for an ICC investigation?').kind, engine.answer('What is the capital of Australia?', { articleId: ara.id }).kind];
+    const answered = kinds.filter((k) => k === 'answer').length;
+    expect(out()).toContain('== Answer statistics ==');
+    expect(out()).toContain(`2 questions answered: ${answered} with quotations, ${2 - answered} where the articles don't say; 0 from the cache.`);
+    expect(out()).toContain('Votes: 👍 0 · 👎 1');
+  });
+});
+
+describe('the console, left open', () => {
+  it('shuts down cleanly on SIGINT and on SIGTERM while waiting for input', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const open = startBot({ DATA_DIR: dataDir });
+      try {
+        await open.waitForOutput(/local console/);
+        open.child.stdin.write('/sources filter:aleppo\n');
+        await open.waitForOutput(/Articles matching “aleppo”/, 'stdout');
+        const exit = await open.stop(signal);
+        expect(exit).toMatchObject({ code: 0, signal: null });
+        expect(open.stderr).toContain(`${signal} received: shutting down`);
+      } finally {
+        open.kill();
+      }
+    }
+  });
+});

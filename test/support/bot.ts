@@ -1,0 +1,81 @@
+// Starting the bot the way users do: the entry point `npm start` runs (src/main.ts under tsx), as a child
+// process with its own environment. Every configuration key from .env.example is set (empty unless the test
+// gives a value) so that a developer's .env can never leak into a test, a real token least of all.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const CONFIG_KEYS = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')
+  .split('\n')
+  .map((l) => /^([A-Z][A-Z0-9_]*)=/.exec(l)?.[1])
+  .filter((k): k is string => k !== undefined);
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** From the stop request (or the start, when it ended by itself) to the exit. */
+  readonly ms: number;
+}
+
+export class BotProcess {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<Exit>;
+  private stopAskedAt: number | null = null;
+
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
+    const started = Date.now();
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
+    this.exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - (this.stopAskedAt ?? started) }));
+    });
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Poll the output until `pattern` appears (in stderr, where logs go, unless told otherwise). */
+  async waitForOutput(pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr', timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this[stream])) {
+      if (!this.running) throw new Error(`bot exited before ${pattern} appeared:\n${this.stderr}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} in ${stream}:\n${this[stream]}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Send a signal and wait for the exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
+    if (!this.running) return this.exited;
+    this.stopAskedAt = Date.now();
+    this.child.kill(signal);
+    return this.exited;
+  }
+
+  /** Last resort for afterAll: make sure nothing is left running. */
+  kill(): void {
+    if (this.running) this.child.kill('SIGKILL');
+  }
+}
+
+function environment(config: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of CONFIG_KEYS) env[key] = '';
+  return Object.assign(env, config);
+}
+
+/** Run `script` (default: the bot) with tsx, as `npm start` does, with the given configuration. */
+export function startBot(config: Record<string, string>, script = 'src/main.ts'): BotProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'] });
+  return new BotProcess(child);
+}
+
+/** `npm start` itself, with the given configuration. */
+export function npmStart(config: Record<string, string>): BotProcess {
+  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'] });
+  return new BotProcess(child);
+}
