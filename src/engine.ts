@@ -7,8 +7,8 @@ import type { Article, Skipped } from './corpus/article.ts';
 import { loadCorpus, type LoadOptions } from './corpus/load.ts';
 import { buildIndex } from './index/build.ts';
 import type { Index } from './index/types.ts';
-import { answer as answerQuestion, type AnswerOptions } from './answer/answer.ts';
-import type { Answer } from './answer/types.ts';
+import { answer as answerQuestion, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
+import type { Answer, Citation } from './answer/types.ts';
 import { BM25 } from './answer/retrieve.ts';
 import { searchQuotations, speakers as listSpeakers, type FoundQuotation, type QuotationQuery } from './quotes/search.ts';
 import weights from './answer/weights.json' with { type: 'json' };
@@ -113,6 +113,16 @@ export class Engine {
 
   answer(question: string, options: AnswerOptions = {}): Answer {
     return answerQuestion(this.current.index, question, options);
+  }
+
+  /**
+   * The sentences ranked best for a question, best first, each scored with the reranker's estimate that it
+   * answers: the "more sources" view, beyond the 1 to 3 an answer cites.
+   */
+  ranked(question: string, options: { readonly articleId?: string; readonly limit: number }): Citation[] {
+    const index = this.current.index;
+    const ranking = rank(index, question, options.articleId === undefined ? {} : { articleId: options.articleId });
+    return ranking.ranked.slice(0, options.limit).map((r) => citationOf(index, r.candidate.sentence, r.probability));
   }
 
   quotations(query: QuotationQuery, limit = 10): FoundQuotation[] {

@@ -4,7 +4,6 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
 import type { Answer, Citation } from '../answer/types.ts';
-import { citationOf, rank } from '../answer/answer.ts';
 import type { FoundQuotation, QuotationQuery } from '../quotes/search.ts';
 import type { FeedbackStore } from '../feedback/index.ts';
 
@@ -65,10 +64,7 @@ export function engineAnswers(engine: Engine): AnswerService {
       return { answer: engine.answer(question, options), cached: false, corpusVersion };
     },
     async ranked(question, { articleId, limit }) {
-      // The engine's own ranking (retrieve and rerank), cut to `limit`: the same order answer() cites from.
-      const index = engine.corpus.index;
-      const ranking = rank(index, question, articleId === undefined ? {} : { articleId });
-      return ranking.ranked.slice(0, limit).map((r) => citationOf(index, r.candidate.sentence, r.probability));
+      return engine.ranked(question, articleId === undefined ? { limit } : { articleId, limit });
     },
   };
 }
