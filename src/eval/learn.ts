@@ -168,6 +168,22 @@ for (const c of corpora) {
     aCorpus.push(c.name);
   }
 }
+// Hard negatives: the tuning articles with every other paragraph, so the corpus discusses the question's
+// topic but lacks the paragraph that answers it; questions of the kept paragraphs are positives.
+for (const keep of ['even', 'odd'] as const) {
+  const partial = loadSquad(path, { paragraphs: keep });
+  const partialIndex = buildIndex(tuneArticles.map((i) => partial.articles[i]!));
+  const name = `${keep} paragraphs`;
+  corpora.push({ name, index: partialIndex, articles: new Set() });
+  for (const q of partial.questions) {
+    if (squad.half(q.article) !== 'tune') continue;
+    const r = withWeights(rank(partialIndex, q.question));
+    if (r.ranked.length === 0) continue;
+    ax.push(answerableFeatures(r));
+    ay.push(q.inCorpus ? 1 : 0);
+    aCorpus.push(name);
+  }
+}
 const positives = ay.filter((y) => y === 1).length;
 const negatives = ay.length - positives;
 const answerableW = trainLogistic(ax, ay, ANSWERABLE_FEATURE_COUNT, 1e-4, 800, negatives / Math.max(1, positives));

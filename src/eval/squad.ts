@@ -14,6 +14,8 @@ export interface SquadQuestion {
   readonly question: string;
   /** Index of the article in SquadCorpus.articles. */
   readonly article: number;
+  /** False when the corpus was loaded without the paragraph that answers this question. */
+  readonly inCorpus: boolean;
   readonly answers: readonly GoldSpan[];
 }
 
@@ -28,7 +30,15 @@ interface SquadFile {
   data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string; answer_start: number }[] }[] }[] }[];
 }
 
-export function loadSquad(path: string): SquadCorpus {
+export interface LoadSquadOptions {
+  /** Keep only some paragraphs of every article (by their position in the article): the learner builds
+   * corpora that discuss a question's topic but lack the paragraph that answers it. Questions of dropped
+   * paragraphs are still returned, with `inCorpus` false. */
+  readonly paragraphs?: 'all' | 'even' | 'odd';
+}
+
+export function loadSquad(path: string, options: LoadSquadOptions = {}): SquadCorpus {
+  const keep = options.paragraphs ?? 'all';
   const file = JSON.parse(readFileSync(path, 'utf8')) as SquadFile;
   const articles: Article[] = [];
   const questions: SquadQuestion[] = [];
@@ -36,19 +46,21 @@ export function loadSquad(path: string): SquadCorpus {
     const a = articles.length;
     let text = `${entry.title.replace(/_/g, ' ')}\n\n`;
     const pending: SquadQuestion[] = [];
-    for (const p of entry.paragraphs) {
+    entry.paragraphs.forEach((p, pi) => {
+      const inCorpus = keep === 'all' || (keep === 'even') === (pi % 2 === 0);
       // SQuAD contexts are single lines; keep them so, one paragraph each.
       const base = text.length;
-      text += `${p.context.replace(/\s*\n\s*/g, ' ')}\n\n`;
+      if (inCorpus) text += `${p.context.replace(/\s*\n\s*/g, ' ')}\n\n`;
       for (const qa of p.qas) {
         pending.push({
           id: qa.id,
           question: qa.question,
           article: a,
+          inCorpus,
           answers: qa.answers.map((x) => ({ text: x.text, start: base + x.answer_start, end: base + x.answer_start + x.text.length })),
         });
       }
-    }
+    });
     const parsed = parseArticle(`${entry.title}.txt`, Buffer.from(text, 'utf8'));
     if (isSkipped(parsed)) throw new Error(`squad: article ${entry.title} was skipped: ${parsed.reason}`);
     articles.push(parsed);
