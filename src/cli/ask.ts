@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadDotEnv, parseConfig } from '../config.ts';
+import { loadDotEnv, parseConfig, secretsOf } from '../config.ts';
 import { Engine } from '../engine.ts';
-import { logger } from '../log.ts';
+import { addSecrets, logger } from '../log.ts';
+import { createAnswers, openAnswerCache } from '../cache/index.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 
 const log = logger('ask');
@@ -93,6 +94,7 @@ async function main(): Promise<number> {
   }
   loadDotEnv();
   const config = parseConfig();
+  addSecrets(secretsOf(config));
   const corpusDir = args.corpus ? resolve(process.cwd(), args.corpus) : config.corpusDir;
   const questions = [...args.questions];
   if (args.batch) {
@@ -110,15 +112,24 @@ async function main(): Promise<number> {
   log.info(`indexed ${index.articles.length} articles, ${index.sentenceStart.length} sentences in ${Math.round(performance.now() - t0)} ms`, { corpus: corpusDir, skipped: skipped.length });
   for (const s of skipped.slice(0, 10)) log.warn(`skipped ${s.path}: ${s.reason}`);
 
+  // Through the answers service, so CACHE_URL applies: with the memory default a repeat within one run is a
+  // hit; with redis:// or sqlite:// answers are shared with the bot and with other runs.
+  const cache = await openAnswerCache({ url: config.cacheUrl, ttlSeconds: config.cacheTtlSeconds, log: logger('cache') });
+  const answers = createAnswers({ engine, cache, log: logger('answers'), statsIntervalMs: 0 });
   const out: string[] = [];
   const t1 = performance.now();
-  for (const q of questions) {
-    const a = engine.answer(q);
-    out.push(args.json ? toJson(q, a) : `${toText(q, a)}\n`);
-    if (out.length >= 256) process.stdout.write(`${out.splice(0).join('\n')}\n`);
+  try {
+    for (const q of questions) {
+      const { answer: a, cached } = await answers.ask(q);
+      out.push(args.json ? toJson(q, a, { cached }) : `${toText(q, a)}\n`);
+      if (out.length >= 256) process.stdout.write(`${out.splice(0).join('\n')}\n`);
+    }
+    if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+    log.info(`answered ${questions.length} questions in ${Math.round(performance.now() - t1)} ms`);
+  } finally {
+    // Waits for the last writes, logs the hit and miss counts, disconnects.
+    await answers.close();
   }
-  if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
-  log.info(`answered ${questions.length} questions in ${Math.round(performance.now() - t1)} ms`);
   return 0;
 }
 
