@@ -3,7 +3,7 @@
 import type { Index } from '../index/types.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
-import { FEATURE_COUNT, featuresOf, queryContext } from './features.ts';
+import { F, FEATURE_COUNT, featuresOf, queryContext } from './features.ts';
 import { extractShortAnswer } from './span.ts';
 import type { Answer, Citation } from './types.ts';
 import weights from './weights.json' with { type: 'json' };
@@ -94,6 +94,9 @@ export const ANSWERABLE_FEATURES = [
   'clauses', // log of the number of question terms
   'maxUnknown', // idf share of the single most specific unknown word
   'missing', // idf share of the most specific word the best sentence misses
+  'answerType', // the best sentence holds a word of the kind the question asks for, not in the question
+  'localCoverage', // the best sentence's coverage with idf over its own article
+  'margin', // probability of the best sentence minus the second best
 ] as const;
 export const ANSWERABLE_FEATURE_COUNT = ANSWERABLE_FEATURES.length;
 
@@ -119,19 +122,23 @@ export function answerableFeatures(ranking: Ranking): Float64Array {
   }
   f[0] = 1;
   f[1] = top ? top.probability : 0;
-  f[2] = top ? top.features[2]! : 0;
+  f[2] = top ? top.features[F.coverage]! : 0;
   f[3] = unknown / total;
   f[4] = unknownProper;
-  f[5] = top ? top.features[5]! : 0;
-  f[6] = top ? top.features[11]! : 0;
+  f[5] = top ? top.features[F.article]! : 0;
+  f[6] = top ? top.features[F.properCoverage]! : 0;
   f[7] = Math.log1p(clauses.length) / 2;
   f[8] = maxUnknown / total;
-  f[9] = top ? top.features[12]! : 1;
+  f[9] = top ? top.features[F.missingIdf]! : 1;
+  // The type features are 0 unless the question expects that type; at most one is set.
+  f[10] = top ? Math.max(top.features[F.typeDate]!, top.features[F.typeNumber]!, top.features[F.typeAgent]!, top.features[F.typePlace]!, top.features[F.typeThing]!) : 0;
+  f[11] = top ? top.features[F.localCoverage]! : 0;
+  f[12] = top ? top.probability - (ranking.ranked[1]?.probability ?? 0) : 0;
   return f;
 }
 
-const answerableWeights = Float64Array.from(weights.answerable);
-if (answerableWeights.length !== ANSWERABLE_FEATURE_COUNT) throw new Error(`answer: weights.json has ${answerableWeights.length} answerable weights, expected ${ANSWERABLE_FEATURE_COUNT}`);
+const answerableWeights = Float64Array.from({ length: ANSWERABLE_FEATURE_COUNT }, (_, i) => weights.answerable[i] ?? 0);
+if (weights.answerable.length > ANSWERABLE_FEATURE_COUNT) throw new Error(`answer: weights.json has ${weights.answerable.length} answerable weights, expected ${ANSWERABLE_FEATURE_COUNT}`);
 
 /** Probability that the corpus answers the question at all. */
 export function answerableProbability(ranking: Ranking): number {

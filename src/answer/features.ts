@@ -32,11 +32,17 @@ export const FEATURES = [
   'typePlace', // a where-question and a name the question does not have
   'typeThing', // a what/which-question and a noun the question does not have
   'localCoverage', // coverage with idf computed over the sentences of the candidate's own article
-  'paragraphScore', // the paragraph's summed BM25, normalised
-  'paragraphBest', // the paragraph's summed BM25 relative to the best candidate paragraph's
+  'paragraphScore', // BM25 of the sentence's paragraph as a document of its own, normalised
+  'paragraphBest', // that score relative to the best candidate paragraph's
+  'paragraphRank', // 1 / (1 + rank of the paragraph among the candidates' paragraphs)
   'neighbourOnly', // the candidate came in as a neighbour of a strong match
+  'paragraphShare', // BM25 relative to the best candidate of the same paragraph
+  'paragraphFirst', // the first sentence of its paragraph
+  'phrase', // longest run of question words (stop words included) found in the same order in the sentence
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
+/** Feature positions by name: F.coverage is where the coverage feature sits in a feature vector. */
+export const F = Object.fromEntries(FEATURES.map((name, i) => [name, i])) as Record<FeatureName, number>;
 export const FEATURE_COUNT = FEATURES.length;
 
 export interface QueryContext {
@@ -52,7 +58,13 @@ export interface QueryContext {
   readonly focusTerm: number;
   /** Best idf coverage among the candidates. */
   readonly bestCoverage: number;
+  /** BM25 of each candidate paragraph (paragraphs as documents), the best of them, and their order. */
+  readonly paragraphScore: Map<number, number>;
   readonly bestParagraphScore: number;
+  readonly paragraphRank: Map<number, number>;
+  readonly paragraphIdf: number;
+  /** Best sentence BM25 among the candidates of each paragraph. */
+  readonly bestInParagraph: Map<number, number>;
 }
 
 export function queryContext(index: Index, question: Question, retrieval: Retrieval): QueryContext {
@@ -80,9 +92,74 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
     for (let i = 0; i < clauseIdf.length; i++) if (c.mask & (1 << i)) sum += clauseIdf[i]!;
     bestCoverage = Math.max(bestCoverage, sum / total);
   }
-  let bestParagraphScore = 0;
-  for (const c of retrieval.candidates) bestParagraphScore = Math.max(bestParagraphScore, c.paragraphScore);
-  return { clauseIdf, totalIdf: total, clauseOfTerm, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, bestParagraphScore };
+  const paragraphScore = new Map<number, number>();
+  const bestInParagraph = new Map<number, number>();
+  for (const c of retrieval.candidates) {
+    const p = index.paragraphOf[c.sentence]!;
+    bestInParagraph.set(p, Math.max(bestInParagraph.get(p) ?? 0, c.bm25));
+  }
+  const nParagraphs = index.paragraphLength.length;
+  const idfs = clauseTerms.map((ts) => ts.map((t) => Math.log(1 + (nParagraphs - index.paragraphDf[t]! + 0.5) / (index.paragraphDf[t]! + 0.5))));
+  let paragraphIdf = 0;
+  for (const v of idfs) paragraphIdf += Math.max(0, ...v);
+  const avg = averageParagraphLength(index);
+  for (const c of retrieval.candidates) {
+    const p = index.paragraphOf[c.sentence]!;
+    if (paragraphScore.has(p)) continue;
+    const lo = index.paragraphSentence[p]!;
+    const hi = index.paragraphSentence[p + 1]!;
+    const norm = PARAGRAPH_BM25.k1 * (1 - PARAGRAPH_BM25.b + (PARAGRAPH_BM25.b * index.paragraphLength[p]!) / avg);
+    let score = 0;
+    clauseTerms.forEach((ts, ci) => {
+      let best = 0;
+      ts.forEach((t, k) => {
+        const tf = termFrequencyIn(index, t, lo, hi);
+        if (tf > 0) best = Math.max(best, (idfs[ci]![k]! * tf * (PARAGRAPH_BM25.k1 + 1)) / (tf + norm));
+      });
+      score += best;
+    });
+    paragraphScore.set(p, score);
+  }
+  const order = [...paragraphScore].sort((a, b) => b[1] - a[1]);
+  const paragraphRank = new Map(order.map(([p], i) => [p, i]));
+  const bestParagraphScore = order[0]?.[1] ?? 0;
+  return { clauseIdf, totalIdf: total, clauseOfTerm, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph };
+}
+
+/** Paragraph BM25: paragraphs are longer than sentences, so length counts more than for sentences. */
+const PARAGRAPH_BM25 = { k1: 0.5, b: 0.5 } as const;
+
+const averageParagraphLengths = new WeakMap<Index, number>();
+function averageParagraphLength(index: Index): number {
+  let avg = averageParagraphLengths.get(index);
+  if (avg === undefined) {
+    let total = 0;
+    for (let p = 0; p < index.paragraphLength.length; p++) total += index.paragraphLength[p]!;
+    avg = total / Math.max(1, index.paragraphLength.length) || 1;
+    averageParagraphLengths.set(index, avg);
+  }
+  return avg;
+}
+
+/** First posting of `term` at or after sentence `sentence` (postings are sorted by sentence). */
+function lowerBound(index: Index, term: number, sentence: number): number {
+  let a = index.postingOffset[term]!;
+  let b = index.postingOffset[term + 1]!;
+  const p = index.postingSentence;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (p[m]! < sentence) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/** Occurrences of `term` in sentences [lo, hi). */
+function termFrequencyIn(index: Index, term: number, lo: number, hi: number): number {
+  let tf = 0;
+  const end = index.postingOffset[term + 1]!;
+  for (let p = lowerBound(index, term, lo); p < end && index.postingSentence[p]! < hi; p++) tf += index.postingTf[p]!;
+  return tf;
 }
 
 function maskIdf(ctx: QueryContext, mask: number): number {
@@ -122,20 +199,7 @@ const MONTH_OR_DAY =
 
 /** Sentences of `article` that contain `term`: a binary search in the term's sorted postings. */
 function articleDf(index: Index, term: number, article: number): number {
-  const lo = index.articleSentence[article]!;
-  const hi = index.articleSentence[article + 1]!;
-  const p = index.postingSentence;
-  const lower = (x: number) => {
-    let a = index.postingOffset[term]!;
-    let b = index.postingOffset[term + 1]!;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      if (p[m]! < x) a = m + 1;
-      else b = m;
-    }
-    return a;
-  };
-  return lower(hi) - lower(lo);
+  return lowerBound(index, term, index.articleSentence[article + 1]!) - lowerBound(index, term, index.articleSentence[article]!);
 }
 
 const localIdfCache = new WeakMap<QueryContext, Map<number, Float64Array>>();
@@ -158,6 +222,35 @@ function localIdf(index: Index, ctx: QueryContext, article: number): Float64Arra
     cache.set(article, v);
   }
   return v;
+}
+
+/** Longest run of consecutive question words that occurs, in order and contiguous (punctuation aside), in
+ * the sentence's tokens [first, end). */
+function longestRun(index: Index, sequence: readonly number[], first: number, end: number): number {
+  let best = 0;
+  for (let t = first; t < end; t++) {
+    const term = index.tokenTerm[t]!;
+    if (term === 0) continue;
+    for (let q = 0; q < sequence.length; q++) {
+      if (sequence[q] !== term) continue;
+      let len = 1;
+      let u = t + 1;
+      let r = q + 1;
+      while (u < end && r < sequence.length) {
+        const next = index.tokenTerm[u]!;
+        if (next === 0) {
+          u++;
+          continue;
+        }
+        if (next !== sequence[r]) break;
+        len++;
+        u++;
+        r++;
+      }
+      if (len > best) best = len;
+    }
+  }
+  return best;
 }
 
 /** Fill `out` with the features of one candidate; `rankNo` is its place in BM25 order. */
@@ -249,7 +342,14 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
     if (c.mask & (1 << i)) localMatched += local[i]!;
   }
   out[24] = localTotal > 0 ? localMatched / localTotal : 0;
-  out[25] = Math.log1p(c.paragraphScore / total);
-  out[26] = ctx.bestParagraphScore > 0 ? c.paragraphScore / ctx.bestParagraphScore : 0;
-  out[27] = c.neighbour ? 1 : 0;
+  const paragraph = index.paragraphOf[s]!;
+  const pScore = ctx.paragraphScore.get(paragraph) ?? 0;
+  out[F.paragraphScore] = pScore / ctx.paragraphIdf;
+  out[F.paragraphBest] = ctx.bestParagraphScore > 0 ? pScore / ctx.bestParagraphScore : 0;
+  out[F.paragraphRank] = 1 / (1 + (ctx.paragraphRank.get(paragraph) ?? 40));
+  out[F.neighbourOnly] = c.neighbour ? 1 : 0;
+  const bestHere = ctx.bestInParagraph.get(paragraph) ?? 0;
+  out[F.paragraphShare] = bestHere > 0 ? c.bm25 / bestHere : 0;
+  out[F.paragraphFirst] = index.paragraphSentence[paragraph] === s ? 1 : 0;
+  out[F.phrase] = longestRun(index, question.sequence, first, end) / Math.max(1, question.sequence.length);
 }

@@ -43,6 +43,9 @@ export interface Question {
   /** Content words, in question order, repeats removed. */
   readonly terms: readonly QueryTerm[];
   readonly tokens: TokenStream;
+  /** Term ids of every word of the question after its wh-word, stop words included, in order (NO_TERM for
+   * words the corpus never uses): for phrase matches. */
+  readonly sequence: readonly number[];
 }
 
 const WH = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'what', 'which', 'how']);
@@ -165,5 +168,12 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
       focus: focus !== null && word === focus && i <= (words.findIndex((w) => WH.has(w)) + 3),
     });
   }
-  return { text, type, expects, focus, terms, tokens };
+  const sequence: number[] = [];
+  const whAt = words.findIndex((w) => WH.has(w));
+  for (let i = whAt + 1; i < words.length; i++) {
+    const tag = tokens.pos[i] as number;
+    if (tag === P.PUNCT || tag === P.SYM) continue;
+    sequence.push(vocabulary.termOf(tokens.values[i] as string, words[i] as string, tag, false, false));
+  }
+  return { text, type, expects, focus, terms, tokens, sequence };
 }

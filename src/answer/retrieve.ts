@@ -31,8 +31,6 @@ export interface Candidate {
   /** Clauses matched anywhere in the candidate's article, and in its paragraph. */
   readonly articleMask: number;
   readonly paragraphMask: number;
-  /** Sum of the BM25 scores of the sentences of the candidate's paragraph (the paragraph as a bag). */
-  readonly paragraphScore: number;
   /** True when the candidate was added as the neighbour of a strong match rather than by its own score. */
   readonly neighbour: boolean;
 }
@@ -46,7 +44,7 @@ export interface Retrieval {
 
 export interface RetrieveOptions {
   readonly limit: number;
-  /** The neighbours of this many best sentences join the candidates (the answer is often next door). */
+  /** The paragraphs and next-door sentences of this many best sentences join the candidates. */
   readonly neighboursOf?: number;
   /** Restrict to the sentences of one article (index into index.articles). */
   readonly article?: number;
@@ -208,12 +206,17 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
   }
   heap.sort((a, b) => (less(a, b) ? 1 : -1));
   // Neighbours of the best sentences: a question often matches one sentence while its answer sits in the
-  // next ("He is also the oldest quarterback ..." after "Peyton Manning became ...").
+  // next ("He is also the oldest quarterback ..." after "Peyton Manning became ..."), or elsewhere in the
+  // paragraph it was written about. The whole paragraph of each of the best sentences joins, and the
+  // sentences either side of it.
   const chosen = new Set(heap);
   const extra: number[] = [];
   for (const s of heap.slice(0, options.neighboursOf ?? 0)) {
     const a = index.sentenceArticle[s]!;
-    for (const n of [s - 1, s + 1]) {
+    const p = index.paragraphOf[s]!;
+    const from = Math.max(lo, index.paragraphSentence[p]! , s - 1 - 4);
+    const to = Math.min(hi, index.paragraphSentence[p + 1]!, s + 1 + 5);
+    for (let n = Math.min(from, s - 1); n < Math.max(to, s + 2); n++) {
       if (n < lo || n >= hi || index.sentenceArticle[n] !== a || chosen.has(n)) continue;
       chosen.add(n);
       extra.push(n);
@@ -224,12 +227,10 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
   // Article- and paragraph-level evidence for the candidates' articles.
   const articleMask = new Map<number, number>();
   const paragraphMask = new Map<number, number>();
-  const paragraphScore = new Map<number, number>();
-  const paragraphKey = (s: number) => index.sentenceArticle[s]! * 65536 + index.sentenceParagraph[s]!;
+  const paragraphKey = (s: number) => index.paragraphOf[s]!;
   for (const s of all) {
     articleMask.set(index.sentenceArticle[s]!, 0);
     paragraphMask.set(paragraphKey(s), 0);
-    paragraphScore.set(paragraphKey(s), 0);
   }
   for (let i = 0; i < nTouched; i++) {
     const s = touched[i]!;
@@ -239,10 +240,7 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
     articleMask.set(a, m | mask[s]!);
     const key = paragraphKey(s);
     const pm = paragraphMask.get(key);
-    if (pm !== undefined) {
-      paragraphMask.set(key, pm | mask[s]!);
-      paragraphScore.set(key, paragraphScore.get(key)! + score[s]!);
-    }
+    if (pm !== undefined) paragraphMask.set(key, pm | mask[s]!);
   }
 
   const candidates = all.map((s, i): Candidate => {
@@ -257,7 +255,6 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
       next: s < last ? score[s + 1]! : 0,
       articleMask: articleMask.get(a) ?? 0,
       paragraphMask: paragraphMask.get(paragraphKey(s)) ?? 0,
-      paragraphScore: paragraphScore.get(paragraphKey(s)) ?? 0,
       neighbour: i >= heap.length,
     };
   });

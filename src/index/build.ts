@@ -183,6 +183,7 @@ export class IndexBuilder {
       postingTf[at] = tfs[i] as number;
     }
     const sentenceLength = this.sentenceLength.done();
+    const paragraphs = layoutParagraphs(this.sentenceArticle.done(), this.sentenceParagraph.done(), sentenceLength, postingOffset, postingSentence);
     let total = 0;
     for (let i = 0; i < sentenceLength.length; i++) total += sentenceLength[i] as number;
     this.articleSentence.push(this.sentenceStart.length);
@@ -204,12 +205,53 @@ export class IndexBuilder {
       postingTf,
       averageLength: sentenceLength.length > 0 ? total / sentenceLength.length : 0,
       articleSentence: this.articleSentence.done(),
+      ...paragraphs,
       titleOffset: this.titleOffset.done(),
       titleTerm: this.titleTerm.done(),
       acronyms: this.acronyms,
       quotations: this.quotations,
     };
   }
+}
+
+/**
+ * Paragraphs as retrieval units of their own: a question is often written about a paragraph, its words spread
+ * over several sentences. Paragraphs are numbered across the corpus; their sentences are contiguous.
+ */
+function layoutParagraphs(
+  sentenceArticle: Uint32Array,
+  sentenceParagraph: Uint16Array,
+  sentenceLength: Uint16Array,
+  postingOffset: Uint32Array,
+  postingSentence: Uint32Array,
+): Pick<Index, 'paragraphSentence' | 'paragraphLength' | 'paragraphOf' | 'paragraphDf'> {
+  const n = sentenceArticle.length;
+  const paragraphOf = new Uint32Array(n);
+  const starts: number[] = [];
+  for (let s = 0; s < n; s++) {
+    if (s === 0 || sentenceArticle[s] !== sentenceArticle[s - 1] || sentenceParagraph[s] !== sentenceParagraph[s - 1]) starts.push(s);
+    paragraphOf[s] = starts.length - 1;
+  }
+  starts.push(n);
+  const paragraphSentence = Uint32Array.from(starts);
+  const paragraphLength = new Uint32Array(starts.length - 1);
+  for (let s = 0; s < n; s++) paragraphLength[paragraphOf[s]!]! += sentenceLength[s]!;
+  // Paragraph document frequency of each term: distinct paragraphs among its (sorted) sentence postings.
+  const terms = postingOffset.length - 1;
+  const paragraphDf = new Uint32Array(terms);
+  for (let t = 0; t < terms; t++) {
+    let last = -1;
+    let df = 0;
+    for (let p = postingOffset[t]!; p < postingOffset[t + 1]!; p++) {
+      const para = paragraphOf[postingSentence[p]!]!;
+      if (para !== last) {
+        df++;
+        last = para;
+      }
+    }
+    paragraphDf[t] = df;
+  }
+  return { paragraphSentence, paragraphLength, paragraphOf, paragraphDf };
 }
 
 export function buildIndex(articles: Iterable<Article>): Index {

@@ -42,6 +42,14 @@ export interface Index {
 
   /** First sentence of each article, CSR: article a has sentences [articleSentence[a], articleSentence[a+1]). */
   readonly articleSentence: Uint32Array;
+  /** Paragraphs, numbered across the corpus: paragraph p has sentences [paragraphSentence[p], paragraphSentence[p+1]). */
+  readonly paragraphSentence: Uint32Array;
+  /** Indexed terms in each paragraph (its BM25 length). */
+  readonly paragraphLength: Uint32Array;
+  /** The paragraph of each sentence. */
+  readonly paragraphOf: Uint32Array;
+  /** Number of paragraphs each term occurs in. */
+  readonly paragraphDf: Uint32Array;
   /** Title terms of each article, CSR by article. */
   readonly titleOffset: Uint32Array;
   readonly titleTerm: Uint32Array;

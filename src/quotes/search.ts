@@ -2,6 +2,7 @@
 // spans rank for X), by speaker and by article.
 import type { Index } from '../index/types.ts';
 import { rank } from '../answer/answer.ts';
+import { F } from '../answer/features.ts';
 import type { Quotation } from './quotations.ts';
 
 export interface QuotationQuery {
@@ -58,7 +59,7 @@ export function searchQuotations(index: Index, query: QuotationQuery, limit = 10
     else byArticle.set(q.articleId, [q]);
   }
   for (const r of ranking.ranked) {
-    if (r.features[2]! < 0.5) continue; // the sentence must match most of the topic
+    if (r.features[F.coverage]! < 0.5) continue; // the sentence must match most of the topic
     const s = r.candidate.sentence;
     const article = index.articles[index.sentenceArticle[s]!]!;
     const start = index.sentenceStart[s]!;
