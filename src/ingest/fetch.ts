@@ -59,12 +59,15 @@ export function parseContentType(header: string | undefined): { mediaType: strin
   return { mediaType, charset };
 }
 
-function megabytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+/** 2097152 -> "2 MB", 65536 -> "64 KB", 10000 -> "9.8 KB". */
+function sizeInWords(n: number): string {
+  const [value, unit] = n >= 1024 * 1024 ? [n / 1024 / 1024, 'MB'] : [n / 1024, 'KB'];
+  return `${value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
 }
 
+/** The refusal for a download over the cap; `size` when it is known (declared), in exact bytes. */
 export function tooLarge(maxBytes: number, size?: number): string {
-  return `it is larger than the ${megabytes(maxBytes)} limit${size !== undefined ? ` (${megabytes(size)})` : ''}`;
+  return `it is larger than the ${sizeInWords(maxBytes)} limit${size !== undefined ? ` (${size.toLocaleString('en-US')} bytes)` : ''}`;
 }
 
 interface Resolved {

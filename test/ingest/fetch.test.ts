@@ -66,13 +66,13 @@ describe('fetchGuarded', () => {
   it('decompresses gzip, and caps the decompressed size (a compression bomb is cut off)', async () => {
     const r = await fetchGuarded(web.url('/gzipped'), policy);
     expect(r.kind === 'fetched' && r.bytes.toString()).toBe(ARTICLE);
-    expect(await fetchGuarded(web.url('/bomb'), policy)).toEqual({ kind: 'refused', reason: 'it is larger than the 10 KB limit' });
+    expect(await fetchGuarded(web.url('/bomb'), policy)).toEqual({ kind: 'refused', reason: 'it is larger than the 9.8 KB limit' });
   });
 
   it('refuses a body over the cap: at once when declared, else by stopping the read past the cap', async () => {
-    expect(await fetchGuarded(web.url('/declared-big'), policy)).toEqual({ kind: 'refused', reason: 'it is larger than the 10 KB limit (10 KB)' });
+    expect(await fetchGuarded(web.url('/declared-big'), policy)).toEqual({ kind: 'refused', reason: 'it is larger than the 9.8 KB limit (10,001 bytes)' });
     const t0 = Date.now();
-    expect(await fetchGuarded(web.url('/endless'), policy)).toEqual({ kind: 'refused', reason: 'it is larger than the 10 KB limit' });
+    expect(await fetchGuarded(web.url('/endless'), policy)).toEqual({ kind: 'refused', reason: 'it is larger than the 9.8 KB limit' });
     expect(Date.now() - t0).toBeLessThan(1000); // stopped at the cap, not at the time limit
   });
 
