@@ -1,6 +1,6 @@
 // What commands are given to work with. Commands format and reply; everything that answers, looks up,
-// changes the corpus or records goes through here, so that the answer cache (issue 4) can slot in behind `answers.ask` without a
-// command changing.
+// changes the corpus or records goes through here, so that the answer cache (issue 4) can slot in behind
+// `answers.ask` without a command changing.
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { ArticleSummary, Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/types.ts';
