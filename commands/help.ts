@@ -9,7 +9,7 @@ const data = {
 
 function usage(c: CommandData): string {
   const options = (c.options ?? [])
-    .filter((o) => o.type === ApplicationCommandOptionType.String)
+    .filter((o) => o.type === ApplicationCommandOptionType.String || o.type === ApplicationCommandOptionType.Attachment)
     .map((o) => ('required' in o && o.required ? `${o.name}:<…>` : `[${o.name}:<…>]`));
   return [`/${c.name}`, ...options].join(' ');
 }

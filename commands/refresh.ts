@@ -1,7 +1,9 @@
-// /refresh (moderators): reload the corpus folder, rebuild the index, and say what changed.
+// /refresh (moderators): reload the corpus folder, rebuild the index, and say what changed since the corpus
+// served before: articles added, removed and changed (by id and title), files skipped and why. Through the
+// curator, so the refresh waits for other changes to the corpus and is written to the audit log.
 import { InteractionContextType, PermissionFlagsBits, type APIEmbedField } from 'discord.js';
-import { LIMITS, escapeMarkdown, linesWithin, message, type Command, type OutgoingMessage } from '../src/bot/index.ts';
-import type { RefreshReport } from '../src/engine.ts';
+import { LIMITS, actorOf, escapeMarkdown, fitPlain, linesWithin, message, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import type { RefreshOutcome } from '../src/curate/index.ts';
 
 const data = {
   name: 'refresh',
@@ -16,7 +18,15 @@ function listField(name: string, items: readonly string[]): APIEmbedField[] {
   return [{ name: `${name} (${items.length})`, value: linesWithin(items.map((x) => `• ${escapeMarkdown(x)}`), LIMITS.fieldValue) }];
 }
 
-function render(report: RefreshReport): OutgoingMessage {
+/** "local/bridge-01 — Riverton council approves…": the id, and the title when the article has one. */
+function named(ids: readonly string[], titles: ReadonlyMap<string, string>): string[] {
+  return ids.map((id) => {
+    const title = titles.get(id);
+    return title ? `${id} — ${fitPlain(title, 120)}` : id;
+  });
+}
+
+function render({ report, titles }: RefreshOutcome): OutgoingMessage {
   if (!report.ok) {
     return message({
       content: '',
@@ -42,9 +52,9 @@ function render(report: RefreshReport): OutgoingMessage {
         title: 'Articles refreshed',
         description: lines.join('\n'),
         fields: [
-          ...listField('Added', report.added),
-          ...listField('Removed', report.removed),
-          ...listField('Changed', report.changed),
+          ...listField('Added', named(report.added, titles)),
+          ...listField('Removed', named(report.removed, titles)),
+          ...listField('Changed', named(report.changed, titles)),
           ...listField('Skipped', report.skipped.map((s) => `${s.path}: ${s.reason}`)),
         ],
       },
@@ -56,6 +66,6 @@ export default {
   data,
   defer: 'ephemeral',
   async execute(interaction, ctx) {
-    await interaction.editReply(render(await ctx.library.refresh()));
+    await interaction.editReply(render(await ctx.curator.refresh(actorOf(interaction))));
   },
 } satisfies Command;

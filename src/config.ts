@@ -1,6 +1,7 @@
 // The one place that reads process.env. Parsed and validated once, at start, into a typed object; a bad value
 // fails with the variable's name. Every key is listed in .env.example.
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +27,21 @@ export interface Config {
   readonly moderatorRoleId: string | null;
   /** Where the bot keeps what it records (answer and feedback log). */
   readonly dataDir: string;
+  /** /ingest: the most bytes downloaded for one article (attachment or web page). */
+  readonly ingestMaxBytes: number;
+  /** /ingest: how long one download may take, redirects included. */
+  readonly ingestTimeoutMs: number;
+  /**
+   * /ingest: hosts (optionally with a port) that may be fetched although they are internal addresses or
+   * plain http. Empty in production; the tests list their local servers here.
+   */
+  readonly ingestAllowHosts: readonly AllowedHost[];
+}
+
+/** An INGEST_ALLOW_HOSTS entry: a host name or IP address, lower-case, IPv6 without brackets; port null = any. */
+export interface AllowedHost {
+  readonly host: string;
+  readonly port: number | null;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +64,26 @@ function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: num
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
   return n;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** INGEST_ALLOW_HOSTS: comma-separated host[:port], IPv6 in brackets ("[::1]:8080"). */
+export function parseAllowHosts(raw: string | null, key = 'INGEST_ALLOW_HOSTS'): AllowedHost[] {
+  if (raw === null) return [];
+  const out: AllowedHost[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0)) {
+    const m = /^(?:\[([0-9a-f:.]+)\]|([^:\[\]]+))(?::(\d{1,5}))?$/.exec(entry);
+    const host = m?.[1] ?? m?.[2];
+    const port = m?.[3] === undefined ? null : Number(m[3]);
+    const valid = host !== undefined && (m?.[1] !== undefined ? isIP(host) === 6 : isIP(host) === 4 || HOST_NAME.test(host));
+    if (!valid || (port !== null && (port < 1 || port > 65535))) {
+      throw new ConfigError(`${key} must be a comma-separated list of host or host:port (IPv6 as [::1]:port); "${entry}" is not one`);
+    }
+    // The form a URL's host takes ("[0:0::1]" -> "::1"), so that entries compare equal to parsed links.
+    out.push({ host: new URL(`http://${m![1] !== undefined ? `[${host}]` : host}/`).hostname.replace(/^\[(.*)\]$/, '$1'), port });
+  }
+  return out;
 }
 
 function snowflake(env: NodeJS.ProcessEnv, key: string): string | null {
@@ -86,6 +122,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFileBytes: integer(env, 'MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     moderatorRoleId: snowflake(env, 'MODERATOR_ROLE_ID'),
     dataDir: isAbsolute(data) ? data : resolve(PROJECT_ROOT, data),
+    ingestMaxBytes: integer(env, 'INGEST_MAX_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    ingestTimeoutMs: integer(env, 'INGEST_TIMEOUT_MS', 15_000, 500, 120_000),
+    ingestAllowHosts: parseAllowHosts(optional(env, 'INGEST_ALLOW_HOSTS')),
   };
 }
 

@@ -7,6 +7,7 @@ import { Engine } from './engine.ts';
 import { addSecrets, logger, setLogLevel } from './log.ts';
 import { engineAnswers, engineLibrary, loadCommands, runConsole, startDiscord, type BotContext } from './bot/index.ts';
 import { FeedbackStore } from './feedback/index.ts';
+import { Curator } from './curate/index.ts';
 
 const log = logger('main');
 
@@ -54,9 +55,15 @@ async function main(): Promise<number> {
   const feedback = await FeedbackStore.open(config.dataDir);
   try {
     const commands = await loadCommands();
+    const curator = new Curator({
+      engine,
+      maxFileBytes: config.maxFileBytes,
+      limits: { maxBytes: config.ingestMaxBytes, timeoutMs: config.ingestTimeoutMs, allowHosts: config.ingestAllowHosts },
+    });
     const ctx: BotContext = {
       answers: engineAnswers(engine),
       library: engineLibrary(engine),
+      curator,
       feedback,
       commands: [...commands.values()].map((c) => c.data),
       moderatorRoleId: config.moderatorRoleId,

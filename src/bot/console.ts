@@ -223,7 +223,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           guildId: 'console',
           member: OPERATOR,
           commandName: parsed.name,
-          options: { getString: (name) => values.get(name) ?? null },
+          options: { getString: (name) => values.get(name) ?? null, getAttachment: () => null },
           ...methods,
           get deferred() {
             return state.deferred;

@@ -1,11 +1,12 @@
-// What commands are given to work with. Commands format and reply; everything that answers, looks up or
-// records goes through here, so that the answer cache (issue 4) can slot in behind `answers.ask` without a
-// command changing.
+// What commands are given to work with. Commands format and reply; everything that answers, looks up,
+// changes the corpus or records goes through here, so that the answer cache (issue 4) can slot in behind
+// `answers.ask` without a command changing.
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
+import type { ArticleSummary, Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 import type { FoundQuotation, QuotationQuery } from '../quotes/search.ts';
 import type { FeedbackStore } from '../feedback/index.ts';
+import type { Curator } from '../curate/index.ts';
 
 export interface AskOptions {
   readonly articleId?: string;
@@ -41,14 +42,20 @@ export interface Library {
   resolveArticle(text: string): ArticleMatch;
   speakers(filter?: string): { name: string; count: number }[];
   quotations(query: QuotationQuery, limit: number): FoundQuotation[];
-  refresh(): Promise<RefreshReport>;
 }
+
+/**
+ * Moderators' changes to the corpus (src/curate): each one reindexes, so the corpus version changes and
+ * cached answers for the old version are never served, and each one is appended to the audit log.
+ */
+export type Curation = Pick<Curator, 'ingest' | 'remove' | 'restore' | 'refresh' | 'trash' | 'findInTrash' | 'auditPage'>;
 
 export type CommandData = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export interface BotContext {
   readonly answers: AnswerService;
   readonly library: Library;
+  readonly curator: Curation;
   readonly feedback: FeedbackStore;
   /** Every command's registration data, for /help. */
   readonly commands: readonly CommandData[];
@@ -90,6 +97,5 @@ export function engineLibrary(engine: Engine): Library {
     },
     speakers: (filter = '') => engine.speakers(filter),
     quotations: (query, limit) => engine.quotations(query, limit),
-    refresh: () => engine.refresh(),
   };
 }

@@ -68,7 +68,13 @@ function fromCommand(i: ChatInputCommandInteraction): AnyInteraction {
     kind: 'command',
     ...base(i),
     commandName: i.commandName,
-    options: { getString: (name) => i.options.getString(name) },
+    options: {
+      getString: (name) => i.options.getString(name),
+      getAttachment: (name) => {
+        const a = i.options.getAttachment(name);
+        return a ? { name: a.name, url: a.url, size: a.size, contentType: a.contentType } : null;
+      },
+    },
     get deferred() {
       return i.deferred;
     },

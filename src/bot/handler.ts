@@ -70,6 +70,8 @@ async function run(interaction: AnyInteraction, commands: Registry, ctx: BotCont
   }
   const refused = refusal(command.data, interaction, ctx);
   if (refused) {
+    // Nothing was done; who asked is logged, so moderators can see attempts at their commands.
+    log.warn('refused', { ...describe(interaction), name: interaction.user.username, reason: refused === NOT_IN_DMS ? 'not in a server' : 'not a moderator' });
     await interaction.reply(notice(refused));
     return;
   }

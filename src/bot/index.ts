@@ -1,8 +1,9 @@
 // The bot's public surface: what command modules, the entry point and tests use.
 export { type Command, isCommand, loadCommands, COMMANDS_DIR } from './command.ts';
-export { type AnswerService, type ArticleMatch, type AskOptions, type Asked, type BotContext, type CommandData, type Library, engineAnswers, engineLibrary } from './context.ts';
+export { type AnswerService, type ArticleMatch, type AskOptions, type Asked, type BotContext, type CommandData, type Curation, type Library, engineAnswers, engineLibrary } from './context.ts';
 export {
   type AnyInteraction,
+  type AttachmentOption,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ButtonRow,
@@ -14,7 +15,8 @@ export {
 } from './interaction.ts';
 export { handle, mayUse, ERROR_MESSAGE, MODERATORS_ONLY, NOT_IN_DMS, type Registry } from './handler.ts';
 export { articleChoices, articleLabel, articleProblem } from './articles.ts';
+export { actorOf } from './actor.ts';
 export { LIMITS } from './limits.ts';
-export { CUT, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, linesWithin, message, notice, plainText, quoteBlock } from './render.ts';
+export { CUT, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, plainText, quoteBlock } from './render.ts';
 export { runConsole, parseLine, messageText } from './console.ts';
 export { startDiscord, deployCommands, createClient, createRest, adapt, type RunningBot } from './discord.ts';

@@ -44,6 +44,22 @@ export interface StringOptions {
   getString(name: string): string | null;
 }
 
+/** A file a user attached to a command option, as Discord describes it. */
+export interface AttachmentOption {
+  /** The file name the user uploaded it under (theirs: never use it as a path). */
+  readonly name: string;
+  /** Where Discord serves it. */
+  readonly url: string;
+  readonly size: number;
+  /** The media type Discord gives it, if any. */
+  readonly contentType: string | null;
+}
+
+export interface CommandOptions extends StringOptions {
+  /** The attachment given for the option, or null (always null in the console, which has no uploads). */
+  getAttachment(name: string): AttachmentOption | null;
+}
+
 interface Replying {
   readonly deferred: boolean;
   readonly replied: boolean;
@@ -55,7 +71,7 @@ interface Replying {
 export interface CommandInteraction extends Base, Replying {
   readonly kind: 'command';
   readonly commandName: string;
-  readonly options: StringOptions;
+  readonly options: CommandOptions;
   deferReply(options?: { ephemeral?: boolean }): Promise<void>;
 }
 

@@ -240,6 +240,11 @@ export function confidenceInWords(p: number): string {
   return 'very low';
 }
 
+/** A moment as people read it, in UTC to the minute: "2026-11-21T06:15:02.120Z" -> "2026-11-21 06:15 UTC". */
+export function formatTime(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
+}
+
 /** Sizes as people read them: 4022 -> "3.9 KB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -46,7 +46,8 @@ export function readMetadata(text: string, paragraphs: readonly Paragraph[], fal
   let source: string | null = null;
 
   const first = paragraphs[0];
-  if (first && first.kind === 'heading') title = tidy(text.slice(first.start, first.end));
+  // A Markdown heading's "#" marks are markup, not words of the title.
+  if (first && first.kind === 'heading') title = tidy(text.slice(first.start, first.end)).replace(/^#{1,6}\s+(.*?)(?:\s+#+)?$/u, '$1');
 
   for (const p of paragraphs) {
     if (p.kind !== 'byline' && p.kind !== 'heading' && p.kind !== 'furniture') continue;

@@ -287,9 +287,9 @@ describe('the error boundary', () => {
 });
 
 describe('the command loader', () => {
-  it('loads the six commands from commands/', async () => {
+  it('loads the ten commands from commands/', async () => {
     const commands = await loadCommands();
-    expect([...commands.keys()]).toEqual(['ask', 'help', 'quote', 'refresh', 'sources', 'stats']);
+    expect([...commands.keys()]).toEqual(['ask', 'audit', 'help', 'ingest', 'quote', 'refresh', 'remove', 'restore', 'sources', 'stats']);
     for (const c of commands.values()) expect(isCommand(c)).toBe(true);
   });
 

@@ -91,12 +91,12 @@ describe('registration', () => {
     expect((await guild.exited).code).toBe(0);
     expect((await global.exited).code).toBe(0);
 
-    const names = ['ask', 'help', 'quote', 'refresh', 'sources', 'stats'];
+    const names = ['ask', 'audit', 'help', 'ingest', 'quote', 'refresh', 'remove', 'restore', 'sources', 'stats'];
     const inGuild = emu.registered.guild.get(emu.guild.id) ?? [];
     expect(inGuild.map((c) => c.name).sort()).toEqual(names);
     expect(emu.registered.global?.map((c) => c.name).sort()).toEqual(names);
     // Moderator commands: hidden from members without Manage Server by default, and not offered in DMs.
-    for (const name of ['refresh', 'stats']) {
+    for (const name of ['audit', 'ingest', 'refresh', 'remove', 'restore', 'stats']) {
       expect(inGuild.find((c) => c.name === name)?.default_member_permissions).toBe('32');
       expect(emu.registered.global?.find((c) => c.name === name)?.contexts).toEqual([0]);
     }
@@ -106,8 +106,12 @@ describe('registration', () => {
     ]);
     // Without DISCORD_CLIENT_ID the application id was asked of the API.
     expect(emu.requests.some((r) => r.path === '/api/v10/applications/@me' && r.status === 200)).toBe(true);
-    expect(guild.stderr).toContain(`registered 6 commands in server ${emu.guild.id}`);
-    expect(global.stderr).toContain('registered 6 commands globally');
+    expect(inGuild.find((c) => c.name === 'ingest')?.options).toEqual([
+      expect.objectContaining({ name: 'file', type: 11, required: false }),
+      expect.objectContaining({ name: 'url', type: 3, required: false }),
+    ]);
+    expect(guild.stderr).toContain(`registered 10 commands in server ${emu.guild.id}`);
+    expect(global.stderr).toContain('registered 10 commands globally');
   });
 
   it('deploy-commands with a wrong token fails with a message and a non-zero exit', async () => {
@@ -342,7 +346,8 @@ describe('/help', () => {
     expect(m.flags & EPHEMERAL).toBe(EPHEMERAL);
     const embed = embedOf(m);
     expect(embed.description).toContain('quoted word for word');
-    expect(embed.fields?.map((f) => f.name.split(' ')[0])).toEqual(['/ask', '/help', '/quote', '/refresh', '/sources', '/stats']);
+    expect(embed.fields?.map((f) => f.name.split(' ')[0])).toEqual(['/ask', '/audit', '/help', '/ingest', '/quote', '/refresh', '/remove', '/restore', '/sources', '/stats']);
+    expect(embed.fields?.find((f) => f.name.startsWith('/ingest'))?.name).toBe('/ingest [file:<…>] [url:<…>]');
   });
 });
 
@@ -414,7 +419,7 @@ describe('Discord behaviour', () => {
 
 describe('moderator commands', () => {
   it('/refresh and /stats are refused to a plain member, at run time, with a short message only they see', async () => {
-    for (const name of ['refresh', 'stats']) {
+    for (const name of ['audit', 'ingest', 'refresh', 'remove', 'restore', 'stats']) {
       const i = emu.command(name, {}, MEMBER);
       const m = await i.settled();
       expect(i.callbacks[0]!.type).toBe(4);

@@ -1,7 +1,8 @@
 // A small Discord, on 127.0.0.1, for the real discord.js client: the REST API the bot uses (over node:http)
 // and the gateway (over ws) on one random port. It enforces the rules of Discord's that the bot must respect
 // (the 3-second first response, one acknowledgement per interaction, message limits) and can misbehave on
-// request (dropped gateway connections, 429s). Every message the bot sends is recorded for the tests.
+// request (dropped gateway connections, 429s). It also serves the files users attach to command options, as
+// Discord's CDN does. Every message the bot sends is recorded for the tests.
 //
 // Facts about what the client needs are in ../shared/docs/discord-emulation.md.
 import { once } from 'node:events';
@@ -130,6 +131,20 @@ export class EmulatedInteraction {
   }
 }
 
+/** A file a user attached to a command option; the emulator serves its bytes the way Discord's CDN does. */
+export interface EmulatedAttachment {
+  readonly id: string;
+  readonly filename: string;
+  /** What Discord tells the bot the size is (the bytes' length unless a test says otherwise). */
+  readonly size: number;
+  readonly url: string;
+  readonly proxy_url: string;
+  readonly content_type?: string;
+  readonly bytes: Buffer;
+  /** How many times the file was downloaded. */
+  downloads: number;
+}
+
 interface Session {
   readonly id: string;
   seq: number;
@@ -172,6 +187,7 @@ export class DiscordEmulator {
   private readonly sessions = new Map<string, Session>();
   private current: Session | null = null;
   private readonly injections: Injection[] = [];
+  private readonly attachments = new Map<string, EmulatedAttachment>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private port = 0;
@@ -190,6 +206,11 @@ export class DiscordEmulator {
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  /** host:port of the emulator's HTTP server (for an allow-list). */
+  get host(): string {
+    return `127.0.0.1:${this.port}`;
   }
 
   get gatewayUrl(): string {
@@ -290,9 +311,43 @@ export class DiscordEmulator {
     return interaction;
   }
 
-  /** A slash command, as if a user ran it: `options` are string options by name. */
-  command(name: string, options: Record<string, string> = {}, invoker: Invoker = { permissions: '0' }): EmulatedInteraction {
-    const data = { id: snowflake(), name, type: 1, options: Object.entries(options).map(([n, value]) => ({ name: n, type: 3, value })) };
+  /**
+   * Upload a file as a user would when filling in an attachment option: served at its `url` from this server
+   * with `contentType` (none when omitted), and described to the bot with `size` (the real one by default).
+   */
+  attach(filename: string, bytes: Buffer | string, options: { contentType?: string; size?: number } = {}): EmulatedAttachment {
+    const id = snowflake();
+    const body = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+    const path = `/attachments/${this.channelId}/${id}/${encodeURIComponent(filename)}`;
+    const attachment: EmulatedAttachment = {
+      id,
+      filename,
+      size: options.size ?? body.length,
+      // Discord's CDN links carry signed query parameters; so do these, to show they are not recorded.
+      url: `http://${this.host}${path}?ex=${Date.now().toString(16)}&hm=${randomBytes(8).toString('hex')}`,
+      proxy_url: `http://${this.host}${path}`,
+      ...(options.contentType !== undefined ? { content_type: options.contentType } : {}),
+      bytes: body,
+      downloads: 0,
+    };
+    this.attachments.set(id, attachment);
+    return attachment;
+  }
+
+  /** A slash command, as if a user ran it: string options by name, and attachments from `attach`. */
+  command(name: string, options: Record<string, string | EmulatedAttachment> = {}, invoker: Invoker = { permissions: '0' }): EmulatedInteraction {
+    const files = Object.values(options).filter((v): v is EmulatedAttachment => typeof v !== 'string');
+    const data: Json = {
+      id: snowflake(),
+      name,
+      type: 1,
+      options: Object.entries(options).map(([n, value]) => (typeof value === 'string' ? { name: n, type: 3, value } : { name: n, type: 11, value: value.id })),
+    };
+    if (files.length > 0) {
+      const attachments: Json = {};
+      for (const { bytes: _bytes, downloads: _downloads, ...described } of files) attachments[described.id] = { ...described, ephemeral: true };
+      data.resolved = { attachments };
+    }
     return this.base(2, data, invoker);
   }
 
@@ -562,6 +617,14 @@ export class DiscordEmulator {
     }
     if ((m = /^\/api\/v10\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/.exec(path))) {
       return this.webhook(method, m[1]!, m[2]!, m[3] ?? null, url, res, (body ?? {}) as Json);
+    }
+    // On the path as sent: a file name may hold an encoded "/", as Discord's CDN links do.
+    if (method === 'GET' && (m = /^\/attachments\/\d+\/(\d+)\/[^/]+$/.exec(url.pathname))) {
+      const file = this.attachments.get(m[1]!);
+      if (!file) return send(404, { message: 'Not Found', code: 0 });
+      file.downloads++;
+      res.writeHead(200, { 'Content-Length': String(file.bytes.length), ...(file.content_type ? { 'Content-Type': file.content_type } : {}) }).end(file.bytes);
+      return 200;
     }
     return send(404, { message: `404: Not Found (${method} ${path})`, code: 0 });
   }

@@ -11,6 +11,7 @@ import { loadCommands, type Command } from '../../src/bot/command.ts';
 import { engineAnswers, engineLibrary, type BotContext } from '../../src/bot/context.ts';
 import type { AnyInteraction, ButtonInteraction, Choice, CommandInteraction, Member, OutgoingMessage } from '../../src/bot/interaction.ts';
 import { FeedbackStore } from '../../src/feedback/index.ts';
+import { Curator } from '../../src/curate/index.ts';
 
 export interface Sent {
   readonly via: 'reply' | 'editReply' | 'followUp' | 'update';
@@ -77,7 +78,7 @@ export function commandInteraction(name: string, options: Record<string, string>
     guildId: where.guildId === undefined ? 'guild-1' : where.guildId,
     member: where.member === undefined ? MEMBER : where.member,
     commandName: name,
-    options: { getString: (n) => options[n] ?? null },
+    options: { getString: (n) => options[n] ?? null, getAttachment: () => null },
     get deferred() {
       return recording.deferred;
     },
@@ -160,6 +161,7 @@ export async function harness(corpusDir: string): Promise<Harness> {
   const ctx: BotContext = {
     answers: engineAnswers(engine),
     library: engineLibrary(engine),
+    curator: new Curator({ engine, maxFileBytes: 5 * 1024 * 1024, limits: { maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, allowHosts: [] } }),
     feedback,
     commands: [...commands.values()].map((c) => c.data),
     moderatorRoleId: 'role-mod',

@@ -1,0 +1,289 @@
+// Moderators' changes to the corpus: ingest an article, remove one to the trash, restore one, refresh. Each
+// change is made on disk, then the engine reindexes (a new corpus version, so answers cached for the old
+// version are never served again), then it is appended to the audit log. Changes run one at a time; a
+// download runs before its turn, so a slow web page does not hold up the others. A change that cannot be
+// indexed is undone, so a refusal or a failure leaves the corpus as it was.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
+import { isSkipped, parseArticle } from '../corpus/article.ts';
+import { logger } from '../log.ts';
+import { articleFileName } from '../ingest/filename.ts';
+import { prepareArticle, type IngestLimits, type IngestSource } from '../ingest/prepare.ts';
+import type { DocumentFormat } from '../ingest/content.ts';
+import { AuditLog, type AuditEntry } from './audit.ts';
+import { checkedRelative, listTrash, moveToTrash, restoreFromTrash, trashEntry, trashedPath, withdrawNewFile, writeNewFile, type TrashEntry } from './files.ts';
+
+const log = logger('curate');
+
+/** Where ingested articles go, inside the corpus folder. */
+export const INGEST_DIR = 'ingested';
+
+/** Who asked for a change, for the audit log and the refusal log. */
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+  readonly guildId: string | null;
+}
+
+export type Refused = { readonly kind: 'refused'; readonly reason: string };
+
+export interface VersionChange {
+  readonly before: string;
+  readonly after: string;
+}
+
+export type IngestOutcome =
+  | {
+      readonly kind: 'ingested';
+      readonly article: ArticleSummary;
+      readonly format: DocumentFormat;
+      readonly sha256: string;
+      readonly from: string;
+      readonly version: VersionChange;
+    }
+  | Refused;
+
+export type RemoveOutcome = { readonly kind: 'removed'; readonly article: ArticleSummary; readonly trash: TrashEntry; readonly version: VersionChange } | Refused;
+
+export type RestoreOutcome = { readonly kind: 'restored'; readonly article: ArticleSummary; readonly trash: TrashEntry; readonly version: VersionChange } | Refused;
+
+export interface RefreshOutcome {
+  readonly report: RefreshReport;
+  /** Titles of the articles the report names by id: from before the refresh for removed ones, after for the rest. */
+  readonly titles: ReadonlyMap<string, string>;
+}
+
+export type TrashMatch =
+  | { readonly kind: 'found'; readonly entry: TrashEntry }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'ambiguous'; readonly entries: readonly TrashEntry[] };
+
+export interface AuditPage {
+  /** Newest first. */
+  readonly entries: readonly AuditEntry[];
+  /** Entries in the whole log. */
+  readonly total: number;
+  /** The page shown (from 0) and how many there are. */
+  readonly page: number;
+  readonly pages: number;
+}
+
+export interface CuratorOptions {
+  readonly engine: Engine;
+  readonly limits: IngestLimits;
+  /** The corpus loader's size cap: a saved article larger than this would be skipped, so it is refused. */
+  readonly maxFileBytes: number;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Where an ingest came from, as recorded: a web link as given, an attachment by name and address (no query). */
+function describeSource(source: IngestSource): string {
+  if (source.kind === 'url') return source.url;
+  try {
+    const u = new URL(source.url);
+    return `attachment ${source.name} (${u.origin}${u.pathname})`;
+  } catch {
+    return `attachment ${source.name}`;
+  }
+}
+
+export class Curator {
+  readonly audit: AuditLog;
+  private readonly engine: Engine;
+  private readonly limits: IngestLimits;
+  private readonly maxFileBytes: number;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(options: CuratorOptions) {
+    this.engine = options.engine;
+    this.limits = options.limits;
+    this.maxFileBytes = options.maxFileBytes;
+    this.audit = new AuditLog(options.engine.corpusDir);
+  }
+
+  private get corpusDir(): string {
+    return this.engine.corpusDir;
+  }
+
+  /** Run changes one at a time, in the order asked. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(change, change);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private refuse(what: string, actor: Actor, reason: string, context: Record<string, unknown> = {}): Refused {
+    log.warn(`${what} refused`, { user: actor.id, name: actor.name, guild: actor.guildId, reason, ...context });
+    return { kind: 'refused', reason };
+  }
+
+  private article(id: string): ArticleSummary | undefined {
+    return this.engine.articles().find((a) => a.id === id);
+  }
+
+  /**
+   * Reindex until `done` holds. One extra refresh covers the case where a refresh already under way (which
+   * this call joins) listed the folder before the change was made.
+   */
+  private async reindex(done: () => boolean): Promise<RefreshReport> {
+    let report = await this.engine.refresh();
+    if (report.ok && !done()) report = await this.engine.refresh();
+    return report;
+  }
+
+  private entry(actor: Actor, fields: Omit<AuditEntry, 'at' | 'by' | 'guild'>): AuditEntry {
+    return { at: new Date().toISOString(), by: { id: actor.id, name: actor.name }, guild: actor.guildId, ...fields };
+  }
+
+  async ingest(source: IngestSource, actor: Actor): Promise<IngestOutcome> {
+    const from = describeSource(source);
+    const prepared = await prepareArticle(source, this.limits);
+    if (prepared.kind === 'refused') return this.refuse('ingest', actor, prepared.reason, { from });
+    const bytes = Buffer.from(prepared.text, 'utf8');
+    if (bytes.length > this.maxFileBytes) return this.refuse('ingest', actor, `the article's text is larger than the corpus file limit (${this.maxFileBytes} bytes)`, { from });
+    const hash = sha256(bytes);
+    const path = `${INGEST_DIR}/${articleFileName(prepared.title, hash, prepared.extension)}`;
+
+    return this.exclusive(async () => {
+      const same = this.engine.corpus.index.articles.find((a) => a.hash === hash);
+      if (same) return this.refuse('ingest', actor, `it is already in the corpus, as “${same.title}” (id ${same.id})`, { from });
+      const parsed = parseArticle(path, bytes, hash);
+      if (isSkipped(parsed)) return this.refuse('ingest', actor, `it does not read as an article: ${parsed.reason}`, { from });
+      if (this.article(parsed.id)) return this.refuse('ingest', actor, `an article with the id ${parsed.id} is already in the corpus`, { from });
+      const absolute = join(this.corpusDir, checkedRelative(path));
+      if ((await writeNewFile(absolute, bytes)) === 'exists') return this.refuse('ingest', actor, `a file named ${path} is already in the corpus folder; nothing was overwritten`, { from });
+
+      const before = this.engine.corpus.version;
+      const report = await this.reindex(() => this.article(parsed.id) !== undefined);
+      const article = this.article(parsed.id);
+      if (!article) {
+        await withdrawNewFile(absolute);
+        const why = !report.ok ? report.error : (report.skipped.find((s) => s.path === path)?.reason ?? 'it was not indexed');
+        const undone = await this.engine.refresh();
+        log.error('ingest: the saved article could not be indexed; the file was withdrawn', { path, why, reindexed: undone.ok });
+        return this.refuse('ingest', actor, `it could not be indexed (${why}); nothing was added`, { from });
+      }
+      const version = { before, after: this.engine.corpus.version };
+      await this.audit.append(
+        this.entry(actor, { action: 'ingest', article: { id: article.id, path: article.path, title: article.title }, sha256: hash, bytes: bytes.length, from, corpus: version }),
+      );
+      log.info('ingested', { id: article.id, user: actor.id, from, sentences: article.sentences });
+      return { kind: 'ingested', article, format: prepared.format, sha256: hash, from, version };
+    });
+  }
+
+  async remove(articleId: string, actor: Actor): Promise<RemoveOutcome> {
+    return this.exclusive(async () => {
+      const article = this.article(articleId);
+      if (!article) return this.refuse('remove', actor, `there is no article with the id ${articleId} (any more)`);
+      if (this.engine.articles().length === 1) return this.refuse('remove', actor, 'it is the only article left; the bot needs at least one to answer from');
+      const path = checkedRelative(article.path);
+      const bytes = await readFile(join(this.corpusDir, path));
+      const hash = sha256(bytes);
+      const before = this.engine.corpus.version;
+      const trash = await moveToTrash(this.corpusDir, path, { articleId: article.id, title: article.title, removedBy: { id: actor.id, name: actor.name }, sha256: hash });
+      const report = await this.reindex(() => this.article(article.id) === undefined);
+      if (!report.ok || this.article(article.id)) {
+        // Put it back: a removal that cannot be indexed must not leave the file in the trash while the
+        // engine still serves it.
+        await restoreFromTrash(this.corpusDir, trash);
+        await this.engine.refresh();
+        return this.refuse('remove', actor, `the articles could not be reindexed (${report.ok ? 'the article was still found' : report.error}); the file was put back`);
+      }
+      const version = { before, after: this.engine.corpus.version };
+      await this.audit.append(
+        this.entry(actor, { action: 'remove', article: { id: article.id, path, title: article.title }, sha256: hash, bytes: bytes.length, trash: trashedPath(trash), corpus: version }),
+      );
+      log.info('removed', { id: article.id, user: actor.id, trash: trashedPath(trash) });
+      return { kind: 'removed', article, trash, version };
+    });
+  }
+
+  async restore(entryId: string, actor: Actor): Promise<RestoreOutcome> {
+    return this.exclusive(async () => {
+      const trash = await trashEntry(this.corpusDir, entryId);
+      if (!trash) return this.refuse('restore', actor, 'there is no such entry in the trash (pick one from the suggestions)', { entry: entryId });
+      if (this.article(trash.articleId)) return this.refuse('restore', actor, `an article with the id ${trash.articleId} is in the corpus now; remove it first`);
+      const before = this.engine.corpus.version;
+      const restored = await restoreFromTrash(this.corpusDir, trash);
+      if (restored.kind === 'occupied') return this.refuse('restore', actor, `a file is at ${trash.path} now; nothing was overwritten and the trash entry is kept`);
+      if (restored.kind === 'missing') return this.refuse('restore', actor, `the trashed file is missing from ${trashedPath(trash)}`);
+      const bytes = await readFile(join(this.corpusDir, trash.path));
+      const report = await this.reindex(() => this.article(trash.articleId) !== undefined);
+      const article = this.article(trash.articleId);
+      if (!article) {
+        const why = !report.ok ? report.error : (report.skipped.find((s) => s.path === trash.path)?.reason ?? 'it was not indexed');
+        const back = await moveToTrash(this.corpusDir, trash.path, { articleId: trash.articleId, title: trash.title, removedBy: trash.removedBy, sha256: trash.sha256 });
+        await this.engine.refresh();
+        return this.refuse('restore', actor, `it could not be indexed (${why}); it is back in the trash as ${back.id}`);
+      }
+      const version = { before, after: this.engine.corpus.version };
+      const hash = sha256(bytes);
+      await this.audit.append(
+        this.entry(actor, { action: 'restore', article: { id: article.id, path: article.path, title: article.title }, sha256: hash, bytes: bytes.length, trash: trashedPath(trash), corpus: version }),
+      );
+      log.info('restored', { id: article.id, user: actor.id, from: trashedPath(trash) });
+      return { kind: 'restored', article, trash, version };
+    });
+  }
+
+  async refresh(actor: Actor): Promise<RefreshOutcome> {
+    return this.exclusive(async () => {
+      const titles = new Map(this.engine.articles().map((a) => [a.id, a.title]));
+      const report = await this.engine.refresh();
+      if (!report.ok) return { report, titles };
+      const after = this.engine.corpus.index.articles;
+      for (const a of after) titles.set(a.id, a.title);
+      const touched = new Set([...report.added, ...report.changed]);
+      await this.audit.append(
+        this.entry(actor, {
+          action: 'refresh',
+          diff: {
+            added: report.added,
+            removed: report.removed,
+            changed: report.changed,
+            skipped: report.skipped.map((s) => ({ path: s.path, reason: s.reason })),
+            files: after.filter((a) => touched.has(a.id)).map((a) => ({ path: a.path, sha256: a.hash })),
+          },
+          corpus: { before: report.previousVersion, after: report.version },
+        }),
+      );
+      return { report, titles };
+    });
+  }
+
+  /**
+   * The trash entry `text` names: its entry id (what autocomplete sends), or words found in one entry only
+   * (title, article id or path).
+   */
+  async findInTrash(text: string): Promise<TrashMatch> {
+    const wanted = text.trim();
+    if (wanted.length === 0) return { kind: 'none' };
+    const all = await listTrash(this.corpusDir);
+    const byId = all.find((e) => e.id === wanted);
+    if (byId) return { kind: 'found', entry: byId };
+    const matches = await this.trash(wanted);
+    if (matches.length === 1) return { kind: 'found', entry: matches[0]! };
+    return matches.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', entries: matches };
+  }
+
+  /** Trash entries whose title, article id or path contains `filter` (case-insensitive), newest first. */
+  async trash(filter = ''): Promise<TrashEntry[]> {
+    const f = filter.trim().toLowerCase();
+    const all = await listTrash(this.corpusDir);
+    return f ? all.filter((e) => `${e.title}\n${e.articleId}\n${e.path}\n${e.id}`.toLowerCase().includes(f)) : all;
+  }
+
+  /** Page `page` (from 0, clamped to the pages there are) of the audit log, newest first. */
+  async auditPage(page: number, pageSize: number): Promise<AuditPage> {
+    const newest = (await this.audit.read()).entries.reverse();
+    const pages = Math.max(1, Math.ceil(newest.length / pageSize));
+    const shown = Math.min(Math.max(0, page), pages - 1);
+    return { entries: newest.slice(shown * pageSize, (shown + 1) * pageSize), total: newest.length, page: shown, pages };
+  }
+}

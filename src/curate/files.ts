@@ -1,0 +1,206 @@
+// The corpus folder's file-system edge for moderators' changes: a new article file written atomically and
+// never over another, and the trash beside the articles, where removed files wait to be restored. Nothing
+// here deletes an article: a removal is a rename into the trash, a restore a link back out of it.
+//
+// Layout (hidden folders and files are ignored by the corpus loader):
+//   <corpus>/.trash/<entry>/<the article's path, as it was>   the removed file
+//   <corpus>/.trash/<entry>/.entry.json                        what it was, who removed it, when
+// where <entry> is "<UTC time>-<6 hex>", e.g. 20261121T061502Z-3fa2c1.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, link, lstat, mkdir, open, readFile, readdir, rename, rmdir, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export const TRASH_DIR = '.trash';
+const ENTRY_FILE = '.entry.json';
+const ENTRY_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+
+export interface TrashEntry {
+  /** The entry's folder name: what /restore is given. */
+  readonly id: string;
+  /** The article file's path relative to the corpus folder, where it is restored to. */
+  readonly path: string;
+  readonly articleId: string;
+  readonly title: string;
+  readonly removedAt: string;
+  readonly removedBy: { readonly id: string; readonly name: string };
+  readonly sha256: string;
+}
+
+function errno(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+/**
+ * A corpus-relative path as the loader produces it ('/'-separated, no empty, '.' or '..' segment, nothing
+ * hidden), or an error: a bug, since these paths come from the engine, never from a user.
+ */
+export function checkedRelative(path: string): string {
+  const parts = path.split('/');
+  if (path.length === 0 || path.includes('\0') || path.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..' || p.startsWith('.'))) {
+    throw new Error(`curate: not a corpus-relative article path: "${path}"`);
+  }
+  return path;
+}
+
+/** Flush a folder's entries to disk, where the platform allows opening a folder to do so. */
+async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (err) {
+    // Some platforms (Windows) cannot open or fsync a folder; the rename or link is still atomic there.
+    if (!['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'ENOTSUP'].includes(errno(err) ?? '')) throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Put `from` at `to` unless something is already there: a hard link, which fails when `to` exists, then the
+ * old name removed. Where hard links are not supported, an exclusive copy does the same.
+ */
+async function moveExclusive(from: string, to: string): Promise<'moved' | 'exists'> {
+  try {
+    await link(from, to);
+  } catch (err) {
+    if (errno(err) === 'EEXIST') return 'exists';
+    if (!['EPERM', 'ENOTSUP', 'EXDEV', 'ENOSYS'].includes(errno(err) ?? '')) throw err;
+    try {
+      await copyFile(from, to, constants.COPYFILE_EXCL);
+    } catch (copyErr) {
+      if (errno(copyErr) === 'EEXIST') return 'exists';
+      throw copyErr;
+    }
+  }
+  await unlink(from);
+  return 'moved';
+}
+
+/**
+ * Write a new file: the bytes go to a hidden temporary file in the same folder, are flushed, and the file then
+ * takes its name in one step that fails if the name is taken. Readers never see half a file; nothing is
+ * overwritten.
+ */
+export async function writeNewFile(path: string, data: Uint8Array): Promise<'written' | 'exists'> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
+  const handle = await open(temp, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    const result = await moveExclusive(temp, path);
+    if (result === 'moved') await syncDir(dir);
+    return result === 'moved' ? 'written' : 'exists';
+  } finally {
+    await unlink(temp).catch((err: unknown) => {
+      if (errno(err) !== 'ENOENT') throw err; // moved: the temporary name is already gone
+    });
+  }
+}
+
+/** Remove a file this module created moments ago and that never became part of the corpus. */
+export async function withdrawNewFile(path: string): Promise<void> {
+  await unlink(path);
+}
+
+function entryId(now: Date): string {
+  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Move an article file into a new trash entry. */
+export async function moveToTrash(
+  corpusDir: string,
+  relativePath: string,
+  about: Omit<TrashEntry, 'id' | 'path' | 'removedAt'>,
+  now = new Date(),
+): Promise<TrashEntry> {
+  const path = checkedRelative(relativePath);
+  const id = entryId(now);
+  const entryDir = join(corpusDir, TRASH_DIR, id);
+  const entry: TrashEntry = { id, path, articleId: about.articleId, title: about.title, removedAt: now.toISOString(), removedBy: about.removedBy, sha256: about.sha256 };
+  await mkdir(join(entryDir, dirname(path)), { recursive: true });
+  await writeNewFile(join(entryDir, ENTRY_FILE), Buffer.from(`${JSON.stringify(entry)}\n`));
+  // A rename within one folder tree on one file system: atomic, and the target is a fresh folder.
+  await rename(join(corpusDir, path), join(entryDir, path));
+  await syncDir(dirname(join(entryDir, path)));
+  return entry;
+}
+
+function parseEntry(id: string, text: string): TrashEntry | null {
+  try {
+    const e = JSON.parse(text) as Partial<TrashEntry>;
+    if (e.id !== id || typeof e.path !== 'string' || typeof e.articleId !== 'string' || typeof e.title !== 'string') return null;
+    if (typeof e.removedAt !== 'string' || typeof e.sha256 !== 'string' || typeof e.removedBy?.id !== 'string' || typeof e.removedBy.name !== 'string') return null;
+    checkedRelative(e.path);
+    return e as TrashEntry;
+  } catch {
+    return null; // a damaged entry file: that entry is not offered
+  }
+}
+
+/** One trash entry by id, or null when there is no such entry (or `id` is not an entry id at all). */
+export async function trashEntry(corpusDir: string, id: string): Promise<TrashEntry | null> {
+  if (!ENTRY_ID.test(id)) return null;
+  try {
+    return parseEntry(id, await readFile(join(corpusDir, TRASH_DIR, id, ENTRY_FILE), 'utf8'));
+  } catch (err) {
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+/** Every entry in the trash, most recently removed first. */
+export async function listTrash(corpusDir: string): Promise<TrashEntry[]> {
+  let names: string[];
+  try {
+    names = await readdir(join(corpusDir, TRASH_DIR));
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return [];
+    throw err;
+  }
+  const entries = await Promise.all(names.filter((n) => ENTRY_ID.test(n)).map((n) => trashEntry(corpusDir, n)));
+  return entries.filter((e): e is TrashEntry => e !== null).sort((a, b) => (a.removedAt < b.removedAt ? 1 : a.removedAt > b.removedAt ? -1 : a.id < b.id ? 1 : -1));
+}
+
+/** The path of an entry's file inside the trash, relative to the corpus folder. */
+export function trashedPath(entry: TrashEntry): string {
+  return `${TRASH_DIR}/${entry.id}/${entry.path}`;
+}
+
+export type RestoreResult = { readonly kind: 'restored' } | { readonly kind: 'occupied' } | { readonly kind: 'missing' };
+
+/** Bring an entry's file back to where it was, unless something is there now; then clear the entry away. */
+export async function restoreFromTrash(corpusDir: string, entry: TrashEntry): Promise<RestoreResult> {
+  const entryDir = join(corpusDir, TRASH_DIR, entry.id);
+  const from = join(entryDir, checkedRelative(entry.path));
+  try {
+    await lstat(from);
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return { kind: 'missing' };
+    throw err;
+  }
+  const to = join(corpusDir, entry.path);
+  await mkdir(dirname(to), { recursive: true });
+  if ((await moveExclusive(from, to)) === 'exists') return { kind: 'occupied' };
+  await syncDir(dirname(to));
+  await unlink(join(entryDir, ENTRY_FILE));
+  // The entry's folders are empty now; rmdir removes only empty ones, so nothing else can go with them. One
+  // that is not empty (a stray file) stays, unlisted, since its entry file is gone.
+  for (let dir = dirname(from); dir.length >= entryDir.length; dir = dirname(dir)) {
+    try {
+      await rmdir(dir);
+    } catch (err) {
+      if (errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST') break;
+      throw err;
+    }
+  }
+  return { kind: 'restored' };
+}
