@@ -12,7 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { buildIndex } from '../index/build.ts';
 import type { Index } from '../index/types.ts';
-import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, rank, type Ranking } from '../answer/answer.ts';
+import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, rank, withProbabilities, type Ranking } from '../answer/answer.ts';
 import { FEATURE_COUNT, FEATURES } from '../answer/features.ts';
 import { scoreSpans, SPAN_FEATURE_COUNT, SPAN_FEATURES } from '../answer/span.ts';
 import { analyseQuestion } from '../answer/question.ts';
@@ -41,19 +41,9 @@ for (const q of tuneQuestions) {
   groups.push({ features: r.ranked.map((x) => x.features), labels: r.ranked.map((x) => (isHit(index, x.candidate.sentence, q) ? 1 : 0)) });
 }
 const rankW = trainListwise(groups, FEATURE_COUNT);
-// Platt scaling on the learned score.
-const scoreX: Float64Array[] = [];
-const scoreY: number[] = [];
-for (const g of groups) {
-  g.features.forEach((f, i) => {
-    let s = 0;
-    for (let k = 0; k < FEATURE_COUNT; k++) s += rankW[k]! * f[k]!;
-    scoreX.push(Float64Array.of(1, s));
-    scoreY.push(g.labels[i]!);
-  });
-}
-const platt = trainLogistic(scoreX, scoreY, 2, 0, 600);
-const calibratedRank = Float64Array.from(rankW, (w, k) => (k === 0 ? platt[0]! + platt[1]! * w : platt[1]! * w));
+// The listwise model's scores are read through a softmax over each question's candidates (answer.ts), so no
+// separate calibration is needed: the softmax is what the model was trained to get right.
+const calibratedRank = rankW;
 let top1 = 0;
 for (const g of groups) {
   if (g.features.length === 0) continue;
@@ -144,14 +134,12 @@ const corpora: { name: string; index: Index; articles: Set<number> }[] = [
 ];
 // answer.ts reads the rank weights at import; rebuild the rankings' probabilities with the new weights here.
 const withWeights = (r: Ranking): Ranking => {
-  const ranked = r.ranked
-    .map((x) => {
-      let s = 0;
-      for (let k = 0; k < FEATURE_COUNT; k++) s += calibratedRank[k]! * x.features[k]!;
-      return { ...x, score: s, probability: 1 / (1 + Math.exp(-s)) };
-    })
-    .sort((a, b) => b.score - a.score);
-  return { ...r, ranked };
+  const scored = r.ranked.map((x) => {
+    let score = 0;
+    for (let k = 0; k < FEATURE_COUNT; k++) score += calibratedRank[k]! * x.features[k]!;
+    return { candidate: x.candidate, features: x.features, score };
+  });
+  return { ...r, ranked: withProbabilities(scored) };
 };
 const ax: Float64Array[] = [];
 const ay: number[] = [];
