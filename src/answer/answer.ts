@@ -107,6 +107,9 @@ export const ANSWERABLE_FEATURES = [
   'answerType', // the best sentence holds a word of the kind the question asks for, not in the question
   'localCoverage', // the best sentence's coverage with idf over its own article
   'margin', // probability of the best sentence minus the second best
+  'coverageSquared', // coverage is the strongest sign; its square lets a linear model bend
+  'coverageLocal', // coverage x local coverage: the sentence matches the words that single it out
+  'topCoverage', // top probability x coverage
 ] as const;
 export const ANSWERABLE_FEATURE_COUNT = ANSWERABLE_FEATURES.length;
 
@@ -144,6 +147,9 @@ export function answerableFeatures(ranking: Ranking): Float64Array {
   f[10] = top ? Math.max(top.features[F.typeDate]!, top.features[F.typeNumber]!, top.features[F.typeAgent]!, top.features[F.typePlace]!, top.features[F.typeThing]!) : 0;
   f[11] = top ? top.features[F.localCoverage]! : 0;
   f[12] = top ? top.probability - (ranking.ranked[1]?.probability ?? 0) : 0;
+  f[13] = f[2]! * f[2]!;
+  f[14] = f[2]! * f[11]!;
+  f[15] = f[1]! * f[2]!;
   return f;
 }
 

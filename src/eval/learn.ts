@@ -11,6 +11,7 @@
 //               spot a question about something the corpus never mentions.
 import { writeFileSync } from 'node:fs';
 import { buildIndex } from '../index/build.ts';
+import { loadCorpus } from '../corpus/load.ts';
 import type { Index } from '../index/types.ts';
 import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, rank, withProbabilities, type Ranking } from '../answer/answer.ts';
 import { FEATURE_COUNT, FEATURES } from '../answer/features.ts';
@@ -22,6 +23,8 @@ import { isHit } from './eval.ts';
 import { logisticScore, trainListwise, trainLogistic, type PairwiseGroup } from './linear.ts';
 
 const path = process.argv[2] ?? '../shared/data/squad-dev-v1.1.json';
+/** A news corpus no SQuAD question is about: BBC articles (2004-2005), read as the bot reads a folder. */
+const newsPath = process.argv[3] ?? '../shared/data/news/bbc';
 const squad = loadSquad(path);
 const tuneArticles = squad.articles.map((_, i) => i).filter((i) => squad.half(i) === 'tune');
 const tuneQuestions = squad.questions.filter((q) => squad.half(q.article) === 'tune');
@@ -154,6 +157,19 @@ for (const c of corpora) {
     ax.push(answerableFeatures(r));
     ay.push(inCorpus ? 1 : 0);
     aCorpus.push(c.name);
+  }
+}
+// Negatives from another domain: tuning questions asked of news articles that share much everyday
+// vocabulary with them ("Super Bowl", "halftime show", "cost of a commercial") but never answer them.
+{
+  const news = buildIndex((await loadCorpus(newsPath)).articles.filter((_, i) => i % 3 === 0));
+  corpora.push({ name: 'news', index: news, articles: new Set() });
+  for (const q of tuneQuestions) {
+    const r = withWeights(rank(news, q.question));
+    if (r.ranked.length === 0) continue;
+    ax.push(answerableFeatures(r));
+    ay.push(0);
+    aCorpus.push('news');
   }
 }
 // Hard negatives: the tuning articles with every other paragraph, so the corpus discusses the question's
