@@ -25,7 +25,11 @@ export class BotProcess {
   readonly exited: Promise<Exit>;
   private stopAskedAt: number | null = null;
 
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
+  /** `group`: the child leads a process group of its own, and kill() ends the whole group. */
+  constructor(
+    readonly child: ChildProcessWithoutNullStreams,
+    private readonly group = false,
+  ) {
     const started = Date.now();
     child.stdout.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
@@ -56,8 +60,17 @@ export class BotProcess {
     return this.exited;
   }
 
-  /** Last resort for afterAll: make sure nothing is left running. */
+  /** Last resort for afterAll: make sure nothing is left running (with `group`, nothing the child started either). */
   kill(): void {
+    if (this.group && this.child.pid !== undefined) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch (err) {
+        // ESRCH: the whole group has exited already.
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+      return;
+    }
     if (this.running) this.child.kill('SIGKILL');
   }
 }
@@ -78,4 +91,10 @@ export function startBot(config: Record<string, string>, script = 'src/main.ts')
 export function npmStart(config: Record<string, string>): BotProcess {
   const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'] });
   return new BotProcess(child);
+}
+
+/** `npm run <script>` with the given configuration, in a process group of its own so kill() ends all it started. */
+export function npmRun(script: string, config: Record<string, string>): BotProcess {
+  const child = spawn('npm', ['run', script, '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  return new BotProcess(child, true);
 }
