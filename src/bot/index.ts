@@ -17,6 +17,7 @@ export { handle, mayUse, ERROR_MESSAGE, MODERATORS_ONLY, NOT_IN_DMS, type Regist
 export { articleChoices, articleLabel, articleProblem } from './articles.ts';
 export { actorOf } from './actor.ts';
 export { LIMITS } from './limits.ts';
-export { CUT, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatDuration, formatTime, linesWithin, message, notice, plainText, quoteBlock } from './render.ts';
+export { CUT, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, plainText, quoteBlock } from './render.ts';
 export { runConsole, parseLine, messageText } from './console.ts';
 export { startDiscord, deployCommands, createClient, createRest, fetchGatewayAdvice, adapt, type GatewayAdvice, type RunningBot } from './discord.ts';
+export { formatDuration } from './render.ts';

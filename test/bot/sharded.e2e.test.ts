@@ -73,7 +73,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  bot?.kill();
+  bot?.killGroup();
   await emu?.stop();
   await redis?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
@@ -226,8 +226,8 @@ describe('npm run start:sharded, misconfigured', () => {
       expect((await tokenless.exited).code).toBe(2);
       expect(tokenless.stderr).toContain('DISCORD_TOKEN is not set');
     } finally {
-      refused.kill();
-      tokenless.kill();
+      refused.killGroup();
+      tokenless.killGroup();
     }
   });
 });

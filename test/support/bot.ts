@@ -25,11 +25,7 @@ export class BotProcess {
   readonly exited: Promise<Exit>;
   private stopAskedAt: number | null = null;
 
-  /** `group`: the child leads a process group of its own, and kill() ends the whole group. */
-  constructor(
-    readonly child: ChildProcessWithoutNullStreams,
-    private readonly group = false,
-  ) {
+  constructor(readonly child: ChildProcessWithoutNullStreams) {
     const started = Date.now();
     child.stdout.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
@@ -60,18 +56,20 @@ export class BotProcess {
     return this.exited;
   }
 
-  /** Last resort for afterAll: make sure nothing is left running (with `group`, nothing the child started either). */
+  /** Last resort for afterAll: make sure nothing is left running. */
   kill(): void {
-    if (this.group && this.child.pid !== undefined) {
-      try {
-        process.kill(-this.child.pid, 'SIGKILL');
-      } catch (err) {
-        // ESRCH: the whole group has exited already.
-        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-      }
-      return;
-    }
     if (this.running) this.child.kill('SIGKILL');
+  }
+
+  /** Last resort for a child started as a process group's leader (npmRun): end everything in the group. */
+  killGroup(): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch (err) {
+      // ESRCH: the whole group has exited already.
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
   }
 }
 
@@ -93,8 +91,8 @@ export function npmStart(config: Record<string, string>): BotProcess {
   return new BotProcess(child);
 }
 
-/** `npm run <script>` with the given configuration, in a process group of its own so kill() ends all it started. */
+/** `npm run <script>` with the given configuration, leading a process group of its own (see killGroup). */
 export function npmRun(script: string, config: Record<string, string>): BotProcess {
   const child = spawn('npm', ['run', script, '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  return new BotProcess(child, true);
+  return new BotProcess(child);
 }
