@@ -1,7 +1,7 @@
 // Question analysis: what kind of answer the question wants, and which of its words are the topic. Pure
 // apart from wink's tagging of the question text.
 import { analyse, P, type TokenStream } from '../nlp/wink.ts';
-import { acronymTerm, isStopWord, NO_TERM, type Vocabulary } from '../index/terms.ts';
+import { acronymTerm, isStopWord, NO_TERM, termText, type Vocabulary } from '../index/terms.ts';
 
 export type QuestionType =
   | 'who'
@@ -30,6 +30,8 @@ export interface QueryTerm {
   readonly proper: boolean;
   readonly numeric: boolean;
   readonly verb: boolean;
+  /** Not in the corpus as written; `id` is a term one edit away (a likely typo). */
+  readonly fuzzy: boolean;
   /** The word is the question's focus noun ("what *year*"): the answer replaces it more often than repeats it. */
   readonly focus: boolean;
 }
@@ -154,6 +156,13 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     // A lower-case "icc" finds the acronym "ICC"; an all-caps word the corpus only has in lower case finds that.
     if (id === NO_TERM && !isAcronym && /^\p{L}{2,6}$/u.test(value)) id = vocabulary.lookup(value.toUpperCase());
     if (id === NO_TERM && isAcronym) id = vocabulary.termOf(value.toLowerCase(), word, tag, false, false);
+    // A word the corpus never uses may be a typo of one it does; the match is searched with, but the word
+    // still counts as unknown when deciding whether the corpus answers the question.
+    let fuzzy = false;
+    if (id === NO_TERM && !isAcronym && /^\p{L}+$/u.test(word)) {
+      id = vocabulary.nearest(termText(word, tag));
+      fuzzy = id !== NO_TERM;
+    }
     if (id !== NO_TERM && vocabulary.stop[id] === 1) continue;
     const key = id === NO_TERM ? `?${word}` : String(id);
     if (seen.has(key)) continue;
@@ -165,6 +174,7 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
       proper: tag === P.PROPN || isAcronym,
       numeric: tag === P.NUM,
       verb: tag === P.VERB,
+      fuzzy,
       focus: focus !== null && word === focus && i <= (words.findIndex((w) => WH.has(w)) + 3),
     });
   }

@@ -119,7 +119,7 @@ export function clausesOf(index: Index, question: Question): Clause[] {
     // Words that frame a question ("What is the *name* of...", "What *type* of...", "is *called*") seldom
     // appear in the sentence that answers it: they count for a fraction of their idf.
     const frame = FRAME.has(t.word.toLowerCase()) ? FRAME_WEIGHT : 1;
-    clauses.push({ alternatives, idf: idf(index, t.id) * frame, term: i, known: t.id !== NO_TERM, weight: frame });
+    clauses.push({ alternatives, idf: idf(index, t.id) * frame, term: i, known: t.id !== NO_TERM && !t.fuzzy, weight: frame });
   }
   return clauses;
 }

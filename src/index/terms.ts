@@ -22,6 +22,21 @@ const KEEP = new Set([
   'show', 'call', 'find', 'found', 'fire', 'amount', 'bill', 'side', 'system', 'interest', 'sincere', 'describe', 'serious',
 ]);
 
+/** Are two strings at most one insertion, deletion, substitution or adjacent transposition apart? */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 /** Is a word (wink's normal form, with wink's stop flag) a stop word for the index? */
 export function isStopWord(normal: string, winkStop: boolean): boolean {
   return (winkStop && !KEEP.has(normal)) || EXTRA_STOP.has(normal);
@@ -56,6 +71,33 @@ export class Vocabulary {
   /** The id of an already-known term string, or NO_TERM. */
   lookup(term: string): number {
     return this.ids.get(term) ?? NO_TERM;
+  }
+
+  // Terms by first letter, for spelling-tolerant lookups; built on first use.
+  private byInitial: Map<string, number[]> | null = null;
+
+  /**
+   * A known term one edit away from `term` (an insertion, deletion, substitution or transposition of
+   * neighbours, Damerau 1964), for words of five letters or more: "tackels" finds "tackles", "Mullet" finds
+   * "Mullett". The first such term in vocabulary order, or NO_TERM.
+   */
+  nearest(term: string): number {
+    if (term.length < 5 || this.ids.has(term)) return this.ids.get(term) ?? NO_TERM;
+    if (!this.byInitial) {
+      this.byInitial = new Map();
+      for (let id = 1; id < this.terms.length; id++) {
+        if (this.stop[id] === 1) continue;
+        const t = this.terms[id] as string;
+        const key = t.charAt(0);
+        const list = this.byInitial.get(key);
+        if (list) list.push(id);
+        else this.byInitial.set(key, [id]);
+      }
+    }
+    for (const id of this.byInitial.get(term.charAt(0)) ?? []) {
+      if (withinOneEdit(term, this.terms[id] as string)) return id;
+    }
+    return NO_TERM;
   }
 
   private intern(term: string, isStop: boolean): number {

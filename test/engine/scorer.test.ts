@@ -63,3 +63,22 @@ describe('BM25 by hand', () => {
     expect(r.candidates[0]!.bm25).toBeGreaterThanOrEqual(r.candidates[1]!.bm25);
   });
 });
+
+describe('spelling tolerance', () => {
+  it('matches a word one edit from a known term, and only then', async () => {
+    const { withinOneEdit } = await import('../../src/index/terms.ts');
+    expect(withinOneEdit('tackels', 'tackles')).toBe(true); // transposition
+    expect(withinOneEdit('mullet', 'mullett')).toBe(true); // insertion
+    expect(withinOneEdit('shelly', 'shelley')).toBe(true);
+    expect(withinOneEdit('cherri', 'cheri')).toBe(true); // deletion
+    expect(withinOneEdit('harvest', 'harvust')).toBe(true); // substitution
+    expect(withinOneEdit('harvest', 'hravset')).toBe(false);
+    expect(withinOneEdit('apples', 'applesauce')).toBe(false);
+  });
+
+  it('finds the sentence for a misspelt question word, and still counts the word as unknown', () => {
+    const r = retrieve(index, analyseQuestion('who harvets cherries', index.vocabulary), { limit: 10 });
+    expect(r.candidates[0]!.sentence).toBe(0);
+    expect(r.clauses.map((c) => c.known)).toEqual([false, true]);
+  });
+});
