@@ -6,6 +6,11 @@ import { P } from '../nlp/wink.ts';
 import type { Question } from './question.ts';
 import type { Candidate, Retrieval } from './retrieve.ts';
 
+const CROSSED = ['coverage', 'localCoverage', 'paragraphScore', 'neighbours', 'phrase', 'proximity'] as const;
+function crossed<T extends string>(type: T) {
+  return CROSSED.map((f) => `${f}:${type}` as const);
+}
+
 export const FEATURES = [
   'bias',
   'bm25', // BM25 / sum of clause idf
@@ -39,6 +44,14 @@ export const FEATURES = [
   'paragraphShare', // BM25 relative to the best candidate of the same paragraph
   'paragraphFirst', // the first sentence of its paragraph
   'phrase', // longest run of question words (stop words included) found in the same order in the sentence
+  // The same evidence weighs differently by what the question asks for: copies of six features, each set only
+  // for questions of one answer type.
+  ...crossed('agent'),
+  ...crossed('date'),
+  ...crossed('place'),
+  ...crossed('number'),
+  ...crossed('thing'),
+  ...crossed('none'),
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 /** Feature positions by name: F.coverage is where the coverage feature sits in a feature vector. */
@@ -352,4 +365,5 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   out[F.paragraphShare] = bestHere > 0 ? c.bm25 / bestHere : 0;
   out[F.paragraphFirst] = index.paragraphSentence[paragraph] === s ? 1 : 0;
   out[F.phrase] = longestRun(index, question.sequence, first, end) / Math.max(1, question.sequence.length);
+  for (const f of CROSSED) out[F[`${f}:${question.expects}`]] = out[F[f]]!;
 }
