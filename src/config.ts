@@ -36,6 +36,21 @@ export interface Config {
    * plain http. Empty in production; the tests list their local servers here.
    */
   readonly ingestAllowHosts: readonly AllowedHost[];
+  /** How often each user, and each server, may ask questions (/ask, /quote and their buttons). */
+  readonly rateLimits: RateLimits;
+}
+
+/**
+ * A token bucket: up to `burst` questions at once, refilled at `perMinute`. `perMinute` 0 turns the limit off.
+ */
+export interface BucketLimit {
+  readonly burst: number;
+  readonly perMinute: number;
+}
+
+export interface RateLimits {
+  readonly user: BucketLimit;
+  readonly server: BucketLimit;
 }
 
 /** An INGEST_ALLOW_HOSTS entry: a host name or IP address, lower-case, IPv6 without brackets; port null = any. */
@@ -125,6 +140,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestMaxBytes: integer(env, 'INGEST_MAX_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     ingestTimeoutMs: integer(env, 'INGEST_TIMEOUT_MS', 15_000, 500, 120_000),
     ingestAllowHosts: parseAllowHosts(optional(env, 'INGEST_ALLOW_HOSTS')),
+    rateLimits: {
+      user: { burst: integer(env, 'RATE_USER_BURST', 5, 1, 10_000), perMinute: integer(env, 'RATE_USER_PER_MINUTE', 10, 0, 100_000) },
+      server: { burst: integer(env, 'RATE_SERVER_BURST', 60, 1, 100_000), perMinute: integer(env, 'RATE_SERVER_PER_MINUTE', 120, 0, 1_000_000) },
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { Engine } from './engine.ts';
 import { addSecrets, logger, setLogLevel } from './log.ts';
 import { engineAnswers, engineLibrary, loadCommands, runConsole, startDiscord, type BotContext } from './bot/index.ts';
 import { FeedbackStore } from './feedback/index.ts';
+import { catchStrayErrors } from './stray-errors.ts';
 import { Curator } from './curate/index.ts';
 
 const log = logger('main');
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
+  catchStrayErrors(logger('process'));
 
   const t0 = performance.now();
   const engine = await Engine.open({ corpusDir: config.corpusDir, maxFileBytes: config.maxFileBytes });
