@@ -196,7 +196,9 @@ export async function startDiscord(config: Config, commands: Registry, ctx: BotC
   client.once(Events.ClientReady, (c) => log.info(`ready: logged in as ${c.user.tag}`, { guilds: c.guilds.cache.size, commands: commands.size }));
   client.on(Events.Error, (err) => log.error('client error', { error: err }));
   client.on(Events.Warn, (message) => log.warn(message));
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn('gateway disconnected', { shard, code: event.code }));
+  // discord.js emits this only for close codes it will not reconnect after (a refused token, intents not
+  // allowed); drops it recovers from (4000, 1000, 1006...) come as ShardReconnecting, then resume or READY.
+  client.on(Events.ShardDisconnect, (event, shard) => log.error('gateway disconnected for good: Discord will not take this connection back', { shard, code: event.code }));
   client.on(Events.ShardReconnecting, (shard) => {
     // destroy() closes the connection through the same path; that is not a reconnection.
     if (accepting) log.info('gateway reconnecting', { shard });
