@@ -114,16 +114,9 @@ async function run(interaction: AnyInteraction, commands: Registry, ctx: BotCont
     await interaction.reply(notice(refused));
     return;
   }
-  if (interaction.kind === 'command') {
-    const problem = optionProblem(command.data, interaction.options);
-    if (problem) {
-      log.info('bad options', { ...describe(interaction), reason: problem });
-      await interaction.reply(notice(problem));
-      return;
-    }
-  }
-  // The rate limit: every command and button press passes this point, after the permission and option checks
-  // and before any work is done. A refusal is logged once per streak, so a flood does not flood the log.
+  // The rate limit: every command and button press passes this point, after the permission check and before
+  // anything else is done (a flood of oversized questions is limited too). A refusal is logged once per
+  // streak, so a flood does not flood the log.
   if (options.limiter && command.rateLimited) {
     const decision = options.limiter.take(interaction.user.id, interaction.guildId);
     if (decision.kind === 'limited') {
@@ -133,6 +126,12 @@ async function run(interaction: AnyInteraction, commands: Registry, ctx: BotCont
     }
   }
   if (interaction.kind === 'command') {
+    const problem = optionProblem(command.data, interaction.options);
+    if (problem) {
+      log.info('bad options', { ...describe(interaction), reason: problem });
+      await interaction.reply(notice(problem));
+      return;
+    }
     if (command.defer) await interaction.deferReply({ ephemeral: command.defer === 'ephemeral' });
     await command.execute(interaction, ctx);
   } else {
