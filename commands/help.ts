@@ -1,6 +1,6 @@
 // /help: what the bot does and how to ask.
 import { ApplicationCommandOptionType } from 'discord.js';
-import { message, type Command, type CommandData } from '../src/bot/index.ts';
+import { message, type BotContext, type Command, type CommandData } from '../src/bot/index.ts';
 
 const data = {
   name: 'help',
@@ -22,6 +22,14 @@ const ABOUT = [
   'Under each answer: **More sources** shows further sentences; 👍/👎 tell the moderators whether the answer helped.',
 ].join('\n');
 
+/** Whether a repeated question may be answered from the cache, in the users' terms. */
+function caching(ctx: BotContext): string {
+  const c = ctx.answers.cacheStats();
+  const hours = Math.max(1, Math.round(c.ttlSeconds / 3600));
+  const now = c.healthy ? '' : ' (the cache is unavailable right now, so every question is answered afresh)';
+  return `Answers to questions asked before may come from a cache, marked “cached” under the answer: kept for up to ${hours} hour${hours === 1 ? '' : 's'}, and dropped whenever the articles change, so they are the answers the current articles give${now}.`;
+}
+
 export default {
   data,
   async execute(interaction, ctx) {
@@ -29,6 +37,6 @@ export default {
       name: usage(c),
       value: c.description,
     }));
-    await interaction.reply(message({ content: '', embeds: [{ title: 'Verbatim: answers quoted from the news', description: ABOUT, fields }], ephemeral: true }));
+    await interaction.reply(message({ content: '', embeds: [{ title: 'Verbatim: answers quoted from the news', description: `${ABOUT}\n${caching(ctx)}`, fields }], ephemeral: true }));
   },
 } satisfies Command;

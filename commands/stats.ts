@@ -1,13 +1,27 @@
-// /stats (moderators): how often questions are asked, how answers are voted, and the least-liked answers.
+// /stats (moderators): how often questions are asked, how answers are voted, the least-liked answers, and the
+// answer cache's hits and misses since this process (or this shard) started.
 import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { LIMITS, escapeMarkdown, fitText, linesWithin, message, type Command } from '../src/bot/index.ts';
+import { LIMITS, escapeMarkdown, fitText, formatDuration, formatTime, linesWithin, message, type BotContext, type Command } from '../src/bot/index.ts';
 
 const data = {
   name: 'stats',
-  description: 'Questions asked, votes on answers, and the least-liked answers (moderators only).',
+  description: 'Questions asked, votes, least-liked answers and answer-cache hits (moderators only).',
   default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
   contexts: [InteractionContextType.Guild],
 } satisfies Command['data'];
+
+function cacheLines(ctx: BotContext): string[] {
+  const c = ctx.answers.cacheStats();
+  const since = ctx.shard ? `since shard ${ctx.shard.id} of ${ctx.shard.count} started` : 'since the bot started';
+  const health = c.healthy
+    ? 'healthy'
+    : `**failing**${c.failingSince ? ` since ${formatTime(c.failingSince)}` : ''}: every question is answered by the engine until it is back`;
+  return [
+    `**${c.hits}** answered from the cache · **${c.misses}** by the engine · hit rate **${(c.hitRate * 100).toFixed(1)}%** (${since})`,
+    `Store: ${escapeMarkdown(c.where)} — ${health}`,
+    `Errors ${c.errors} (${c.timeouts} timed out) · entries live ${formatDuration(c.ttlSeconds)} · corpus ${c.version.slice(0, 8)}`,
+  ];
+}
 
 export default {
   data,
@@ -33,6 +47,7 @@ export default {
             fields: [
               { name: 'Most asked', value: asked.length ? linesWithin(asked, LIMITS.fieldValue) : 'No questions yet.' },
               { name: 'Least liked', value: disliked.length ? linesWithin(disliked, LIMITS.fieldValue) : 'No answer has more 👎 than 👍.' },
+              { name: 'Answer cache', value: linesWithin(cacheLines(ctx), LIMITS.fieldValue) },
             ],
           },
         ],

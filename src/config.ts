@@ -38,6 +38,10 @@ export interface Config {
   readonly ingestAllowHosts: readonly AllowedHost[];
   /** How often each user, and each server, may ask questions (/ask, /quote and their buttons). */
   readonly rateLimits: RateLimits;
+  /** `npm run start:sharded`: how many shards to run, one process each; null: as many as Discord recommends. */
+  readonly totalShards: number | null;
+  /** Set when this process is one shard started by the sharding manager (src/shard/); null for `npm start`. */
+  readonly shard: ShardIdentity | null;
 }
 
 /**
@@ -51,6 +55,12 @@ export interface BucketLimit {
 export interface RateLimits {
   readonly user: BucketLimit;
   readonly server: BucketLimit;
+}
+
+/** Which shard of how many this process is. */
+export interface ShardIdentity {
+  readonly id: number;
+  readonly count: number;
 }
 
 /** An INGEST_ALLOW_HOSTS entry: a host name or IP address, lower-case, IPv6 without brackets; port null = any. */
@@ -101,6 +111,22 @@ export function parseAllowHosts(raw: string | null, key = 'INGEST_ALLOW_HOSTS'):
   return out;
 }
 
+/**
+ * The shard this process runs, when discord.js's ShardingManager started it: the manager sets SHARDING_MANAGER,
+ * SHARDS (this shard's id) and SHARD_COUNT in its children's environment. They are the manager's, not the
+ * user's, so they are not in .env.example (and the user's key is TOTAL_SHARDS: discord.js's Client reads
+ * SHARD_COUNT itself, so a user's SHARD_COUNT would reach every client).
+ */
+function shardOf(env: NodeJS.ProcessEnv): ShardIdentity | null {
+  if (env.SHARDING_MANAGER !== 'true') return null;
+  const id = Number(env.SHARDS);
+  const count = Number(env.SHARD_COUNT);
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(id) || id < 0 || id >= count) {
+    throw new ConfigError(`started by the sharding manager with SHARDS="${env.SHARDS ?? ''}" and SHARD_COUNT="${env.SHARD_COUNT ?? ''}": expected one shard id below the count`);
+  }
+  return { id, count };
+}
+
 function snowflake(env: NodeJS.ProcessEnv, key: string): string | null {
   const v = optional(env, key);
   if (v !== null && !/^\d{5,25}$/.test(v)) throw new ConfigError(`${key} must be a Discord id (digits only)`);
@@ -124,6 +150,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const corpus = optional(env, 'CORPUS_DIR') ?? 'seeds';
   const data = optional(env, 'DATA_DIR') ?? '.data';
   const token = optional(env, 'DISCORD_TOKEN');
+  const shards = optional(env, 'TOTAL_SHARDS');
   if (token !== null && /\s/.test(token)) throw new ConfigError('DISCORD_TOKEN must not contain spaces');
   return {
     discordToken: token,
@@ -144,6 +171,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       user: { burst: integer(env, 'RATE_USER_BURST', 5, 1, 10_000), perMinute: integer(env, 'RATE_USER_PER_MINUTE', 10, 0, 100_000) },
       server: { burst: integer(env, 'RATE_SERVER_BURST', 60, 1, 100_000), perMinute: integer(env, 'RATE_SERVER_PER_MINUTE', 120, 0, 1_000_000) },
     },
+    totalShards: shards === null || shards.toLowerCase() === 'auto' ? null : integer(env, 'TOTAL_SHARDS', 1, 1, 10_000),
+    shard: shardOf(env),
   };
 }
 

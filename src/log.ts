@@ -13,11 +13,17 @@ export interface Logger {
 
 const secrets = new Set<string>();
 let level: LogLevel = 'info';
+let origin = '';
 let sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
 
 /** Register values to mask in every log line (the token, cache credentials). */
 export function addSecrets(values: Iterable<string>): void {
   for (const v of values) if (v.length >= 4) secrets.add(v);
+}
+
+/** Name the process in every line ("shard 1"), where several processes share one stderr. */
+export function setLogOrigin(name: string): void {
+  origin = name ? `${name} ` : '';
 }
 
 export function setLogLevel(l: LogLevel): void {
@@ -56,7 +62,7 @@ function write(l: LogLevel, scope: string, message: string, context?: Record<str
       ctx = ' [unserialisable context]';
     }
   }
-  sink(redact(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} [${scope}] ${message}${ctx}`));
+  sink(redact(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${origin}[${scope}] ${message}${ctx}`));
 }
 
 export function logger(scope: string): Logger {

@@ -1,14 +1,17 @@
 // npm start: the bot. With DISCORD_TOKEN set it logs in to Discord (the REST base from DISCORD_API_URL, the
 // gateway discovered from it); without, it opens the local console on stdin/stdout. Both go through the same
-// handler and command modules. SIGINT and SIGTERM shut it down cleanly within a few seconds.
+// handler and command modules, and every question through the answer cache (CACHE_URL). SIGINT and SIGTERM
+// shut it down cleanly within a few seconds. `npm run start:sharded` runs this file once per shard.
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadDotEnv, parseConfig, secretsOf, type Config } from './config.ts';
 import { Engine } from './engine.ts';
-import { addSecrets, logger, setLogLevel } from './log.ts';
-import { engineAnswers, engineLibrary, loadCommands, runConsole, startDiscord, type BotContext } from './bot/index.ts';
+import { addSecrets, logger, setLogLevel, setLogOrigin } from './log.ts';
+import { answerService, engineLibrary, loadCommands, runConsole, startDiscord, type BotContext } from './bot/index.ts';
 import { FeedbackStore } from './feedback/index.ts';
 import { catchStrayErrors } from './stray-errors.ts';
 import { Curator } from './curate/index.ts';
+import { createAnswers, openAnswerCache } from './cache/index.ts';
+import { linkToManager, type ShardLink } from './shard/index.ts';
 
 const log = logger('main');
 
@@ -29,11 +32,12 @@ async function main(): Promise<number> {
   }
   addSecrets(secretsOf(config));
   setLogLevel(config.logLevel);
+  if (config.shard) setLogOrigin(`shard ${config.shard.id}`);
 
   const stopping = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals | 'manager gone') => {
     if (stopping.signal.aborted) return;
-    log.info(`${signal} received: shutting down`);
+    log.info(`${signal}${signal === 'manager gone' ? '' : ' received'}: shutting down`);
     stopping.abort();
     setTimeout(() => {
       log.error(`shutdown took longer than ${SHUTDOWN_MS} ms; exiting anyway`);
@@ -53,6 +57,10 @@ async function main(): Promise<number> {
   });
   for (const s of skipped.slice(0, 10)) log.warn(`skipped ${s.path}: ${s.reason}`);
 
+  const cache = await openAnswerCache({ url: config.cacheUrl, ttlSeconds: config.cacheTtlSeconds, log: logger('cache') });
+  // Logs the hit and miss counts every 10 minutes when there were questions, and at close().
+  const answers = createAnswers({ engine, cache, log: logger('answers') });
+  let link: ShardLink | null = null;
   const feedback = await FeedbackStore.open(config.dataDir);
   try {
     const commands = await loadCommands();
@@ -60,14 +68,25 @@ async function main(): Promise<number> {
       engine,
       maxFileBytes: config.maxFileBytes,
       limits: { maxBytes: config.ingestMaxBytes, timeoutMs: config.ingestTimeoutMs, allowHosts: config.ingestAllowHosts },
+      // Every reindex (refresh, ingest, remove, restore, another shard's change): the cache moves to the new
+      // corpus version and deletes the old one's entries.
+      onReindexed: async () => {
+        await answers.corpusChanged();
+      },
+      // A moderator's change here: the other shards reload the folder too.
+      onChanged: (change) => link?.announce(change),
     });
+    if (config.shard) {
+      link = linkToManager({ shard: config.shard, sync: (version) => curator.sync(version), version: () => engine.corpus.version, onManagerGone: () => onSignal('manager gone') });
+    }
     const ctx: BotContext = {
-      answers: engineAnswers(engine),
+      answers: answerService(engine, answers),
       library: engineLibrary(engine),
       curator,
       feedback,
       commands: [...commands.values()].map((c) => c.data),
       moderatorRoleId: config.moderatorRoleId,
+      shard: config.shard,
     };
     if (stopping.signal.aborted) return 0;
 
@@ -80,6 +99,9 @@ async function main(): Promise<number> {
       await runConsole({ input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true, commands, ctx, signal: stopping.signal });
     }
   } finally {
+    link?.close();
+    // Waits for the last writes and logs the counts since start.
+    await answers.close();
     await feedback.close();
   }
   log.info('stopped');

@@ -18,7 +18,8 @@ export interface AnswerOptions {
 export interface RankedSentence {
   readonly candidate: Candidate;
   readonly features: Float64Array;
-  /** Linear score and its logistic squash. */
+  /** Linear score, and the share of the softmax over all candidates' scores this sentence takes: the
+   * listwise model's estimate that it is the one that answers, if any candidate does. */
   readonly score: number;
   readonly probability: number;
 }
@@ -53,15 +54,24 @@ export function rank(index: Index, questionText: string, options: AnswerOptions 
   }
   const retrieval = retrieve(index, question, article === undefined ? { limit: CANDIDATES, neighboursOf: NEIGHBOURS_OF } : { limit: CANDIDATES, neighboursOf: NEIGHBOURS_OF, article });
   const ctx = queryContext(index, question, retrieval);
-  const ranked = retrieval.candidates.map((candidate, rankNo): RankedSentence => {
+  const scored = retrieval.candidates.map((candidate, rankNo) => {
     const f = new Float64Array(FEATURE_COUNT);
     featuresOf(index, question, ctx, candidate, rankNo, f);
     let score = 0;
     for (let i = 0; i < FEATURE_COUNT; i++) score += rankWeights[i]! * f[i]!;
-    return { candidate, features: f, score, probability: sigmoid(score) };
+    return { candidate, features: f, score };
   });
-  ranked.sort((a, b) => b.score - a.score || a.candidate.sentence - b.candidate.sentence);
-  return { question, retrieval, ranked };
+  return { question, retrieval, ranked: withProbabilities(scored) };
+}
+
+/** Sort by score and attach softmax probabilities (the listwise model's own reading of its scores). */
+export function withProbabilities(scored: readonly Omit<RankedSentence, 'probability'>[]): RankedSentence[] {
+  const max = scored.reduce((m, r) => Math.max(m, r.score), -Infinity);
+  let z = 0;
+  for (const r of scored) z += Math.exp(r.score - max);
+  return scored
+    .map((r) => ({ ...r, probability: Math.exp(r.score - max) / z }))
+    .sort((a, b) => b.score - a.score || a.candidate.sentence - b.candidate.sentence);
 }
 
 export function citationOf(index: Index, sentence: number, score: number): Citation {
@@ -85,7 +95,7 @@ export function citationOf(index: Index, sentence: number, score: number): Citat
 
 export const ANSWERABLE_FEATURES = [
   'bias',
-  'topProbability', // the reranker's calibrated probability for the best sentence
+  'topProbability', // the reranker's softmax probability for the best sentence
   'coverage', // idf share of the question the best sentence matches
   'unknownShare', // idf share of question words the corpus never uses
   'unknownProper', // a proper noun or number of the question is unknown to the corpus
@@ -97,6 +107,9 @@ export const ANSWERABLE_FEATURES = [
   'answerType', // the best sentence holds a word of the kind the question asks for, not in the question
   'localCoverage', // the best sentence's coverage with idf over its own article
   'margin', // probability of the best sentence minus the second best
+  'coverageSquared', // coverage is the strongest sign; its square lets a linear model bend
+  'coverageLocal', // coverage x local coverage: the sentence matches the words that single it out
+  'topCoverage', // top probability x coverage
 ] as const;
 export const ANSWERABLE_FEATURE_COUNT = ANSWERABLE_FEATURES.length;
 
@@ -134,6 +147,9 @@ export function answerableFeatures(ranking: Ranking): Float64Array {
   f[10] = top ? Math.max(top.features[F.typeDate]!, top.features[F.typeNumber]!, top.features[F.typeAgent]!, top.features[F.typePlace]!, top.features[F.typeThing]!) : 0;
   f[11] = top ? top.features[F.localCoverage]! : 0;
   f[12] = top ? top.probability - (ranking.ranked[1]?.probability ?? 0) : 0;
+  f[13] = f[2]! * f[2]!;
+  f[14] = f[2]! * f[11]!;
+  f[15] = f[1]! * f[2]!;
   return f;
 }
 

@@ -18,6 +18,8 @@ export interface Clause {
   /** Index into question.terms of the clause's first term. */
   readonly term: number;
   readonly known: boolean;
+  /** Multiplier on the clause's term weights (below 1 for words that frame a question). */
+  readonly weight: number;
 }
 
 export interface Candidate {
@@ -51,6 +53,8 @@ export interface RetrieveOptions {
 }
 
 const MAX_CLAUSES = 31;
+const FRAME = new Set(['name', 'named', 'called', 'call', 'type', 'types', 'kind', 'kinds', 'term', 'known', 'example', 'refer', 'referred', 'describe', 'described']);
+const FRAME_WEIGHT = 0.3;
 
 export function idf(index: Index, term: number): number {
   const n = index.sentenceStart.length;
@@ -98,7 +102,7 @@ export function clausesOf(index: Index, question: Question): Clause[] {
       const ids = terms.slice(i, i + len).map((t) => t.id);
       const acronym = byExpansion.get(ids.join(' '));
       if (acronym !== undefined) {
-        clauses.push({ alternatives: [ids, [acronym]], idf: Math.max(idf(index, acronym), ...ids.map((t) => idf(index, t))), term: i, known: true });
+        clauses.push({ alternatives: [ids, [acronym]], idf: Math.max(idf(index, acronym), ...ids.map((t) => idf(index, t))), term: i, known: true, weight: 1 });
         matchedRun = len;
         break;
       }
@@ -112,7 +116,10 @@ export function clausesOf(index: Index, question: Question): Clause[] {
     if (t.id !== NO_TERM) alternatives.push([t.id]);
     const expansion = t.id === NO_TERM ? undefined : index.acronyms.get(t.id);
     if (expansion) alternatives.push([...expansion]);
-    clauses.push({ alternatives, idf: idf(index, t.id), term: i, known: t.id !== NO_TERM });
+    // Words that frame a question ("What is the *name* of...", "What *type* of...", "is *called*") seldom
+    // appear in the sentence that answers it: they count for a fraction of their idf.
+    const frame = FRAME.has(t.word.toLowerCase()) ? FRAME_WEIGHT : 1;
+    clauses.push({ alternatives, idf: idf(index, t.id) * frame, term: i, known: t.id !== NO_TERM, weight: frame });
   }
   return clauses;
 }
@@ -137,7 +144,7 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
     const bit = 1 << c;
     if (clause.alternatives.length === 1 && clause.alternatives[0]!.length === 1) {
       const term = clause.alternatives[0]![0]!;
-      const w = idf(index, term);
+      const w = idf(index, term) * clause.weight;
       for (let p = index.postingOffset[term]!, end = index.postingOffset[term + 1]!; p < end; p++) {
         const s = index.postingSentence[p]!;
         if (s < lo || s >= hi) continue;

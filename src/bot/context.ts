@@ -1,12 +1,13 @@
 // What commands are given to work with. Commands format and reply; everything that answers, looks up,
-// changes the corpus or records goes through here, so that the answer cache (issue 4) can slot in behind
-// `answers.ask` without a command changing.
+// changes the corpus or records goes through here. Every question goes through the answer cache (src/cache/).
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { ArticleSummary, Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 import type { FoundQuotation, QuotationQuery } from '../quotes/search.ts';
 import type { FeedbackStore } from '../feedback/index.ts';
 import type { Curator } from '../curate/index.ts';
+import type { Answers, AnswersStats } from '../cache/index.ts';
+import type { ShardIdentity } from '../config.ts';
 
 export interface AskOptions {
   readonly articleId?: string;
@@ -28,6 +29,8 @@ export interface AnswerService {
    * (`score`): the "more sources" view. Includes the ones an answer already cites.
    */
   ranked(question: string, options: { readonly articleId?: string; readonly limit: number }): Promise<readonly Citation[]>;
+  /** The answer cache's counts since this process started (hits, misses, hit rate, store, healthy...). */
+  cacheStats(): AnswersStats;
 }
 
 export type ArticleMatch =
@@ -61,18 +64,21 @@ export interface BotContext {
   readonly commands: readonly CommandData[];
   /** Members with this role count as moderators, besides those with the command's default permissions. */
   readonly moderatorRoleId: string | null;
+  /** Which shard this process is, under `npm run start:sharded`; null for a single process. */
+  readonly shard: ShardIdentity | null;
 }
 
-/** Answers straight from the engine. The cache wraps this. */
-export function engineAnswers(engine: Engine): AnswerService {
+/**
+ * Questions through the answers service (the cache in front of the engine), "more sources" straight from the
+ * engine (a ranked list is cheap, and asked for rarely).
+ */
+export function answerService(engine: Engine, answers: Answers): AnswerService {
   return {
-    async ask(question, options = {}) {
-      const corpusVersion = engine.corpus.version;
-      return { answer: engine.answer(question, options), cached: false, corpusVersion };
-    },
+    ask: (question, options = {}) => answers.ask(question, options),
     async ranked(question, { articleId, limit }) {
       return engine.ranked(question, articleId === undefined ? { limit } : { articleId, limit });
     },
+    cacheStats: () => answers.stats(),
   };
 }
 

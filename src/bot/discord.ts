@@ -15,6 +15,7 @@ import {
   type ButtonInteraction as DiscordButton,
   type ChatInputCommandInteraction,
   type Interaction,
+  type RESTGetAPIGatewayBotResult,
 } from 'discord.js';
 import type { Config } from '../config.ts';
 import { logger } from '../log.ts';
@@ -27,8 +28,12 @@ import { fitMessage } from './render.ts';
 
 const log = logger('discord');
 
-export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
+export function createClient(config: Pick<Config, 'discordApiUrl' | 'shard'>): Client {
   return new Client({
+    // Said outright: left unset, the client would read discord.js's own SHARDS and SHARD_COUNT variables from
+    // the environment. One shard of one, or the one shard the sharding manager started this process for.
+    shards: [config.shard?.id ?? 0],
+    shardCount: config.shard?.count ?? 1,
     // Slash commands, buttons and autocomplete arrive without any privileged intent; Guilds gives the guild
     // list (and so member objects for permission checks).
     intents: [GatewayIntentBits.Guilds],
@@ -193,7 +198,9 @@ export async function startDiscord(config: Config, commands: Registry, ctx: BotC
     const p = handle(adapted, commands, ctx, { limiter }).finally(() => inFlight.delete(p));
     inFlight.add(p);
   });
-  client.once(Events.ClientReady, (c) => log.info(`ready: logged in as ${c.user.tag}`, { guilds: c.guilds.cache.size, commands: commands.size }));
+  client.once(Events.ClientReady, (c) =>
+    log.info(`ready: logged in as ${c.user.tag}${config.shard ? ` (shard ${config.shard.id} of ${config.shard.count})` : ''}`, { guilds: c.guilds.cache.size, commands: commands.size }),
+  );
   client.on(Events.Error, (err) => log.error('client error', { error: err }));
   client.on(Events.Warn, (message) => log.warn(message));
   // discord.js emits this only for close codes it will not reconnect after (a refused token, intents not
@@ -223,6 +230,22 @@ export async function startDiscord(config: Config, commands: Registry, ctx: BotC
       await client.destroy();
     },
   };
+}
+
+/** What Discord's GET /gateway/bot says: how many shards it recommends, and how many may identify at once. */
+export interface GatewayAdvice {
+  readonly shards: number;
+  /** Shards that may identify within the same 5 seconds. */
+  readonly maxConcurrency: number;
+}
+
+/**
+ * Ask Discord (at DISCORD_API_URL) how many shards to run. discord.js's own helper for this always asks
+ * discord.com, whatever the configured REST base, so it is not used. Rejects when the token is refused.
+ */
+export async function fetchGatewayAdvice(config: Pick<Config, 'discordApiUrl'>, token: string): Promise<GatewayAdvice> {
+  const info = (await createRest(config, token).get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+  return { shards: Math.max(1, info.shards), maxConcurrency: Math.max(1, info.session_start_limit.max_concurrency) };
 }
 
 export type DeployScope = { readonly kind: 'guild'; readonly guildId: string } | { readonly kind: 'global' };

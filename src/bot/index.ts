@@ -1,6 +1,6 @@
 // The bot's public surface: what command modules, the entry point and tests use.
 export { type Command, isCommand, loadCommands, COMMANDS_DIR } from './command.ts';
-export { type AnswerService, type ArticleMatch, type AskOptions, type Asked, type BotContext, type CommandData, type Curation, type Library, engineAnswers, engineLibrary } from './context.ts';
+export { type AnswerService, type ArticleMatch, type AskOptions, type Asked, type BotContext, type CommandData, type Curation, type Library, answerService, engineLibrary } from './context.ts';
 export {
   type AnyInteraction,
   type AttachmentOption,
@@ -20,4 +20,5 @@ export { actorOf } from './actor.ts';
 export { LIMITS } from './limits.ts';
 export { CUT, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, plainText, quoteBlock, userText, wellFormed } from './render.ts';
 export { runConsole, parseLine, messageText } from './console.ts';
-export { startDiscord, deployCommands, createClient, createRest, adapt, type RunningBot } from './discord.ts';
+export { startDiscord, deployCommands, createClient, createRest, fetchGatewayAdvice, adapt, type GatewayAdvice, type RunningBot } from './discord.ts';
+export { formatDuration } from './render.ts';

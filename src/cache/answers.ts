@@ -17,6 +17,8 @@ export interface AskResult {
   /** Deep-equal to what the engine would answer now, cached or not. */
   readonly answer: Answer;
   readonly cached: boolean;
+  /** The corpus version the answer belongs to (the one it was computed on, or cached under). */
+  readonly corpusVersion: string;
 }
 
 export interface AnswersStats extends CacheStats {
@@ -91,7 +93,7 @@ export function createAnswers({ engine, cache, log, statsIntervalMs = 10 * 60_00
   function report(prefix: string): void {
     const s = stats();
     log.info(
-      `${prefix}: ${s.asked} questions, ${s.hits} answered from the cache, ${s.misses} by the engine (hit rate ${(s.hitRate * 100).toFixed(1)}%); store ${s.where} ${s.healthy ? 'healthy' : 'failing'}`,
+      `${prefix}: ${s.asked} question${s.asked === 1 ? '' : 's'}, ${s.hits} answered from the cache, ${s.misses} by the engine (hit rate ${(s.hitRate * 100).toFixed(1)}%); store ${s.where} ${s.healthy ? 'healthy' : 'failing'}`,
       { hits: s.hits, misses: s.misses, errors: s.errors, timeouts: s.timeouts, bypassed: s.bypassed, expired: s.expired, rejected: s.rejected, writes: s.writes },
     );
     askedAtLastReport = s.asked;
@@ -112,13 +114,13 @@ export function createAnswers({ engine, cache, log, statsIntervalMs = 10 * 60_00
       follow(before);
       const hit = await cache.lookup(before, question, options);
       // A refresh may have landed while the store answered: then the entry is for a corpus no longer served.
-      if (hit !== undefined && engine.corpus.version === before) return { answer: hit, cached: true };
+      if (hit !== undefined && engine.corpus.version === before) return { answer: hit, cached: true, corpusVersion: before };
       // The version read and the answer computed with no await between them: the same corpus.
       const current = engine.corpus.version;
       const answer = engine.answer(question, options);
       follow(current);
       cache.remember(current, question, options, answer);
-      return { answer, cached: false };
+      return { answer, cached: false, corpusVersion: current };
     },
 
     corpusChanged() {

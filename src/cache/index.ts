@@ -3,4 +3,4 @@
 export { createAnswers, type AnswerEngine, type Answers, type AnswersOptions, type AnswersStats, type AskResult, type VersionChange } from './answers.ts';
 export { createAnswerCache, openAnswerCache, type AnswerCache, type AnswerCacheOptions, type CacheStats, type OpenAnswerCacheOptions } from './cache.ts';
 export { answerKey, keyQuestion, versionPrefix, CACHE_SCHEMA, type AnswerKey } from './key.ts';
-export { describeUrl, openStore, DEFAULT_MAX_MEMORY_ENTRIES, type Store, type StoreKind, type StoreOptions } from './store.ts';
+export { describeUrl, openStore, storeKindOf, DEFAULT_MAX_MEMORY_ENTRIES, type Store, type StoreKind, type StoreOptions } from './store.ts';

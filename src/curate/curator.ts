@@ -3,6 +3,9 @@
 // version are never served again), then it is appended to the audit log. Changes run one at a time; a
 // download runs before its turn, so a slow web page does not hold up the others. A change that cannot be
 // indexed is undone, so a refusal or a failure leaves the corpus as it was.
+//
+// Every reindex of the process goes through here (`reload`), so those who must follow the corpus (the answer
+// cache, other shards serving the same folder) are told in one place.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,11 +73,29 @@ export interface AuditPage {
   readonly pages: number;
 }
 
+export type CorpusAction = 'ingest' | 'remove' | 'restore' | 'refresh';
+
+/** A moderator's change that succeeded in this process. */
+export interface CorpusChange {
+  readonly action: CorpusAction;
+  readonly version: VersionChange;
+}
+
 export interface CuratorOptions {
   readonly engine: Engine;
   readonly limits: IngestLimits;
   /** The corpus loader's size cap: a saved article larger than this would be skipped, so it is refused. */
   readonly maxFileBytes: number;
+  /**
+   * Awaited after every reindex the curator runs, whatever caused it, failed ones included (the version is then
+   * unchanged). The answer cache follows the corpus version here.
+   */
+  readonly onReindexed?: (report: RefreshReport) => Promise<void> | void;
+  /**
+   * Told when a moderator's change (ingest, remove, restore, refresh) has succeeded here; not told for a `sync`.
+   * Other processes serving the same folder (the other shards) should reload.
+   */
+  readonly onChanged?: (change: CorpusChange) => void;
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -97,12 +118,16 @@ export class Curator {
   private readonly engine: Engine;
   private readonly limits: IngestLimits;
   private readonly maxFileBytes: number;
+  private readonly onReindexed: NonNullable<CuratorOptions['onReindexed']>;
+  private readonly onChanged: NonNullable<CuratorOptions['onChanged']>;
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: CuratorOptions) {
     this.engine = options.engine;
     this.limits = options.limits;
     this.maxFileBytes = options.maxFileBytes;
+    this.onReindexed = options.onReindexed ?? (() => {});
+    this.onChanged = options.onChanged ?? (() => {});
     this.audit = new AuditLog(options.engine.corpusDir);
   }
 
@@ -126,13 +151,20 @@ export class Curator {
     return this.engine.articles().find((a) => a.id === id);
   }
 
+  /** Reindex the folder, and tell whoever follows the corpus. The one call to engine.refresh(). */
+  private async reload(): Promise<RefreshReport> {
+    const report = await this.engine.refresh();
+    await this.onReindexed(report);
+    return report;
+  }
+
   /**
    * Reindex until `done` holds. One extra refresh covers the case where a refresh already under way (which
    * this call joins) listed the folder before the change was made.
    */
   private async reindex(done: () => boolean): Promise<RefreshReport> {
-    let report = await this.engine.refresh();
-    if (report.ok && !done()) report = await this.engine.refresh();
+    let report = await this.reload();
+    if (report.ok && !done()) report = await this.reload();
     return report;
   }
 
@@ -164,7 +196,7 @@ export class Curator {
       if (!article) {
         await withdrawNewFile(absolute);
         const why = !report.ok ? report.error : (report.skipped.find((s) => s.path === path)?.reason ?? 'it was not indexed');
-        const undone = await this.engine.refresh();
+        const undone = await this.reload();
         log.error('ingest: the saved article could not be indexed; the file was withdrawn', { path, why, reindexed: undone.ok });
         return this.refuse('ingest', actor, `it could not be indexed (${why}); nothing was added`, { from });
       }
@@ -173,6 +205,7 @@ export class Curator {
         this.entry(actor, { action: 'ingest', article: { id: article.id, path: article.path, title: article.title }, sha256: hash, bytes: bytes.length, from, corpus: version }),
       );
       log.info('ingested', { id: article.id, user: actor.id, from, sentences: article.sentences });
+      this.onChanged({ action: 'ingest', version });
       return { kind: 'ingested', article, format: prepared.format, sha256: hash, from, version };
     });
   }
@@ -192,7 +225,7 @@ export class Curator {
         // Put it back: a removal that cannot be indexed must not leave the file in the trash while the
         // engine still serves it.
         await restoreFromTrash(this.corpusDir, trash);
-        await this.engine.refresh();
+        await this.reload();
         return this.refuse('remove', actor, `the articles could not be reindexed (${report.ok ? 'the article was still found' : report.error}); the file was put back`);
       }
       const version = { before, after: this.engine.corpus.version };
@@ -200,6 +233,7 @@ export class Curator {
         this.entry(actor, { action: 'remove', article: { id: article.id, path, title: article.title }, sha256: hash, bytes: bytes.length, trash: trashedPath(trash), corpus: version }),
       );
       log.info('removed', { id: article.id, user: actor.id, trash: trashedPath(trash) });
+      this.onChanged({ action: 'remove', version });
       return { kind: 'removed', article, trash, version };
     });
   }
@@ -219,7 +253,7 @@ export class Curator {
       if (!article) {
         const why = !report.ok ? report.error : (report.skipped.find((s) => s.path === trash.path)?.reason ?? 'it was not indexed');
         const back = await moveToTrash(this.corpusDir, trash.path, { articleId: trash.articleId, title: trash.title, removedBy: trash.removedBy, sha256: trash.sha256 });
-        await this.engine.refresh();
+        await this.reload();
         return this.refuse('restore', actor, `it could not be indexed (${why}); it is back in the trash as ${back.id}`);
       }
       const version = { before, after: this.engine.corpus.version };
@@ -228,6 +262,7 @@ export class Curator {
         this.entry(actor, { action: 'restore', article: { id: article.id, path: article.path, title: article.title }, sha256: hash, bytes: bytes.length, trash: trashedPath(trash), corpus: version }),
       );
       log.info('restored', { id: article.id, user: actor.id, from: trashedPath(trash) });
+      this.onChanged({ action: 'restore', version });
       return { kind: 'restored', article, trash, version };
     });
   }
@@ -235,7 +270,7 @@ export class Curator {
   async refresh(actor: Actor): Promise<RefreshOutcome> {
     return this.exclusive(async () => {
       const titles = new Map(this.engine.articles().map((a) => [a.id, a.title]));
-      const report = await this.engine.refresh();
+      const report = await this.reload();
       if (!report.ok) return { report, titles };
       const after = this.engine.corpus.index.articles;
       for (const a of after) titles.set(a.id, a.title);
@@ -253,7 +288,26 @@ export class Curator {
           corpus: { before: report.previousVersion, after: report.version },
         }),
       );
+      // Told even when nothing changed here: another process may not have seen the folder's last change yet.
+      this.onChanged({ action: 'refresh', version: { before: report.previousVersion, after: report.version } });
       return { report, titles };
+    });
+  }
+
+  /**
+   * Reload because another process serving the same folder changed it (another shard's ingest, removal,
+   * restore or refresh): in turn with this process's own changes, not audited (the process that made the change
+   * audited it), and not passed on. `expected` is the corpus version the other process reached; when this
+   * reload lands elsewhere (a reload already under way listed the folder before the change), it reloads once
+   * more, and reports that last reload. A reload that fails keeps the current corpus serving, as every failed
+   * refresh does.
+   */
+  async sync(expected: string): Promise<RefreshReport> {
+    return this.exclusive(async () => {
+      const first = await this.reload();
+      if (!first.ok || first.version === expected) return first;
+      log.info(`reloaded to corpus ${first.version.slice(0, 8)}, not the ${expected.slice(0, 8)} another process reached; reloading once more`);
+      return this.reload();
     });
   }
 

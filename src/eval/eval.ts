@@ -2,7 +2,7 @@
 //
 // Answer quality on SQuAD v1.1 dev, asked against the whole of it as one corpus, side by side with stock
 // BM25 libraries over the same sentences; abstention on questions from another corpus. See README "Quality".
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadCorpus } from '../corpus/load.ts';
 import { buildIndex } from '../index/build.ts';
@@ -28,19 +28,21 @@ export interface QualityRow {
 interface Args {
   squad: string;
   seeds: string;
+  news: string;
   json: boolean;
   sample: number;
   baselines: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { squad: '../shared/data/squad-dev-v1.1.json', seeds: 'seeds', json: false, sample: 0, baselines: true };
+  const args: Args = { squad: '../shared/data/squad-dev-v1.1.json', seeds: 'seeds', news: '../shared/data/news/bbc', json: false, sample: 0, baselines: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') args.json = true;
     else if (a === '--no-baselines') args.baselines = false;
     else if (a === '--sample') args.sample = Number(argv[++i]);
     else if (a === '--seeds') args.seeds = argv[++i]!;
+    else if (a === '--news') args.news = argv[++i]!;
     else if (!a.startsWith('--')) args.squad = a;
     else throw new Error(`eval: unknown option ${a}`);
   }
@@ -108,6 +110,8 @@ export interface EvalReport {
     squadOnSeeds: { questions: number; declined: number };
     seedQuestionsOnSquad: { questions: number; declined: number };
     seedQuestionsOnSeeds: { questions: number; answered: number; rightFirstCitation: number };
+    /** Held-out SQuAD questions asked of a news corpus (BBC) that never answers them. */
+    heldOutOnNews: { questions: number; declined: number } | null;
   };
 }
 
@@ -180,6 +184,15 @@ export async function evaluate(args: Args): Promise<EvalReport> {
     }
   }
 
+  let heldOutOnNews: EvalReport['abstention']['heldOutOnNews'] = null;
+  if (args.news && existsSync(args.news)) {
+    const news = buildIndex((await loadCorpus(args.news)).articles);
+    const heldOut = questions.filter((q) => squad.half(q.article) === 'held-out');
+    let declined = 0;
+    for (const q of heldOut) if (answerFromRanking(news, rank(news, q.question)).kind === 'not-found') declined++;
+    heldOutOnNews = { questions: heldOut.length, declined: declined / (heldOut.length || 1) };
+  }
+
   return {
     corpus: { articles: index.articles.length, sentences: index.sentenceStart.length, questions: questions.length, buildMs },
     engine: Object.fromEntries(halves.map((h) => [h, row(engine[h])])) as EvalReport['engine'],
@@ -188,6 +201,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
       squadOnSeeds: { questions: questions.length, declined: declinedOnSeeds / (questions.length || 1) },
       seedQuestionsOnSquad: { questions: seedFixture.answerable.length, declined: declinedOnSquad / seedFixture.answerable.length },
       seedQuestionsOnSeeds: { questions: seedFixture.answerable.length, answered: answeredOnSeeds / seedFixture.answerable.length, rightFirstCitation: rightOnSeeds / seedFixture.answerable.length },
+      heldOutOnNews,
     },
   };
 }
@@ -215,6 +229,7 @@ function print(report: EvalReport): void {
   out.push('');
   out.push(`abstention: SQuAD questions asked of the seed articles declined ${pct(a.squadOnSeeds.declined)} (${a.squadOnSeeds.questions})`);
   out.push(`            seed questions asked of SQuAD declined ${pct(a.seedQuestionsOnSquad.declined)} (${a.seedQuestionsOnSquad.questions})`);
+  if (a.heldOutOnNews) out.push(`            held-out SQuAD questions asked of the BBC news articles declined ${pct(a.heldOutOnNews.declined)} (${a.heldOutOnNews.questions})`);
   out.push(`            in-corpus SQuAD questions answered ${pct(report.engine.all.answered)}; seed questions on the seeds answered ${pct(a.seedQuestionsOnSeeds.answered)}, right first citation ${pct(a.seedQuestionsOnSeeds.rightFirstCitation)}`);
   console.log(out.join('\n'));
 }

@@ -11,8 +11,9 @@
 //               spot a question about something the corpus never mentions.
 import { writeFileSync } from 'node:fs';
 import { buildIndex } from '../index/build.ts';
+import { loadCorpus } from '../corpus/load.ts';
 import type { Index } from '../index/types.ts';
-import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, rank, type Ranking } from '../answer/answer.ts';
+import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, rank, withProbabilities, type Ranking } from '../answer/answer.ts';
 import { FEATURE_COUNT, FEATURES } from '../answer/features.ts';
 import { scoreSpans, SPAN_FEATURE_COUNT, SPAN_FEATURES } from '../answer/span.ts';
 import { analyseQuestion } from '../answer/question.ts';
@@ -22,6 +23,8 @@ import { isHit } from './eval.ts';
 import { logisticScore, trainListwise, trainLogistic, type PairwiseGroup } from './linear.ts';
 
 const path = process.argv[2] ?? '../shared/data/squad-dev-v1.1.json';
+/** A news corpus no SQuAD question is about: BBC articles (2004-2005), read as the bot reads a folder. */
+const newsPath = process.argv[3] ?? '../shared/data/news/bbc';
 const squad = loadSquad(path);
 const tuneArticles = squad.articles.map((_, i) => i).filter((i) => squad.half(i) === 'tune');
 const tuneQuestions = squad.questions.filter((q) => squad.half(q.article) === 'tune');
@@ -41,19 +44,9 @@ for (const q of tuneQuestions) {
   groups.push({ features: r.ranked.map((x) => x.features), labels: r.ranked.map((x) => (isHit(index, x.candidate.sentence, q) ? 1 : 0)) });
 }
 const rankW = trainListwise(groups, FEATURE_COUNT);
-// Platt scaling on the learned score.
-const scoreX: Float64Array[] = [];
-const scoreY: number[] = [];
-for (const g of groups) {
-  g.features.forEach((f, i) => {
-    let s = 0;
-    for (let k = 0; k < FEATURE_COUNT; k++) s += rankW[k]! * f[k]!;
-    scoreX.push(Float64Array.of(1, s));
-    scoreY.push(g.labels[i]!);
-  });
-}
-const platt = trainLogistic(scoreX, scoreY, 2, 0, 600);
-const calibratedRank = Float64Array.from(rankW, (w, k) => (k === 0 ? platt[0]! + platt[1]! * w : platt[1]! * w));
+// The listwise model's scores are read through a softmax over each question's candidates (answer.ts), so no
+// separate calibration is needed: the softmax is what the model was trained to get right.
+const calibratedRank = rankW;
 let top1 = 0;
 for (const g of groups) {
   if (g.features.length === 0) continue;
@@ -144,14 +137,12 @@ const corpora: { name: string; index: Index; articles: Set<number> }[] = [
 ];
 // answer.ts reads the rank weights at import; rebuild the rankings' probabilities with the new weights here.
 const withWeights = (r: Ranking): Ranking => {
-  const ranked = r.ranked
-    .map((x) => {
-      let s = 0;
-      for (let k = 0; k < FEATURE_COUNT; k++) s += calibratedRank[k]! * x.features[k]!;
-      return { ...x, score: s, probability: 1 / (1 + Math.exp(-s)) };
-    })
-    .sort((a, b) => b.score - a.score);
-  return { ...r, ranked };
+  const scored = r.ranked.map((x) => {
+    let score = 0;
+    for (let k = 0; k < FEATURE_COUNT; k++) score += calibratedRank[k]! * x.features[k]!;
+    return { candidate: x.candidate, features: x.features, score };
+  });
+  return { ...r, ranked: withProbabilities(scored) };
 };
 const ax: Float64Array[] = [];
 const ay: number[] = [];
@@ -166,6 +157,19 @@ for (const c of corpora) {
     ax.push(answerableFeatures(r));
     ay.push(inCorpus ? 1 : 0);
     aCorpus.push(c.name);
+  }
+}
+// Negatives from another domain: tuning questions asked of news articles that share much everyday
+// vocabulary with them ("Super Bowl", "halftime show", "cost of a commercial") but never answer them.
+{
+  const news = buildIndex((await loadCorpus(newsPath)).articles.filter((_, i) => i % 3 === 0));
+  corpora.push({ name: 'news', index: news, articles: new Set() });
+  for (const q of tuneQuestions) {
+    const r = withWeights(rank(news, q.question));
+    if (r.ranked.length === 0) continue;
+    ax.push(answerableFeatures(r));
+    ay.push(0);
+    aCorpus.push('news');
   }
 }
 // Hard negatives: the tuning articles with every other paragraph, so the corpus discusses the question's

@@ -151,12 +151,18 @@ describe('commands on hostile article text', () => {
     const recording = await run('stats', {}, MODERATOR);
     const embed = recording.sent.at(-1)!.message.embeds![0]!;
     expect(embed.description).toContain("**2** questions answered");
-    expect(embed.fields!.map((f) => f.name)).toEqual(['Most asked', 'Least liked']);
+    expect(embed.fields!.map((f) => f.name)).toEqual(['Most asked', 'Least liked', 'Answer cache']);
     expect(embed.fields![0]!.value.split('\n').sort()).toEqual([
       '**1×** what did the flood committee report about the river?',
       '**1×** what did the spokesman write about the bridge fund budget?',
     ]);
     expect(embed.fields![1]!.value).toBe('No answer has more 👎 than 👍.');
+    // Two different questions: both answered by the engine, through the in-memory cache.
+    expect(embed.fields![2]!.value.split('\n')).toEqual([
+      '**0** answered from the cache · **2** by the engine · hit rate **0.0%** (since the bot started)',
+      'Store: memory (up to 10000 entries) — healthy',
+      `Errors 0 (0 timed out) · entries live 1 h · corpus ${h.engine.corpus.version.slice(0, 8)}`,
+    ]);
   });
 
   it('a vote button for an answer that is not on record changes nothing and says so', async () => {

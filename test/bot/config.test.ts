@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, PROJECT_ROOT } from '../../src/config.ts';
+import { ConfigError, parseConfig, PROJECT_ROOT } from '../../src/config.ts';
 
 describe('DATA_DIR', () => {
   it('defaults to the project\'s .data folder and resolves relative paths against the project', () => {
@@ -21,5 +21,23 @@ describe('DATA_DIR', () => {
 
   it('the data folder is not committed', () => {
     expect(readFileSync(join(PROJECT_ROOT, '.gitignore'), 'utf8').split('\n')).toContain('.data/');
+  });
+});
+
+describe('sharding', () => {
+  it('TOTAL_SHARDS: unset or auto asks Discord, else a whole number of shards', () => {
+    expect(parseConfig({}).totalShards).toBeNull();
+    expect(parseConfig({ TOTAL_SHARDS: 'auto' }).totalShards).toBeNull();
+    expect(parseConfig({ TOTAL_SHARDS: '4' }).totalShards).toBe(4);
+    expect(() => parseConfig({ TOTAL_SHARDS: '0' })).toThrow(new ConfigError('TOTAL_SHARDS must be a whole number from 1 to 10000 (got "0")'));
+  });
+
+  it('a process is a shard only when the sharding manager started it, with the id and count it gave', () => {
+    expect(parseConfig({}).shard).toBeNull();
+    // discord.js's variables without its manager (a user's leftover SHARD_COUNT, say) make no shard.
+    expect(parseConfig({ SHARDS: '1', SHARD_COUNT: '2' }).shard).toBeNull();
+    expect(parseConfig({ SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2' }).shard).toEqual({ id: 1, count: 2 });
+    expect(() => parseConfig({ SHARDING_MANAGER: 'true', SHARDS: '2', SHARD_COUNT: '2' })).toThrow(ConfigError);
+    expect(() => parseConfig({ SHARDING_MANAGER: 'true', SHARDS: '[0,1]', SHARD_COUNT: '2' })).toThrow(ConfigError);
   });
 });

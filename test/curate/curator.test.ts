@@ -2,11 +2,12 @@
 // with its own corpus version in the audit log; the file-system edge (no overwrite, the trash, a torn audit
 // line); refusals that leave everything as it was.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.ts';
-import { AuditLog, Curator, listTrash, TRASH_DIR, type Actor } from '../../src/curate/index.ts';
+import { AuditLog, Curator, listTrash, TRASH_DIR, type Actor, type CorpusChange } from '../../src/curate/index.ts';
+import type { RefreshReport } from '../../src/engine.ts';
 import { moveToTrash, restoreFromTrash, trashEntry, writeNewFile } from '../../src/curate/files.ts';
 import { parseAllowHosts } from '../../src/config.ts';
 import { WebServer } from '../support/web.ts';
@@ -81,6 +82,104 @@ describe('Curator', () => {
       }
       expect(await curator.findInTrash('../../etc/passwd')).toEqual({ kind: 'none' });
       expect(existsSync(join(dir.dir, '.audit.jsonl'))).toBe(false);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe('those who follow the corpus (the answer cache, the other shards)', () => {
+  /** A curator on `dir` that records what it tells: every reindex, and every change made through it. */
+  async function listened(dir: string) {
+    const engine = await Engine.open({ corpusDir: dir });
+    const reindexed: RefreshReport[] = [];
+    const changed: CorpusChange[] = [];
+    const curator = new Curator({
+      engine,
+      maxFileBytes: 1024 * 1024,
+      limits: { maxBytes: 64 * 1024, timeoutMs: 2000, allowHosts: parseAllowHosts(web.host) },
+      onReindexed: (r) => void reindexed.push(r),
+      onChanged: (c) => void changed.push(c),
+    });
+    return { engine, curator, reindexed, changed };
+  }
+
+  it('hears of every reindex, and of each change made here with the versions it moved between', async () => {
+    const dir = corpus({ 'a.txt': story(1), 'b.txt': story(2) });
+    try {
+      const { engine, curator, reindexed, changed } = await listened(dir.dir);
+      const v0 = engine.corpus.version;
+      const ingested = await curator.ingest({ kind: 'url', url: web.url('/story-3.txt') }, ACTOR);
+      if (ingested.kind !== 'ingested') throw new Error(`precondition: ${JSON.stringify(ingested)}`);
+      const v1 = engine.corpus.version;
+      const removed = await curator.remove('a', ACTOR);
+      if (removed.kind !== 'removed') throw new Error('precondition');
+      const v2 = engine.corpus.version;
+      expect((await curator.restore(removed.trash.id, ACTOR)).kind).toBe('restored');
+      await curator.refresh(ACTOR);
+      // A refused change tells no one.
+      expect((await curator.remove('no-such-article', ACTOR)).kind).toBe('refused');
+
+      expect(changed).toEqual([
+        { action: 'ingest', version: { before: v0, after: v1 } },
+        { action: 'remove', version: { before: v1, after: v2 } },
+        { action: 'restore', version: { before: v2, after: v1 } },
+        // A refresh is passed on even when nothing changed here: another process may be behind.
+        { action: 'refresh', version: { before: v1, after: v1 } },
+      ]);
+      expect(reindexed.map((r) => (r.ok ? r.version : r.error))).toEqual([v1, v2, v1, v1]);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('sync: another process changed the folder; this one reloads in turn, tells no one of a change, audits nothing', async () => {
+    const dir = corpus({ 'a.txt': story(1) });
+    try {
+      const here = await listened(dir.dir);
+      const there = await listened(dir.dir);
+      const ingested = await there.curator.ingest({ kind: 'url', url: web.url('/story-4.txt') }, ACTOR);
+      if (ingested.kind !== 'ingested') throw new Error('precondition');
+      expect(here.engine.articles().length).toBe(1);
+
+      const report = await here.curator.sync(ingested.version.after);
+      expect(report).toMatchObject({ ok: true, added: [ingested.article.id], version: ingested.version.after });
+      expect(here.engine.corpus.version).toBe(there.engine.corpus.version);
+      expect(here.reindexed.length).toBe(1);
+      expect(here.changed).toEqual([]);
+      // Only the change itself is in the audit log, from the process that made it.
+      expect((await here.curator.audit.read()).entries.map((e) => e.action)).toEqual(['ingest']);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('sync reloads once more when it lands on another version than expected, and ends on the folder as it is', async () => {
+    const dir = corpus({ 'a.txt': story(1) });
+    try {
+      const { engine, curator, reindexed } = await listened(dir.dir);
+      writeFileSync(join(dir.dir, 'b.txt'), story(2));
+      // A version nobody reaches: the folder changed again after the other process's change.
+      const report = await curator.sync('0'.repeat(32));
+      expect(report.ok).toBe(true);
+      expect(reindexed.length).toBe(2);
+      expect(engine.articles().map((a) => a.id).sort()).toEqual(['a', 'b']);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('a sync that fails keeps the corpus it had serving, and says why', async () => {
+    const dir = corpus({ 'a.txt': story(1) });
+    try {
+      const { engine, curator, reindexed } = await listened(dir.dir);
+      const version = engine.corpus.version;
+      rmSync(join(dir.dir, 'a.txt'));
+      const report = await curator.sync('f'.repeat(32));
+      expect(report).toMatchObject({ ok: false, error: expect.stringContaining('no articles found') });
+      expect(reindexed).toEqual([report]);
+      expect(engine.corpus.version).toBe(version);
+      expect(engine.answer('Where does ward 1 get a new bus shelter?').kind).toBe('answer');
     } finally {
       dir.remove();
     }

@@ -2,7 +2,9 @@
 // and the gateway (over ws) on one random port. It enforces the rules of Discord's that the bot must respect
 // (the 3-second first response, one acknowledgement per interaction, message limits) and can misbehave on
 // request (dropped gateway connections, 429s). It also serves the files users attach to command options, as
-// Discord's CDN does. Every message the bot sends is recorded for the tests.
+// Discord's CDN does. Every message the bot sends is recorded for the tests. With `shards` above 1 it is a
+// Discord for a sharded bot: it recommends that many shards, takes one IDENTIFY per shard, and sends each
+// guild's events (its interactions included) to the shard that owns the guild, (guild_id >> 22) % shard count.
 //
 // Facts about what the client needs are in ../shared/docs/discord-emulation.md.
 import { once } from 'node:events';
@@ -23,6 +25,20 @@ export function snowflake(): string {
   return ((BigInt(Date.now()) - DISCORD_EPOCH) << 22n | increment).toString();
 }
 
+/** The shard a guild's events go to: Discord's `(guild_id >> 22) % num_shards`. */
+export function shardOfGuild(guildId: string, shards: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shards));
+}
+
+/** A snowflake of a guild that shard `shard` of `shards` owns (its timestamp moved back by less than `shards` ms). */
+export function snowflakeOnShard(shard: number, shards: number): string {
+  increment = (increment + 1n) & 0xfffn;
+  const ms = BigInt(Date.now()) - DISCORD_EPOCH;
+  const count = BigInt(shards);
+  const at = ms - (ms % count) + BigInt(shard) - (BigInt(shard) > ms % count ? count : 0n);
+  return ((at << 22n) | increment).toString();
+}
+
 export const INTERACTION_DEADLINE_MS = 3000;
 export const EPHEMERAL = 64;
 const LOADING = 128;
@@ -39,6 +55,8 @@ export interface Invoker {
   readonly roles?: readonly string[];
   /** Send from a direct message instead of the guild. */
   readonly dm?: boolean;
+  /** The id of the guild it is sent from (one of `guilds`); the first guild by default. */
+  readonly guild?: string;
   /** Pretend the interaction was created this long ago (to test the 3-second deadline without waiting). */
   readonly backdateMs?: number;
 }
@@ -88,6 +106,8 @@ export class EmulatedInteraction {
   choices: Json[] | null = null;
   /** Requests refused because they broke a rule (late, twice acknowledged, over a limit). */
   readonly refusals: { route: string; code: number; message: string }[] = [];
+  /** The shard whose gateway connection it was sent on. */
+  shard = 0;
 
   constructor(
     readonly id: string,
@@ -148,8 +168,17 @@ export interface EmulatedAttachment {
   downloads: number;
 }
 
+/** A guild the bot is in, with its one text channel. */
+export interface EmulatedGuild {
+  readonly id: string;
+  readonly name: string;
+  readonly channelId: string;
+}
+
 interface Session {
   readonly id: string;
+  /** The shard it identified as: [id, count]. */
+  readonly shard: readonly [number, number];
   seq: number;
   readonly log: Json[];
   socket: WebSocket | null;
@@ -158,6 +187,10 @@ interface Session {
 export interface EmulatorOptions {
   readonly token: string;
   readonly heartbeatIntervalMs?: number;
+  /** The shard count GET /gateway/bot recommends, and the least a bot may identify with (default 1). */
+  readonly shards?: number;
+  /** session_start_limit.max_concurrency: shards that may identify per 5 seconds (default 1). */
+  readonly maxConcurrency?: number;
 }
 
 interface Injection {
@@ -172,23 +205,30 @@ export class DiscordEmulator {
   readonly token: string;
   readonly applicationId = snowflake();
   readonly botUser = { id: this.applicationId, username: 'verbatim', discriminator: '0', global_name: 'Verbatim', avatar: null, bot: true };
-  readonly guild = { id: snowflake(), name: 'Emulated News Desk' };
-  /** A role the guild has besides @everyone, for tests of role-based permissions. */
+  /** The guilds the bot is in: the first one (`guild`, owned by shard 0) and any added with `addGuild`. */
+  readonly guilds: EmulatedGuild[];
+  readonly guild: EmulatedGuild;
+  /** A role every guild has besides @everyone, for tests of role-based permissions. */
   readonly moderatorRoleId = snowflake();
-  readonly channelId = snowflake();
+  /** The first guild's text channel. */
+  readonly channelId: string;
   readonly dmChannelId = snowflake();
+  readonly shards: number;
 
   readonly requests: RecordedRequest[] = [];
   readonly sent: SentMessage[] = [];
   readonly interactions = new Map<string, EmulatedInteraction>();
   readonly registered = { global: null as Json[] | null, guild: new Map<string, Json[]>() };
-  readonly gateway = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0, closes: [] as number[] };
+  /** `identified`: the shard of each IDENTIFY accepted, in order. */
+  readonly gateway = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0, closes: [] as number[], identified: [] as [number, number][] };
 
   private readonly heartbeatIntervalMs: number;
   private readonly messages = new Map<string, StoredMessage>();
   private readonly byToken = new Map<string, EmulatedInteraction>();
   private readonly sessions = new Map<string, Session>();
-  private current: Session | null = null;
+  /** The live session of each shard. */
+  private readonly current = new Map<number, Session>();
+  private readonly maxConcurrency: number;
   private readonly injections: Injection[] = [];
   private readonly attachments = new Map<string, EmulatedAttachment>();
   private readonly server: Server;
@@ -201,6 +241,11 @@ export class DiscordEmulator {
     this.token = options.token;
     this.output = capture('the messages the bot sent to the Discord emulator', [options.token]);
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
+    this.shards = options.shards ?? 1;
+    this.maxConcurrency = options.maxConcurrency ?? 1;
+    this.guild = { id: snowflakeOnShard(0, this.shards), name: 'Emulated News Desk', channelId: snowflake() };
+    this.guilds = [this.guild];
+    this.channelId = this.guild.channelId;
     this.server = createServer((req, res) => {
       void this.route(req, res).catch((err: unknown) => {
         if (!res.headersSent) this.json(res, 500, { message: String(err), code: 0 });
@@ -246,9 +291,29 @@ export class DiscordEmulator {
     }
   }
 
-  /** Is a bot connected, identified and holding a live session? */
+  /** Is a bot connected, identified and holding a live session (on shard 0, or the shard named)? */
   get connected(): boolean {
-    return this.current?.socket?.readyState === 1;
+    return this.isConnected(0);
+  }
+
+  isConnected(shard: number): boolean {
+    return this.current.get(shard)?.socket?.readyState === 1;
+  }
+
+  /** Add a guild owned by `shard`; a shard already connected gets its GUILD_CREATE at once. */
+  addGuild(name: string, shard = 0): EmulatedGuild {
+    if (shard < 0 || shard >= this.shards) throw new Error(`emulator: no shard ${shard} of ${this.shards}`);
+    const guild = { id: snowflakeOnShard(shard, this.shards), name, channelId: snowflake() };
+    this.guilds.push(guild);
+    const session = this.current.get(shard);
+    if (session) this.dispatch('GUILD_CREATE', this.guildCreate(guild), session);
+    return guild;
+  }
+
+  /** The live session that owns a guild's events (direct messages go to shard 0, as Discord sends them). */
+  private sessionFor(guildId: string | null): Session | null {
+    const count = this.current.get(0)?.shard[1] ?? this.shards;
+    return this.current.get(guildId === null ? 0 : shardOfGuild(guildId, count)) ?? null;
   }
 
   // ---- faults ----
@@ -259,8 +324,8 @@ export class DiscordEmulator {
   }
 
   /** Close the bot's gateway connection with `code` (4000: unknown error, which the client resumes after). */
-  drop(code = 4000): void {
-    const socket = this.current?.socket;
+  drop(code = 4000, shard = 0): void {
+    const socket = this.current.get(shard)?.socket;
     if (!socket) throw new Error('emulator: no gateway connection to drop');
     socket.close(code, 'emulated drop');
   }
@@ -271,14 +336,16 @@ export class DiscordEmulator {
     const id = snowflake();
     const token = `emu_${randomBytes(24).toString('base64url')}`;
     const user = { discriminator: '0', global_name: null, avatar: null, ...(invoker.user ?? { id: '300000000000000001', username: 'reader' }) };
+    const guild = invoker.guild === undefined ? this.guild : this.guilds.find((g) => g.id === invoker.guild);
+    if (!guild) throw new Error(`emulator: the bot is in no guild ${invoker.guild}`);
     const where = invoker.dm
       ? { user, channel_id: this.dmChannelId, channel: { id: this.dmChannelId, type: 1, recipients: [user] }, context: 1 }
       : {
-          guild_id: this.guild.id,
-          guild: { id: this.guild.id, locale: 'en-US', features: [] },
+          guild_id: guild.id,
+          guild: { id: guild.id, locale: 'en-US', features: [] },
           guild_locale: 'en-US',
-          channel_id: this.channelId,
-          channel: { id: this.channelId, type: 0, guild_id: this.guild.id, name: 'news', permissions: '2248473465835073' },
+          channel_id: guild.channelId,
+          channel: { id: guild.channelId, type: 0, guild_id: guild.id, name: 'news', permissions: '2248473465835073' },
           member: {
             user,
             roles: [...(invoker.roles ?? [])],
@@ -306,14 +373,16 @@ export class DiscordEmulator {
       app_permissions: '2248473465835073',
       locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: invoker.dm ? { '1': user.id } : { '0': this.guild.id },
+      authorizing_integration_owners: invoker.dm ? { '1': user.id } : { '0': guild.id },
       attachment_size_limit: 8388608,
       ...extra,
     };
     const interaction = new EmulatedInteraction(id, token, type, payload, Date.now() - (invoker.backdateMs ?? 0), this);
     this.interactions.set(id, interaction);
     this.byToken.set(token, interaction);
-    this.dispatch('INTERACTION_CREATE', payload);
+    const session = this.sessionFor(invoker.dm ? null : guild.id);
+    if (session) interaction.shard = session.shard[0];
+    this.dispatch('INTERACTION_CREATE', payload, session);
     return interaction;
   }
 
@@ -385,7 +454,7 @@ export class DiscordEmulator {
     }
   }
 
-  private dispatch(t: string, d: Json, session: Session | null = this.current): void {
+  private dispatch(t: string, d: Json, session: Session | null): void {
     if (!session) throw new Error(`emulator: no session to dispatch ${t} on`);
     const entry = { op: 0, t, s: ++session.seq, d };
     session.log.push(entry);
@@ -415,53 +484,35 @@ export class DiscordEmulator {
             ws.close(4004, 'Authentication failed');
             return;
           }
+          const [shard, count] = Array.isArray(d.shard) ? (d.shard as number[]) : [0, 1];
+          if (!Number.isInteger(shard) || !Number.isInteger(count) || shard! < 0 || shard! >= count!) {
+            ws.close(4010, 'Invalid shard');
+            return;
+          }
+          if (count! < this.shards) {
+            ws.close(4011, 'Sharding required');
+            return;
+          }
           this.gateway.identifies++;
-          session = { id: randomBytes(16).toString('hex'), seq: 0, log: [], socket: ws };
+          this.gateway.identified.push([shard!, count!]);
+          session = { id: randomBytes(16).toString('hex'), shard: [shard!, count!], seq: 0, log: [], socket: ws };
           this.sessions.set(session.id, session);
-          this.current = session;
+          this.current.set(shard!, session);
+          const owned = this.guilds.filter((g) => shardOfGuild(g.id, count!) === shard);
           this.dispatch(
             'READY',
             {
               v: 10,
               user: this.botUser,
-              guilds: [{ id: this.guild.id, unavailable: true }],
+              guilds: owned.map((g) => ({ id: g.id, unavailable: true })),
               session_id: session.id,
               resume_gateway_url: this.gatewayUrl,
-              shard: [0, 1],
+              shard: [shard, count],
               application: { id: this.applicationId, flags: 0 },
             },
             session,
           );
-          this.dispatch(
-            'GUILD_CREATE',
-            {
-              id: this.guild.id,
-              name: this.guild.name,
-              icon: null,
-              owner_id: '300000000000000999',
-              roles: [
-                { id: this.guild.id, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
-                { id: this.moderatorRoleId, name: 'Moderators', permissions: '0', position: 1, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
-              ],
-              emojis: [],
-              stickers: [],
-              features: [],
-              channels: [{ id: this.channelId, type: 0, name: 'news', position: 0, guild_id: this.guild.id, permission_overwrites: [] }],
-              threads: [],
-              members: [],
-              member_count: 2,
-              presences: [],
-              voice_states: [],
-              stage_instances: [],
-              guild_scheduled_events: [],
-              soundboard_sounds: [],
-              large: false,
-              unavailable: false,
-              joined_at: new Date().toISOString(),
-              preferred_locale: 'en-US',
-            },
-            session,
-          );
+          for (const g of owned) this.dispatch('GUILD_CREATE', this.guildCreate(g), session);
           return;
         }
         case 6: {
@@ -473,7 +524,7 @@ export class DiscordEmulator {
           this.gateway.resumes++;
           session = resumed;
           resumed.socket = ws;
-          this.current = resumed;
+          this.current.set(resumed.shard[0], resumed);
           const after = typeof d.seq === 'number' ? d.seq : 0;
           for (const entry of resumed.log) if ((entry.s as number) > after) this.send(ws, entry);
           this.dispatch('RESUMED', {}, resumed);
@@ -487,6 +538,35 @@ export class DiscordEmulator {
       this.gateway.closes.push(code);
       if (session && session.socket === ws) session.socket = null;
     });
+  }
+
+  private guildCreate(guild: EmulatedGuild): Json {
+    return {
+      id: guild.id,
+      name: guild.name,
+      icon: null,
+      owner_id: '300000000000000999',
+      roles: [
+        { id: guild.id, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+        { id: this.moderatorRoleId, name: 'Moderators', permissions: '0', position: 1, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+      ],
+      emojis: [],
+      stickers: [],
+      features: [],
+      channels: [{ id: guild.channelId, type: 0, name: 'news', position: 0, guild_id: guild.id, permission_overwrites: [] }],
+      threads: [],
+      members: [],
+      member_count: 2,
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+      large: false,
+      unavailable: false,
+      joined_at: new Date().toISOString(),
+      preferred_locale: 'en-US',
+    };
   }
 
   // ---- REST ----
@@ -607,7 +687,7 @@ export class DiscordEmulator {
 
     if (method === 'GET' && path === '/api/v10/gateway/bot') {
       if (!this.authorised(req)) return send(401, { message: '401: Unauthorized', code: 0 });
-      return send(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } });
+      return send(200, { url: this.gatewayUrl, shards: this.shards, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: this.maxConcurrency } });
     }
     if (method === 'GET' && (path === '/api/v10/applications/@me' || path === '/api/v10/oauth2/applications/@me')) {
       if (!this.authorised(req)) return send(401, { message: '401: Unauthorized', code: 0 });

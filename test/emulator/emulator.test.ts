@@ -2,7 +2,7 @@
 // enforce Discord's rules, the end-to-end tests that rely on it would prove nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DiscordEmulator } from './discord.ts';
+import { DiscordEmulator, shardOfGuild } from './discord.ts';
 
 const TOKEN = 'emulator-test-token-0123456789';
 let emu: DiscordEmulator;
@@ -115,5 +115,58 @@ describe('interactions', () => {
     const replayed = received.filter((m) => m.t === 'INTERACTION_CREATE');
     expect(replayed.map((m) => (m.d as { id: string }).id)).toEqual([missed.id]);
     expect(emu.gateway.resumes).toBe(1);
+  });
+});
+
+describe('a sharded bot', () => {
+  let sharded: DiscordEmulator;
+  const sockets: WebSocket[] = [];
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await sharded?.stop();
+  });
+
+  /** Connect and IDENTIFY as `shard`; the frames received, and how the connection closed (if it did). */
+  async function identify(shard: [number, number]) {
+    const frames: Record<string, unknown>[] = [];
+    const socket = new WebSocket(sharded.gatewayUrl);
+    sockets.push(socket);
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('message', (raw) => frames.push(JSON.parse(String(raw)) as Record<string, unknown>));
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ op: 2, d: { token: TOKEN, intents: 1, properties: {}, shard } }));
+    return { frames, closed };
+  }
+  const ids = (frames: Record<string, unknown>[], t: string) => frames.filter((f) => f.t === t).map((f) => (f.d as { id: string }).id);
+
+  it('recommends its shard count, refuses a wrong shard, and gives each shard the guilds it owns and their interactions', async () => {
+    sharded = await new DiscordEmulator({ token: TOKEN, heartbeatIntervalMs: 60_000, shards: 2, maxConcurrency: 4 }).start();
+    const second = sharded.addGuild('Second', 1);
+    expect([shardOfGuild(sharded.guild.id, 2), shardOfGuild(second.id, 2)]).toEqual([0, 1]);
+    const info = await fetch(`${sharded.apiUrl}/v10/gateway/bot`, { headers: { Authorization: `Bot ${TOKEN}` } });
+    expect(await info.json()).toMatchObject({ shards: 2, session_start_limit: { max_concurrency: 4 } });
+
+    // Fewer shards than Discord requires, and a shard id outside the count.
+    expect(await (await identify([0, 1])).closed).toBe(4011);
+    expect(await (await identify([2, 2])).closed).toBe(4010);
+
+    const zero = await identify([0, 2]);
+    const one = await identify([1, 2]);
+    await until(() => ids(zero.frames, 'GUILD_CREATE').length === 1 && ids(one.frames, 'GUILD_CREATE').length === 1, 'a GUILD_CREATE on each shard');
+    expect(zero.frames.find((f) => f.t === 'READY')).toMatchObject({ d: { shard: [0, 2], guilds: [{ id: sharded.guild.id }] } });
+    expect(one.frames.find((f) => f.t === 'READY')).toMatchObject({ d: { shard: [1, 2], guilds: [{ id: second.id }] } });
+    expect(sharded.gateway.identified).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+
+    const inSecond = sharded.command('help', {}, { guild: second.id });
+    const inFirst = sharded.command('help');
+    const inDm = sharded.command('help', {}, { dm: true });
+    await until(() => ids(one.frames, 'INTERACTION_CREATE').length === 1 && ids(zero.frames, 'INTERACTION_CREATE').length === 2, 'the interactions');
+    expect(ids(one.frames, 'INTERACTION_CREATE')).toEqual([inSecond.id]);
+    // Direct messages go to shard 0.
+    expect(ids(zero.frames, 'INTERACTION_CREATE')).toEqual([inFirst.id, inDm.id]);
+    expect([inSecond.shard, inFirst.shard, inDm.shard]).toEqual([1, 0, 0]);
   });
 });

@@ -72,6 +72,17 @@ export class BotProcess {
   kill(): void {
     if (this.running) this.child.kill('SIGKILL');
   }
+
+  /** Last resort for a child started as a process group's leader (npmRun): end everything in the group. */
+  killGroup(): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch (err) {
+      // ESRCH: the whole group has exited already.
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
 }
 
 function environment(config: Record<string, string>): NodeJS.ProcessEnv {
@@ -98,4 +109,10 @@ export function startBot(config: Record<string, string>, script = 'src/main.ts',
 export function npmStart(config: Record<string, string>): BotProcess {
   const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'] });
   return new BotProcess(child, capture(`npm start (pid ${child.pid})`, secretsOfConfig(config)));
+}
+
+/** `npm run <script>` with the given configuration, leading a process group of its own (see killGroup). */
+export function npmRun(script: string, config: Record<string, string>): BotProcess {
+  const child = spawn('npm', ['run', script, '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  return new BotProcess(child);
 }

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { Engine } from '../../src/engine.ts';
 import { loadCommands, type Command } from '../../src/bot/command.ts';
-import { engineAnswers, engineLibrary, type BotContext } from '../../src/bot/context.ts';
+import { answerService, engineLibrary, type BotContext } from '../../src/bot/context.ts';
+import { createAnswers, openAnswerCache, type Answers } from '../../src/cache/index.ts';
+import { logger } from '../../src/log.ts';
 import type { AnyInteraction, ButtonInteraction, Choice, CommandInteraction, Member, OutgoingMessage } from '../../src/bot/interaction.ts';
 import { FeedbackStore } from '../../src/feedback/index.ts';
 import { Curator } from '../../src/curate/index.ts';
@@ -146,6 +148,8 @@ export function autocompleteInteraction(name: string, focused: string, typed: st
 
 export interface Harness {
   readonly engine: Engine;
+  /** The answers service in front of the engine (the in-memory cache, as `npm start` has by default). */
+  readonly answers: Answers;
   readonly ctx: BotContext;
   readonly commands: Map<string, Command>;
   readonly dataDir: string;
@@ -158,20 +162,32 @@ export async function harness(corpusDir: string): Promise<Harness> {
   const engine = await Engine.open({ corpusDir, maxFileBytes: 5 * 1024 * 1024 });
   const feedback = await FeedbackStore.open(dataDir);
   const commands = await loadCommands();
+  const cache = await openAnswerCache({ url: null, ttlSeconds: 3600, log: logger('cache') });
+  const answers = createAnswers({ engine, cache, log: logger('answers'), statsIntervalMs: 0 });
   const ctx: BotContext = {
-    answers: engineAnswers(engine),
+    answers: answerService(engine, answers),
     library: engineLibrary(engine),
-    curator: new Curator({ engine, maxFileBytes: 5 * 1024 * 1024, limits: { maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, allowHosts: [] } }),
+    curator: new Curator({
+      engine,
+      maxFileBytes: 5 * 1024 * 1024,
+      limits: { maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, allowHosts: [] },
+      onReindexed: async () => {
+        await answers.corpusChanged();
+      },
+    }),
     feedback,
     commands: [...commands.values()].map((c) => c.data),
     moderatorRoleId: 'role-mod',
+    shard: null,
   };
   return {
     engine,
+    answers,
     ctx,
     commands,
     dataDir,
     async close() {
+      await answers.close();
       await feedback.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,55 @@
+// Sentences: wink-nlp's sentence breaker, cut at paragraph edges, with exact offsets.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isSkipped, parseArticle } from '../../src/corpus/article.ts';
+import { segment } from '../../src/index/segment.ts';
+import { tokenize } from '../../src/nlp/wink.ts';
+import { findAcronyms } from '../../src/index/acronyms.ts';
+
+const SEED_004 = readFileSync(new URL('../../seeds/004_08d7a890f8e88d95.txt', import.meta.url));
+
+describe('segment', () => {
+  const article = parseArticle('004_08d7a890f8e88d95.txt', SEED_004);
+  if (isSkipped(article)) throw new Error(article.reason);
+  const { sentences } = segment(article);
+
+  it('wink alone runs the headline into the photo caption; paragraphs keep them apart (and out of the prose)', () => {
+    const wink = tokenize(article.text);
+    const firstEnd = wink.sentenceEnds[0]!;
+    const winkFirst = article.text.slice(0, wink.ends[firstEnd - 1]!);
+    expect(winkFirst).toContain('ahead of Swiss talks\n\n\nFile photo shows');
+    // Ours: no sentence contains a paragraph break, and the headline and caption are not prose.
+    for (const s of sentences) expect(article.text.slice(s.start, s.end)).not.toMatch(/\n\s*\n/);
+    expect(sentences[0]).toMatchObject({ paragraph: 1, sentence: 1 });
+    expect(article.text.slice(sentences[0]!.start, sentences[0]!.end)).toBe(
+      'Aleppo\u00a0–\u00a0More than 200 civilians were reportedly killed this week by Russian and Syrian military operations in east Aleppo.',
+    );
+  });
+
+  it('numbers paragraphs and sentences within them, with offsets that slice the exact text', () => {
+    const third = sentences.filter((s) => s.paragraph === 3).map((s) => article.text.slice(s.start, s.end));
+    expect(third).toEqual([
+      'On Thursday, at least 21 civilians were killed and dozens more injured in a protracted barrage of rebel-held districts.',
+      'The epicenter of the bombardment was the neighborhoods of Bustan al-Qasr and Kalasseh, where dozens of residential buildings were leveled.',
+      'Air raids were also reported further north in Sakhur District.',
+    ]);
+    expect(sentences.filter((s) => s.paragraph === 3).map((s) => s.sentence)).toEqual([1, 2, 3]);
+    expect(sentences).toHaveLength(15);
+  });
+});
+
+describe('acronym definitions', () => {
+  const find = (text: string) => {
+    const t = tokenize(text);
+    return findAcronyms(t.values, 0, t.values.length).map((d) => [d.acronym, t.values.slice(d.first, d.end).join(' ')]);
+  };
+  it('reads "Expansion (ACR)" and "ACR (Expansion)", with linking words inside the expansion', () => {
+    expect(find('French officials said the International Criminal Court (ICC) must investigate.')).toEqual([['ICC', 'International Criminal Court']]);
+    expect(find('The SOHR (Syrian Observatory for Human Rights) reported deaths.')).toEqual([['SOHR', 'Syrian Observatory for Human Rights']]);
+    expect(find('the Office for National Statistics (ONS) said')).toEqual([['ONS', 'Office for National Statistics']]);
+  });
+  it('ignores brackets whose letters do not spell the words before them', () => {
+    expect(find('He was born in Paris (France) in 1990 (AD).')).toEqual([]);
+    expect(find('The bank (HSBC) raised rates.')).toEqual([]);
+  });
+});
