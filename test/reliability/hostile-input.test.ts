@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, ERROR_MESSAGE } from '../../src/bot/handler.ts';
-import { autocompleteInteraction, buttonInteraction, commandInteraction, corpus, harness, type Harness } from '../support/context.ts';
+import { autocompleteInteraction, buttonInteraction, commandInteraction, corpus, harness, MODERATOR, type Harness } from '../support/context.ts';
 import { ROOT } from '../support/bot.ts';
 import { bodyProblems, quoteOf, wireBody } from '../support/messages.ts';
 import { CASES, ICC } from '../support/hostile.ts';
@@ -58,6 +58,25 @@ describe('hostile questions through /ask', () => {
     const shown = CASES.filter((c) => c.reply === undefined);
     expect(lines.length).toBe(shown.length);
     expect(lines.map((l) => (JSON.parse(l) as { question: string }).question)).toEqual(shown.map((c) => c.question));
+  });
+});
+
+describe('questions shown back to moderators', () => {
+  it('/stats lists hostile questions made safe to show: no override, no mention markup, marks kept to three', async () => {
+    const h = await harness(join(ROOT, 'seeds'));
+    try {
+      const asked = CASES.filter((c) => ['right-to-left override', 'combining-mark flood', 'mentions', 'half surrogate pairs'].includes(c.name));
+      for (const c of asked) await handle(commandInteraction('ask', { question: c.question }).interaction, h.commands, h.ctx);
+      const { interaction, recording } = commandInteraction('stats', {}, { member: MODERATOR });
+      await handle(interaction, h.commands, h.ctx);
+      const m = recording.sent.at(-1)!.message;
+      expect(bodyProblems(wireBody(m))).toEqual([]);
+      const lines = m.embeds![0]!.fields!.find((f) => f.name === 'Most asked')!.value.split('\n').sort();
+      const said = (q: string) => (h.engine.answer(q).kind === 'not-found' ? " (the articles didn't say 1×)" : '');
+      expect(lines).toEqual(asked.map((c) => `**1×** ${c.echo}${said(c.question)}`).sort());
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -114,5 +114,5 @@ export function npmStart(config: Record<string, string>): BotProcess {
 /** `npm run <script>` with the given configuration, leading a process group of its own (see killGroup). */
 export function npmRun(script: string, config: Record<string, string>): BotProcess {
   const child = spawn('npm', ['run', script, '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  return new BotProcess(child);
+  return new BotProcess(child, capture(`npm run ${script} (pid ${child.pid})`, secretsOfConfig(config)));
 }
