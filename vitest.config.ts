@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Captures what every bot process printed and every message it sent, and scans it all for secrets at the end.
+    globalSetup: ['test/support/capture-setup.ts'],
   },
 });

@@ -2,7 +2,7 @@
 // for more sources and for 👍/👎 feedback.
 import { randomBytes } from 'node:crypto';
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
-import { LIMITS, articleChoices, articleLabel, articleProblem, confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, articleChoices, articleLabel, articleProblem, confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock, userText, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { Citation } from '../src/answer/types.ts';
 import type { AnswerRecord } from '../src/feedback/index.ts';
 
@@ -66,7 +66,7 @@ const ABSTAINED: Record<string, string> = {
 
 function renderAnswer(asked: Asked, question: string, answerId: string, article: { title: string; source: string | null } | null): OutgoingMessage {
   const a = asked.answer;
-  const lines = [`**Q:** ${fitText(question, 600)}`];
+  const lines = [`**Q:** ${fitText(userText(question), 600)}`];
   if (article) lines.push(`Searched only: *${escapeMarkdown(articleLabel(article))}*`);
   let fields: APIEmbedField[];
   let title: string;
@@ -93,7 +93,7 @@ function renderAnswer(asked: Asked, question: string, answerId: string, article:
 }
 
 function renderMore(record: AnswerRecord, more: readonly Citation[], corpusChanged: boolean): OutgoingMessage {
-  const lines = [`**More sources for:** ${fitText(record.question, 600)}`];
+  const lines = [`**More sources for:** ${fitText(userText(record.question), 600)}`];
   if (corpusChanged) lines.push('The articles have been refreshed since that answer; these come from the current articles.');
   if (more.length === 0) lines.push('There are no further sentences that match this question.');
   else lines.push('The sentences ranked next for this question, with how likely each is to answer it. Low-rated ones are related, not answers.');
@@ -126,6 +126,7 @@ async function vote(interaction: ButtonInteraction, ctx: BotContext, record: Ans
 export default {
   data,
   defer: 'public',
+  rateLimited: true,
   async execute(interaction, ctx) {
     const question = interaction.options.getString('question') ?? '';
     const typed = interaction.options.getString('article');

@@ -1,7 +1,7 @@
 // /quote [about:<text>] [speaker:<autocomplete>] [article:<autocomplete>]: direct quotations from the
 // articles, verbatim, with who said them and where.
 import { ApplicationCommandOptionType, type APIEmbedField } from 'discord.js';
-import { LIMITS, articleChoices, articleProblem, escapeMarkdown, fitText, message, quoteBlock, type Command } from '../src/bot/index.ts';
+import { LIMITS, articleChoices, articleProblem, escapeMarkdown, fitText, message, quoteBlock, userText, type Command } from '../src/bot/index.ts';
 import type { FoundQuotation } from '../src/quotes/search.ts';
 
 const LIMIT = 6;
@@ -26,6 +26,7 @@ function quotationField(q: FoundQuotation, n: number): APIEmbedField {
 export default {
   data,
   defer: 'public',
+  rateLimited: true,
   async execute(interaction, ctx) {
     const about = interaction.options.getString('about')?.trim() || null;
     const speaker = interaction.options.getString('speaker')?.trim() || null;
@@ -45,8 +46,8 @@ export default {
       LIMIT,
     );
     const asked = [
-      about ? `about “${escapeMarkdown(about)}”` : null,
-      speaker ? `by ${escapeMarkdown(speaker)}` : null,
+      about ? `about “${fitText(userText(about), 200)}”` : null,
+      speaker ? `by ${fitText(userText(speaker), 100)}` : null,
       article ? `in *${escapeMarkdown(article.title)}*` : null,
     ].filter((x) => x !== null);
     if (found.length === 0) {

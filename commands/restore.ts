@@ -1,6 +1,6 @@
 // /restore article:<autocomplete over the trash> (moderators): bring a removed article back and reindex.
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { LIMITS, actorOf, escapeMarkdown, fitPlain, fitText, formatTime, linesWithin, message, notice, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, actorOf, escapeMarkdown, fitPlain, fitText, formatTime, linesWithin, message, notice, userText, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { RestoreOutcome, TrashEntry } from '../src/curate/index.ts';
 
 const data = {
@@ -44,12 +44,12 @@ export default {
     const typed = interaction.options.getString('article') ?? '';
     const match = await ctx.curator.findInTrash(typed);
     if (match.kind === 'none') {
-      await interaction.editReply(notice(`Nothing in the trash matches “${escapeMarkdown(fitPlain(typed, 100))}”. Pick a removed article from the suggestions.`));
+      await interaction.editReply(notice(`Nothing in the trash matches “${fitText(userText(typed), 100)}”. Pick a removed article from the suggestions.`));
       return;
     }
     if (match.kind === 'ambiguous') {
       const lines = match.entries.map((e) => `• ${escapeMarkdown(label(e))}`);
-      await interaction.editReply(notice(`“${escapeMarkdown(fitPlain(typed, 100))}” matches ${match.entries.length} removed articles; pick one from the suggestions:\n${linesWithin(lines, 1500)}`));
+      await interaction.editReply(notice(`“${fitText(userText(typed), 100)}” matches ${match.entries.length} removed articles; pick one from the suggestions:\n${linesWithin(lines, 1500)}`));
       return;
     }
     await interaction.editReply(render(await ctx.curator.restore(match.entry.id, actorOf(interaction))));

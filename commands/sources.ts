@@ -1,10 +1,25 @@
 // /sources [filter:<text>]: the articles in the corpus, a page at a time, with buttons to turn pages.
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord.js';
-import { LIMITS, escapeMarkdown, fitText, formatBytes, linesWithin, message, notice, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, escapeMarkdown, fitText, formatBytes, linesWithin, message, notice, userText, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 
 export const PAGE_SIZE = 8;
-/** Keeps `sources:page:<n>:<filter>` within Discord's 100-character custom id. */
 const FILTER_MAX = 60;
+/** The page buttons carry the filter: `sources:page:<n>:<filter>` must fit Discord's 100-character custom id. */
+const PAGE_PREFIX_MAX = 'sources:page:999999:'.length;
+
+/**
+ * The filter as searched and as carried by the page buttons: one line, at most FILTER_MAX characters and at
+ * most what a custom id has room for (counted in UTF-16 units, as the limit is), never half an emoji.
+ */
+function filterOf(typed: string): string {
+  let out = '';
+  let n = 0;
+  for (const ch of userText(typed)) {
+    if (++n > FILTER_MAX || out.length + ch.length > LIMITS.customId - PAGE_PREFIX_MAX) break;
+    out += ch;
+  }
+  return out.trim();
+}
 
 const data = {
   name: 'sources',
@@ -34,7 +49,7 @@ function pageButtons(page: number, pages: number, filter: string): ButtonRow {
 function renderPage(ctx: BotContext, filter: string, requested: number, ephemeral: boolean): OutgoingMessage {
   const articles = ctx.library.articles(filter);
   if (articles.length === 0) {
-    return filter ? notice(`No article matches “${escapeMarkdown(filter)}”. Try /sources without a filter.`) : notice('The corpus has no articles.');
+    return filter ? notice(`No article matches “${fitText(filter, 100)}”. Try /sources without a filter.`) : notice('The corpus has no articles.');
   }
   const pages = Math.ceil(articles.length / PAGE_SIZE);
   const page = Math.min(Math.max(0, requested), pages - 1);
@@ -45,7 +60,7 @@ function renderPage(ctx: BotContext, filter: string, requested: number, ephemera
       `${a.source ? escapeMarkdown(a.source) : 'publisher not named'} · id ${fitText(a.id, 200)} · ${formatBytes(a.bytes)} · ${a.sentences} sentences`,
     ].join('\n'),
   );
-  const heading = filter ? `Articles matching “${escapeMarkdown(filter)}”:\n` : '';
+  const heading = filter ? `Articles matching “${fitText(filter, 100)}”:\n` : '';
   return message({
     content: '',
     embeds: [
@@ -63,7 +78,7 @@ function renderPage(ctx: BotContext, filter: string, requested: number, ephemera
 export default {
   data,
   async execute(interaction, ctx) {
-    const filter = (interaction.options.getString('filter') ?? '').trim().slice(0, FILTER_MAX);
+    const filter = filterOf(interaction.options.getString('filter') ?? '');
     await interaction.reply(renderPage(ctx, filter, 0, false));
   },
   async press(interaction, ctx) {
@@ -73,6 +88,6 @@ export default {
       await interaction.reply(notice('That button no longer does anything. Run /sources again.'));
       return;
     }
-    await interaction.update(renderPage(ctx, m[2]!, Number(m[1]), false));
+    await interaction.update(renderPage(ctx, filterOf(m[2]!), Number(m[1]), false));
   },
 } satisfies Command;

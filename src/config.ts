@@ -36,10 +36,25 @@ export interface Config {
    * plain http. Empty in production; the tests list their local servers here.
    */
   readonly ingestAllowHosts: readonly AllowedHost[];
+  /** How often each user, and each server, may ask questions (/ask, /quote and their buttons). */
+  readonly rateLimits: RateLimits;
   /** `npm run start:sharded`: how many shards to run, one process each; null: as many as Discord recommends. */
   readonly totalShards: number | null;
   /** Set when this process is one shard started by the sharding manager (src/shard/); null for `npm start`. */
   readonly shard: ShardIdentity | null;
+}
+
+/**
+ * A token bucket: up to `burst` questions at once, refilled at `perMinute`. `perMinute` 0 turns the limit off.
+ */
+export interface BucketLimit {
+  readonly burst: number;
+  readonly perMinute: number;
+}
+
+export interface RateLimits {
+  readonly user: BucketLimit;
+  readonly server: BucketLimit;
 }
 
 /** Which shard of how many this process is. */
@@ -152,6 +167,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestMaxBytes: integer(env, 'INGEST_MAX_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     ingestTimeoutMs: integer(env, 'INGEST_TIMEOUT_MS', 15_000, 500, 120_000),
     ingestAllowHosts: parseAllowHosts(optional(env, 'INGEST_ALLOW_HOSTS')),
+    rateLimits: {
+      user: { burst: integer(env, 'RATE_USER_BURST', 5, 1, 10_000), perMinute: integer(env, 'RATE_USER_PER_MINUTE', 10, 0, 100_000) },
+      server: { burst: integer(env, 'RATE_SERVER_BURST', 60, 1, 100_000), perMinute: integer(env, 'RATE_SERVER_PER_MINUTE', 120, 0, 1_000_000) },
+    },
     totalShards: shards === null || shards.toLowerCase() === 'auto' ? null : integer(env, 'TOTAL_SHARDS', 1, 1, 10_000),
     shard: shardOf(env),
   };

@@ -8,6 +8,7 @@ import { Engine } from './engine.ts';
 import { addSecrets, logger, setLogLevel, setLogOrigin } from './log.ts';
 import { answerService, engineLibrary, loadCommands, runConsole, startDiscord, type BotContext } from './bot/index.ts';
 import { FeedbackStore } from './feedback/index.ts';
+import { catchStrayErrors } from './stray-errors.ts';
 import { Curator } from './curate/index.ts';
 import { createAnswers, openAnswerCache } from './cache/index.ts';
 import { linkToManager, type ShardLink } from './shard/index.ts';
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
+  catchStrayErrors(logger('process'));
 
   const t0 = performance.now();
   const engine = await Engine.open({ corpusDir: config.corpusDir, maxFileBytes: config.maxFileBytes });

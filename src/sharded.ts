@@ -3,6 +3,7 @@
 import { ConfigError, loadDotEnv, parseConfig, secretsOf, type Config } from './config.ts';
 import { addSecrets, logger, setLogLevel, setLogOrigin } from './log.ts';
 import { runShards } from './shard/index.ts';
+import { catchStrayErrors } from './stray-errors.ts';
 
 const log = logger('main');
 
@@ -30,7 +31,7 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
+  catchStrayErrors(logger('process'));
   return runShards(config, stopping.signal);
 }
 

@@ -3,7 +3,7 @@
 import type { ArticleSummary } from '../engine.ts';
 import type { ArticleMatch, Library } from './context.ts';
 import type { Choice } from './interaction.ts';
-import { escapeMarkdown, fitPlain, linesWithin } from './render.ts';
+import { escapeMarkdown, fitText, linesWithin, userText } from './render.ts';
 
 /** How an article is named to people: its title, and its publisher when the article names one. */
 export function articleLabel(a: Pick<ArticleSummary, 'title' | 'source'>): string {
@@ -17,7 +17,7 @@ export function articleChoices(library: Library, typed: string): Choice[] {
 
 /** A message explaining why `typed` does not pick one article, or null when it does. */
 export function articleProblem(match: ArticleMatch, typed: string): string | null {
-  const shown = escapeMarkdown(fitPlain(typed, 100));
+  const shown = fitText(userText(typed), 100);
   if (match.kind === 'none') return `No article matches “${shown}”. Use /sources to list the articles, or pick one from the suggestions.`;
   if (match.kind === 'ambiguous') {
     const lines = match.matches.map((a) => `• ${escapeMarkdown(articleLabel(a))} (id ${escapeMarkdown(a.id)})`);

@@ -15,6 +15,11 @@ export interface Command {
    * `execute` must reply itself, at once.
    */
   readonly defer?: 'public' | 'ephemeral';
+  /**
+   * The command and its buttons answer questions: each use counts against the per-user and per-server rate
+   * limits (src/bot/ratelimit.ts). Autocomplete never does.
+   */
+  readonly rateLimited?: boolean;
   execute(interaction: CommandInteraction, ctx: BotContext): Promise<void>;
   /** Choices for the focused option; the handler sends them, fitted to Discord's limits. */
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<readonly Choice[]>;
@@ -36,6 +41,7 @@ export function isCommand(x: unknown): x is Command {
   if (c.autocomplete !== undefined && typeof c.autocomplete !== 'function') return false;
   if (c.press !== undefined && typeof c.press !== 'function') return false;
   if (c.defer !== undefined && c.defer !== 'public' && c.defer !== 'ephemeral') return false;
+  if (c.rateLimited !== undefined && typeof c.rateLimited !== 'boolean') return false;
   return true;
 }
 

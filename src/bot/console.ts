@@ -69,8 +69,10 @@ export function parseLine(line: string, commands: Registry): ParsedLine {
       if (o.required) return { kind: 'error', message: `/${name} needs ${o.name}. Usage: ${usageOf(name, declared)}` };
       continue;
     }
-    if (o.max_length !== undefined && v.length > o.max_length) return { kind: 'error', message: `${o.name} can be at most ${o.max_length} characters (got ${v.length}).` };
-    if (o.min_length !== undefined && v.length < o.min_length) return { kind: 'error', message: `${o.name} needs at least ${o.min_length} characters.` };
+    // Counted as Discord counts them (code points: an emoji is one), as the handler checks them again.
+    const n = [...v].length;
+    if (o.max_length !== undefined && n > o.max_length) return { kind: 'error', message: `${o.name} can be at most ${o.max_length} characters (got ${n}).` };
+    if (o.min_length !== undefined && n < o.min_length) return { kind: 'error', message: `${o.name} needs at least ${o.min_length} characters.` };
   }
   return { kind: 'command', name, options };
 }

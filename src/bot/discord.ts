@@ -1,10 +1,13 @@
 // The one module that constructs discord.js's client and REST client, and the adapter from discord.js
 // interactions to the interface commands see (src/bot/interaction.ts). Everything Discord-specific about
 // sending a message (ephemeral flags, the fitted payload, mentions off) happens here, once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Client,
+  DiscordAPIError,
   Events,
   GatewayIntentBits,
+  HTTPError,
   MessageFlags,
   REST,
   Routes,
@@ -20,6 +23,7 @@ import type { Command } from './command.ts';
 import type { BotContext, CommandData } from './context.ts';
 import { handle, type Registry } from './handler.ts';
 import type { AnyInteraction, Member, OutgoingMessage } from './interaction.ts';
+import { QuestionLimiter } from './ratelimit.ts';
 import { fitMessage } from './render.ts';
 
 const log = logger('discord');
@@ -58,6 +62,42 @@ function payload(m: OutgoingMessage) {
 
 const ephemeral = (m: { ephemeral?: boolean } | undefined) => (m?.ephemeral ? { flags: MessageFlags.Ephemeral as const } : {});
 
+/**
+ * Waits before sending an edit again after Discord failed on its side. @discordjs/rest retries a 5xx or a
+ * reset connection three times, but at once (discordjs/discord.js#10571), which does not outlast an outage of
+ * a second or two; the interaction's token is good for 15 minutes, so an answer can wait a little longer.
+ */
+export const EDIT_RETRY_DELAYS_MS = [500, 2000] as const;
+
+/** Discord's side failed (a 5xx after the REST client's own retries, a connection reset or timed out). */
+function transient(err: unknown): boolean {
+  if (err instanceof HTTPError) return err.status >= 500;
+  if (err instanceof DiscordAPIError) return err.status >= 500;
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return err.name === 'AbortError' || code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'UND_ERR_SOCKET';
+}
+
+/**
+ * Send an edit, and send it again after a pause while Discord fails on its side. Only edits: an edit of the
+ * reply is idempotent, whereas a follow-up or a first response that failed with a 5xx may have been taken,
+ * and sending it again could show it twice or be refused as a second acknowledgement.
+ */
+async function edited(interactionId: string, send: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await send();
+      if (attempt > 0) log.info('reply delivered after Discord failed to take it', { interaction: interactionId, attempts: attempt + 1 });
+      return;
+    } catch (err) {
+      const delay = EDIT_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !transient(err)) throw err;
+      log.warn(`Discord failed to take a reply; sending it again in ${delay} ms`, { interaction: interactionId, error: err });
+      await sleep(delay);
+    }
+  }
+}
+
 function memberOf(i: Interaction): Member | null {
   if (!i.inGuild()) return null;
   const roles = i.member ? (Array.isArray(i.member.roles) ? i.member.roles : [...i.member.roles.cache.keys()]) : [];
@@ -88,7 +128,7 @@ function fromCommand(i: ChatInputCommandInteraction): AnyInteraction {
     },
     deferReply: async (o) => void (await i.deferReply(ephemeral(o))),
     reply: async (m) => void (await i.reply({ ...payload(m), ...ephemeral(m) })),
-    editReply: async (m) => void (await i.editReply(payload(m))),
+    editReply: (m) => edited(i.id, () => i.editReply(payload(m))),
     followUp: async (m) => void (await i.followUp({ ...payload(m), ...ephemeral(m) })),
   };
 }
@@ -107,7 +147,7 @@ function fromButton(i: DiscordButton): AnyInteraction {
     deferReply: async (o) => void (await i.deferReply(ephemeral(o))),
     reply: async (m) => void (await i.reply({ ...payload(m), ...ephemeral(m) })),
     update: async (m) => void (await i.update(payload(m))),
-    editReply: async (m) => void (await i.editReply(payload(m))),
+    editReply: (m) => edited(i.id, () => i.editReply(payload(m))),
     followUp: async (m) => void (await i.followUp({ ...payload(m), ...ephemeral(m) })),
   };
 }
@@ -144,6 +184,7 @@ export interface RunningBot {
 export async function startDiscord(config: Config, commands: Registry, ctx: BotContext): Promise<RunningBot> {
   if (!config.discordToken) throw new Error('discord: DISCORD_TOKEN is not set');
   const client = createClient(config);
+  const limiter = new QuestionLimiter(config.rateLimits);
   const inFlight = new Set<Promise<void>>();
   let accepting = true;
 
@@ -154,7 +195,7 @@ export async function startDiscord(config: Config, commands: Registry, ctx: BotC
       log.info('shutting down: interaction not handled', { interaction: interaction.id });
       return;
     }
-    const p = handle(adapted, commands, ctx).finally(() => inFlight.delete(p));
+    const p = handle(adapted, commands, ctx, { limiter }).finally(() => inFlight.delete(p));
     inFlight.add(p);
   });
   client.once(Events.ClientReady, (c) =>
@@ -162,7 +203,9 @@ export async function startDiscord(config: Config, commands: Registry, ctx: BotC
   );
   client.on(Events.Error, (err) => log.error('client error', { error: err }));
   client.on(Events.Warn, (message) => log.warn(message));
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn('gateway disconnected', { shard, code: event.code }));
+  // discord.js emits this only for close codes it will not reconnect after (a refused token, intents not
+  // allowed); drops it recovers from (4000, 1000, 1006...) come as ShardReconnecting, then resume or READY.
+  client.on(Events.ShardDisconnect, (event, shard) => log.error('gateway disconnected for good: Discord will not take this connection back', { shard, code: event.code }));
   client.on(Events.ShardReconnecting, (shard) => {
     // destroy() closes the connection through the same path; that is not a reconnection.
     if (accepting) log.info('gateway reconnecting', { shard });

@@ -2,11 +2,12 @@
 // refuses what the user may not do, acknowledges early where the command asked for it, runs the command,
 // and turns any error into a short message the user sees (logged in full). Nothing else catches and hides.
 import { performance } from 'node:perf_hooks';
-import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { logger } from '../log.ts';
 import type { Command } from './command.ts';
 import type { BotContext, CommandData } from './context.ts';
-import type { AnyInteraction, ButtonInteraction, CommandInteraction, Member } from './interaction.ts';
+import type { AnyInteraction, ButtonInteraction, CommandInteraction, Member, StringOptions } from './interaction.ts';
+import { slowDown, type QuestionLimiter } from './ratelimit.ts';
 import { fitChoices, notice } from './render.ts';
 
 const log = logger('bot');
@@ -39,13 +40,48 @@ export function mayUse(data: CommandData, member: Member | null, moderatorRoleId
 }
 
 /** Why this user may not run this command here, or null when they may. */
-function refusal(data: CommandData, interaction: CommandInteraction | ButtonInteraction, ctx: BotContext): string | null {
+function refusal(data: CommandData, interaction: AnyInteraction, ctx: BotContext): string | null {
   if (guildOnly(data) && interaction.guildId === null) return NOT_IN_DMS;
   if (!mayUse(data, interaction.member, ctx.moderatorRoleId)) return MODERATORS_ONLY;
   return null;
 }
 
+/** Characters as Discord counts them for an option's length (code points, so an emoji is one). */
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/**
+ * What is wrong with the string options given, or null. Discord enforces `required`, `min_length` and
+ * `max_length` before it sends the interaction; they are checked again here because a client, a proxy or a
+ * changed registration can still deliver anything, and the engine must never see a question it was not
+ * sized for.
+ */
+export function optionProblem(data: CommandData, options: StringOptions): string | null {
+  for (const o of data.options ?? []) {
+    if (o.type !== ApplicationCommandOptionType.String) continue;
+    const value = options.getString(o.name);
+    if (value === null) {
+      if (o.required) return `/${data.name} needs the ${o.name} option.`;
+      continue;
+    }
+    const n = codePoints(value);
+    if (o.max_length !== undefined && n > o.max_length) {
+      return `The ${o.name} is too long: ${n} characters, and the most is ${o.max_length}. Please shorten it and try again.`;
+    }
+    if (o.min_length !== undefined && n < o.min_length) return `The ${o.name} needs at least ${o.min_length} character${o.min_length === 1 ? '' : 's'}.`;
+  }
+  return null;
+}
+
 export type Registry = ReadonlyMap<string, Command>;
+
+export interface HandleOptions {
+  /** Questions past the per-user or per-server rate are refused with a "slow down" reply. None: no limit. */
+  readonly limiter?: QuestionLimiter;
+}
 
 /** The command a button belongs to: custom ids are `<command>:<what>[:<args>]`. */
 function commandOfButton(customId: string): string {
@@ -53,10 +89,13 @@ function commandOfButton(customId: string): string {
   return colon === -1 ? customId : customId.slice(0, colon);
 }
 
-async function run(interaction: AnyInteraction, commands: Registry, ctx: BotContext): Promise<void> {
+async function run(interaction: AnyInteraction, commands: Registry, ctx: BotContext, options: HandleOptions): Promise<void> {
   if (interaction.kind === 'autocomplete') {
     const command = commands.get(interaction.commandName);
-    const choices = command?.autocomplete ? await command.autocomplete(interaction, ctx) : [];
+    // Suggestions can reveal what the command works on (the trash's entries, say): none for those who may not
+    // run it.
+    const allowed = command !== undefined && refusal(command.data, interaction, ctx) === null;
+    const choices = allowed && command.autocomplete ? await command.autocomplete(interaction, ctx) : [];
     await interaction.respond(fitChoices(choices));
     return;
   }
@@ -75,9 +114,24 @@ async function run(interaction: AnyInteraction, commands: Registry, ctx: BotCont
     await interaction.reply(notice(refused));
     return;
   }
-  // Issue 7: the per-user rate limit goes here. Every command and button press passes this point, after the
-  // permission check and before any work is done.
+  // The rate limit: every command and button press passes this point, after the permission check and before
+  // anything else is done (a flood of oversized questions is limited too). A refusal is logged once per
+  // streak, so a flood does not flood the log.
+  if (options.limiter && command.rateLimited) {
+    const decision = options.limiter.take(interaction.user.id, interaction.guildId);
+    if (decision.kind === 'limited') {
+      if (decision.first) log.warn('rate limited', { ...describe(interaction), name: interaction.user.username, scope: decision.scope, retryAfterMs: decision.retryAfterMs });
+      await interaction.reply(notice(slowDown(decision)));
+      return;
+    }
+  }
   if (interaction.kind === 'command') {
+    const problem = optionProblem(command.data, interaction.options);
+    if (problem) {
+      log.info('bad options', { ...describe(interaction), reason: problem });
+      await interaction.reply(notice(problem));
+      return;
+    }
     if (command.defer) await interaction.deferReply({ ephemeral: command.defer === 'ephemeral' });
     await command.execute(interaction, ctx);
   } else {
@@ -101,10 +155,10 @@ function describe(interaction: AnyInteraction): Record<string, unknown> {
 }
 
 /** Handle one interaction. Never rejects: a failure is logged and reported to the user. */
-export async function handle(interaction: AnyInteraction, commands: Registry, ctx: BotContext): Promise<void> {
+export async function handle(interaction: AnyInteraction, commands: Registry, ctx: BotContext, options: HandleOptions = {}): Promise<void> {
   const t0 = performance.now();
   try {
-    await run(interaction, commands, ctx);
+    await run(interaction, commands, ctx, options);
     log.debug('handled', { ...describe(interaction), ms: Math.round(performance.now() - t0) });
   } catch (err) {
     log.error('interaction failed', { ...describe(interaction), error: err });

@@ -13,11 +13,12 @@ export {
   type OutgoingMessage,
   NO_MENTIONS,
 } from './interaction.ts';
-export { handle, mayUse, ERROR_MESSAGE, MODERATORS_ONLY, NOT_IN_DMS, type Registry } from './handler.ts';
+export { handle, mayUse, optionProblem, ERROR_MESSAGE, MODERATORS_ONLY, NOT_IN_DMS, type HandleOptions, type Registry } from './handler.ts';
+export { QuestionLimiter, slowDown, type RateDecision, type RateScope } from './ratelimit.ts';
 export { articleChoices, articleLabel, articleProblem } from './articles.ts';
 export { actorOf } from './actor.ts';
 export { LIMITS } from './limits.ts';
-export { CUT, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, plainText, quoteBlock } from './render.ts';
+export { CUT, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, plainText, quoteBlock, userText, wellFormed } from './render.ts';
 export { runConsole, parseLine, messageText } from './console.ts';
 export { startDiscord, deployCommands, createClient, createRest, fetchGatewayAdvice, adapt, type GatewayAdvice, type RunningBot } from './discord.ts';
 export { formatDuration } from './render.ts';

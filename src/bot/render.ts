@@ -15,6 +15,27 @@ const MARKDOWN = /[\\*_`~|>#<[\]-]/g;
 // "1. " at the start of a line would become a numbered list.
 const NUMBERED = /^(\s*\d+)\./gm;
 
+/** Lone UTF-16 surrogates (half an emoji, from a bad client or a cut) as U+FFFD, and NUL removed. */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD').replace(/\0/g, '');
+}
+
+/**
+ * Text a user typed, made fit to show back to them on one line: well-formed; control characters and line
+ * breaks as spaces; invisible format characters removed (right-to-left overrides that would reverse the rest
+ * of the line, zero-width spaces), except the joiners and tags inside emoji; combining marks kept to three
+ * per letter, so a "Zalgo" flood cannot smear over the lines around it. Right-to-left scripts, emoji and
+ * accents are kept. Escape it (or fit it with fitText) before putting it in markdown.
+ */
+export function userText(raw: string): string {
+  return wellFormed(raw)
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/(?![\u200D\u{E0020}-\u{E007F}])\p{Cf}/gu, '')
+    .replace(/(\p{M}{3})\p{M}+/gu, '$1')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
 /** `text` with every markdown character escaped: Discord shows it exactly as written. */
 export function escapeMarkdown(text: string): string {
   return text.replace(MARKDOWN, '\\$&').replace(NUMBERED, '$1\\.');
@@ -134,6 +155,11 @@ function embedLength(e: APIEmbed): number {
 
 function fitEmbed(e: APIEmbed, room: number): APIEmbed {
   const out: APIEmbed = { ...e };
+  if (out.title !== undefined) out.title = wellFormed(out.title);
+  if (out.description !== undefined) out.description = wellFormed(out.description);
+  if (out.author !== undefined) out.author = { ...out.author, name: wellFormed(out.author.name) };
+  if (out.footer !== undefined) out.footer = { ...out.footer, text: wellFormed(out.footer.text) };
+  if (out.fields !== undefined) out.fields = out.fields.map((f) => ({ ...f, name: wellFormed(f.name), value: wellFormed(f.value) }));
   if (out.title !== undefined) out.title = cutMarkdown(out.title, LIMITS.embedTitle);
   if (out.description !== undefined) out.description = cutMarkdown(out.description, LIMITS.embedDescription);
   if (out.author !== undefined) out.author = { ...out.author, name: fitPlain(out.author.name, LIMITS.authorName) };
@@ -185,10 +211,10 @@ function fitRows(rows: readonly ButtonRow[]): ButtonRow[] {
   return rows.slice(0, LIMITS.rows).map((row) => ({
     ...row,
     components: row.components
-      // A custom_id cannot be shortened without breaking what it names: such a button is left out.
-      .filter((b) => b.custom_id.length <= LIMITS.customId)
+      // A custom_id cannot be shortened or mended without breaking what it names: such a button is left out.
+      .filter((b) => b.custom_id.length <= LIMITS.customId && wellFormed(b.custom_id) === b.custom_id)
       .slice(0, LIMITS.buttonsPerRow)
-      .map((b) => (b.label === undefined ? b : { ...b, label: fitPlain(b.label, LIMITS.buttonLabel) })),
+      .map((b) => (b.label === undefined ? b : { ...b, label: fitPlain(wellFormed(b.label), LIMITS.buttonLabel) })),
   })).filter((row) => row.components.length > 0);
 }
 
@@ -206,7 +232,7 @@ export function fitMessage(message: OutgoingMessage): OutgoingMessage {
   }
   return {
     ...message,
-    ...(message.content !== undefined ? { content: cutMarkdown(message.content, LIMITS.content) } : {}),
+    ...(message.content !== undefined ? { content: cutMarkdown(wellFormed(message.content), LIMITS.content) } : {}),
     ...(message.embeds !== undefined ? { embeds } : {}),
     ...(message.components !== undefined ? { components: fitRows(message.components) } : {}),
     allowedMentions: NO_MENTIONS,
@@ -216,9 +242,9 @@ export function fitMessage(message: OutgoingMessage): OutgoingMessage {
 /** Autocomplete choices within Discord's limits: 25 at most, names cut, values too long to send left out. */
 export function fitChoices(choices: readonly Choice[]): Choice[] {
   return choices
-    .filter((c) => c.value.length > 0 && c.value.length <= LIMITS.choiceValue)
+    .filter((c) => c.value.length > 0 && c.value.length <= LIMITS.choiceValue && wellFormed(c.value) === c.value)
     .slice(0, LIMITS.choices)
-    .map((c) => ({ name: fitPlain(c.name.replace(/\s+/gu, ' ').trim() || c.value, LIMITS.choiceName), value: c.value }));
+    .map((c) => ({ name: fitPlain(userText(c.name) || c.value, LIMITS.choiceName), value: c.value }));
 }
 
 /** A message: mentions are always off. */

@@ -1,6 +1,6 @@
 // One file's bytes to an Article: decode, pick the format, classify paragraphs, read metadata. Pure.
 import { createHash } from 'node:crypto';
-import { decode, type Encoding } from './decode.ts';
+import { decode, encodingProblem, type Encoding } from './decode.ts';
 import { classifyParagraphs, type Paragraph } from './paragraphs.ts';
 import { readMetadata } from './metadata.ts';
 
@@ -63,6 +63,8 @@ export function parseArticle(path: string, bytes: Uint8Array, hash = hashBytes(b
   if (bytes.length === 0) return { path, reason: 'empty file' };
   const decoded = decode(bytes);
   if (decoded.kind === 'binary') return { path, reason: decoded.reason };
+  const encoding = encodingProblem(bytes);
+  if (encoding !== null) return { path, reason: encoding };
   const text = decoded.text;
   if (text.trim().length === 0) return { path, reason: 'no text (whitespace only)' };
   const paragraphs = classifyParagraphs(text);

@@ -37,6 +37,11 @@ function decodeWindows1252(bytes: Uint8Array): string {
 const MAX_CONTROL_SHARE = 0.01;
 
 export function decode(bytes: Uint8Array): Decoded {
+  // A byte-order mark of UTF-16 (or UTF-32, which starts the same): text, but its NULs would otherwise be
+  // reported as a binary file's.
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return { kind: 'binary', reason: 'invalid encoding: UTF-16 or UTF-32 text (save it as UTF-8)' };
+  }
   let controls = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
@@ -51,4 +56,56 @@ export function decode(bytes: Uint8Array): Decoded {
   } catch {
     return { kind: 'text', text: decodeWindows1252(bytes), encoding: 'windows-1252' };
   }
+}
+
+/** Bytes Windows-1252 leaves undefined: no Windows-1252 text contains them. */
+const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/** The length of the well-formed UTF-8 sequence at `i` (RFC 3629's table), or 0 when there is none. */
+function utf8SequenceAt(bytes: Uint8Array, i: number): number {
+  const b = bytes[i] as number;
+  if (b < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < bytes.length && (bytes[i + k] as number) >= lo && (bytes[i + k] as number) <= hi;
+  if (b >= 0xc2 && b <= 0xdf) return cont(1) ? 2 : 0;
+  if (b === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((b >= 0xe1 && b <= 0xec) || b === 0xee || b === 0xef) return cont(1) && cont(2) ? 3 : 0;
+  if (b === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (b === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (b >= 0xf1 && b <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+const hex = (b: number) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`;
+
+/**
+ * Why text bytes (decode() took them for text) are in an encoding the corpus cannot read faithfully, or null
+ * when decode() reads them as written: UTF-8 with damaged bytes (mostly well-formed UTF-8, so
+ * the Windows-1252 fallback would turn every accent into mojibake); or neither UTF-8 nor Windows-1252 (a byte
+ * Windows-1252 leaves undefined, as Shift-JIS or GBK text has). A file of other legacy encodings that avoids
+ * those five bytes cannot be told from Windows-1252 and is read as that.
+ */
+export function encodingProblem(bytes: Uint8Array): string | null {
+  let multibyte = 0;
+  let invalid = 0;
+  let firstInvalid = -1;
+  let undefinedAt = -1;
+  for (let i = 0; i < bytes.length; ) {
+    const n = utf8SequenceAt(bytes, i);
+    if (n === 0) {
+      invalid++;
+      if (firstInvalid === -1) firstInvalid = i;
+      if (undefinedAt === -1 && CP1252_UNDEFINED.has(bytes[i] as number)) undefinedAt = i;
+      i++;
+      continue;
+    }
+    if (n > 1) multibyte++;
+    i += n;
+  }
+  if (invalid === 0) return null;
+  if (multibyte >= 2 && multibyte >= invalid) {
+    return `invalid encoding: damaged UTF-8 (byte ${hex(bytes[firstInvalid] as number)} at offset ${firstInvalid} is not UTF-8, though the rest of the file is)`;
+  }
+  if (undefinedAt !== -1) return `invalid encoding: neither UTF-8 nor Windows-1252 (byte ${hex(bytes[undefinedAt] as number)} at offset ${undefinedAt})`;
+  return null;
 }

@@ -1,6 +1,7 @@
 // The file-system edge of the corpus: walk a folder, read each article file, parse it. Every problem with a
 // single file becomes a Skipped entry with a reason; only an unreadable corpus folder is an error.
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { formatOf, hashBytes, isSkipped, parseArticle, type Article, type Skipped } from './article.ts';
 
@@ -36,7 +37,16 @@ function describe(err: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ELOOP') return 'symlink loop';
+  if (code === 'EIO') return 'input/output error';
   return err instanceof Error ? err.message : String(err);
+}
+
+/** What a file-system entry that is neither a folder nor a regular file is, in words. */
+function special(st: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
 }
 
 /**
@@ -75,6 +85,10 @@ export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; s
           const st = await stat(target);
           isDir = st.isDirectory();
           isFile = st.isFile();
+          if (!isDir && !isFile) {
+            skipped.push({ path, reason: `not a regular file: the link points to ${special(st)}` });
+            continue;
+          }
           if (isDir && seenDirs.has(target)) continue;
           if (isDir) seenDirs.add(target);
         } catch (err) {
@@ -91,6 +105,9 @@ export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; s
           continue;
         }
         files.push({ path, absolute });
+      } else {
+        // Reading a FIFO would wait for a writer for ever; a device could be endless.
+        skipped.push({ path, reason: `not a regular file: ${special(entry)}` });
       }
     }
   }
@@ -98,25 +115,59 @@ export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; s
   return { files, skipped };
 }
 
-/** Read one file, with the size cap checked before the read. */
+// Non-blocking, so that opening a FIFO put in a file's place since the listing returns at once (its type is
+// then refused) instead of waiting for a writer. No effect on regular files. Absent on Windows.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** Up to `max + 1` bytes from the handle: enough to tell a file that is over the cap, even one still growing. */
+async function readAtMost(handle: FileHandle, size: number, max: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(Math.min(size, max) + 1);
+  let length = 0;
+  while (length < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.subarray(0, length);
+}
+
+const tooLarge = (path: string, size: number, max: number): Skipped => ({ path, reason: `too large (${size} bytes; the limit is ${max})` });
+
+/**
+ * Read one file, checked on the open handle (so a file swapped since the listing is judged as it is now):
+ * a regular file, within the size cap before and while it is read.
+ */
 export async function readArticleFile(file: CorpusFile, maxFileBytes: number): Promise<Article | Skipped> {
+  let handle: FileHandle | null = null;
   try {
-    const st = await lstat(file.absolute);
-    const size = st.isSymbolicLink() ? (await stat(file.absolute)).size : st.size;
-    if (size > maxFileBytes) return { path: file.path, reason: `too large (${size} bytes; the limit is ${maxFileBytes})` };
-    const bytes = await readFile(file.absolute);
-    if (bytes.length > maxFileBytes) return { path: file.path, reason: `too large (${bytes.length} bytes; the limit is ${maxFileBytes})` };
+    handle = await open(file.absolute, OPEN_FLAGS);
+    const st = await handle.stat();
+    if (!st.isFile()) return { path: file.path, reason: st.isDirectory() ? 'is a directory' : `not a regular file: ${special(st)}` };
+    if (st.size > maxFileBytes) return tooLarge(file.path, st.size, maxFileBytes);
+    const bytes = await readAtMost(handle, st.size, maxFileBytes);
+    if (bytes.length > maxFileBytes) return tooLarge(file.path, bytes.length, maxFileBytes);
     return parseArticle(file.path, bytes, hashBytes(bytes));
   } catch (err) {
     return { path: file.path, reason: describe(err) };
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 
 /** Load every article under `root`. Throws only when `root` itself cannot be read. */
 export async function loadCorpus(root: string, options: LoadOptions = {}): Promise<LoadResult> {
+  return readListed(await listCorpus(root), options);
+}
+
+/**
+ * Read the files of a listing (listCorpus). A file gone or changed since it was listed is skipped with the
+ * reason, like any other file that cannot be read.
+ */
+export async function readListed(listing: { readonly files: readonly CorpusFile[]; readonly skipped: readonly Skipped[] }, options: LoadOptions = {}): Promise<LoadResult> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const concurrency = options.concurrency ?? 32;
-  const { files, skipped } = await listCorpus(root);
+  const files = listing.files;
+  const skipped = [...listing.skipped];
   const results: (Article | Skipped)[] = new Array(files.length);
   let next = 0;
   async function worker(): Promise<void> {

@@ -397,8 +397,9 @@ describe('Discord behaviour', () => {
   });
 
   it('turns a failure into a short ephemeral message, through the one error boundary, and keeps running', async () => {
-    // Discord keeps failing the edit: discord.js retries 5xx three times, then the error reaches the boundary.
-    emu.inject(/^\/api\/v10\/webhooks\/\d+\/[^/]+\/messages\/@original$/, { method: 'PATCH', status: 500, count: 4 });
+    // Discord keeps failing the edit: discord.js retries 5xx three times, the bot sends the edit twice more
+    // after a pause (4 tries each), then the error reaches the boundary.
+    emu.inject(/^\/api\/v10\/webhooks\/\d+\/[^/]+\/messages\/@original$/, { method: 'PATCH', status: 500, count: 12 });
     const i = emu.command('ask', { question: 'who called for an ICC investigation?' });
     await emu.waitFor(() => i.followups.length > 0, 'the error follow-up', 20_000);
     expect(i.followups[0]!.content).toBe('Sorry, something went wrong while handling that. It has been logged; please try again in a moment.');

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { choiceProblems, messageProblems, type Problem } from './limits.ts';
+import { capture, type Capture } from '../support/capture.ts';
 
 type Json = Record<string, unknown>;
 
@@ -96,6 +97,8 @@ interface Callback {
 
 export class EmulatedInteraction {
   readonly callbacks: Callback[] = [];
+  /** When the gateway wrote it to the bot's connection (first time; a resume may replay it), or null if never. */
+  deliveredAt: number | null = null;
   /** The response message (for buttons acknowledged with 6 or 7, the message the button is on). */
   original: StoredMessage | null = null;
   originalEdits = 0;
@@ -231,9 +234,12 @@ export class DiscordEmulator {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private port = 0;
+  /** Every message body and autocomplete result the bot sent, for the run's secret scan. */
+  private readonly output: Capture;
 
   constructor(options: EmulatorOptions) {
     this.token = options.token;
+    this.output = capture('the messages the bot sent to the Discord emulator', [options.token]);
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.shards = options.shards ?? 1;
     this.maxConcurrency = options.maxConcurrency ?? 1;
@@ -440,7 +446,12 @@ export class DiscordEmulator {
   // ---- gateway ----
 
   private send(ws: WebSocket, payload: Json): void {
-    if (ws.readyState === 1) ws.send(JSON.stringify(payload));
+    if (ws.readyState !== 1) return;
+    ws.send(JSON.stringify(payload));
+    if (payload.t === 'INTERACTION_CREATE') {
+      const interaction = this.interactions.get((payload.d as Json).id as string);
+      if (interaction && interaction.deliveredAt === null) interaction.deliveredAt = Date.now();
+    }
   }
 
   private dispatch(t: string, d: Json, session: Session | null): void {
@@ -629,6 +640,7 @@ export class DiscordEmulator {
 
   private record(route: string, interaction: EmulatedInteraction, body: Json, status: number, problems: readonly Problem[]): void {
     this.sent.push({ route, interactionId: interaction.id, body, status, problems, at: Date.now() });
+    this.output.write(`${JSON.stringify({ route, body })}\n`);
   }
 
   private refuse(res: ServerResponse, interaction: EmulatedInteraction | null, route: string, status: number, code: number, message: string, extra: Json = {}): void {
@@ -747,6 +759,7 @@ export class DiscordEmulator {
         return 400;
       }
       interaction.choices = (data?.choices as Json[]) ?? [];
+      this.output.write(`${JSON.stringify({ route: 'callback:8', body: data ?? {} })}\n`);
     }
     interaction.callbacks.push({ type, data, at: Date.now() });
     const flags = typeof data?.flags === 'number' ? data.flags : 0;

@@ -1,9 +1,12 @@
 // Starting the bot the way users do: the entry point `npm start` runs (src/main.ts under tsx), as a child
 // process with its own environment. Every configuration key from .env.example is set (empty unless the test
-// gives a value) so that a developer's .env can never leak into a test, a real token least of all.
+// gives a value) so that a developer's .env can never leak into a test, a real token least of all. The
+// question rate limits are off unless a test sets them (suites that are not about them ask in bursts from
+// one user). Every process's output is also captured for the run's secret scan (capture.ts).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { capture, secretsOfConfig, type Capture } from './capture.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -25,10 +28,19 @@ export class BotProcess {
   readonly exited: Promise<Exit>;
   private stopAskedAt: number | null = null;
 
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
+  constructor(
+    readonly child: ChildProcessWithoutNullStreams,
+    output: Capture = { write: () => undefined },
+  ) {
     const started = Date.now();
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      this.stdout += s;
+      output.write(s);
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      this.stderr += s;
+      output.write(s);
+    });
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - (this.stopAskedAt ?? started) }));
     });
@@ -76,23 +88,31 @@ export class BotProcess {
 function environment(config: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of CONFIG_KEYS) env[key] = '';
+  env.RATE_USER_PER_MINUTE = '0';
+  env.RATE_SERVER_PER_MINUTE = '0';
   return Object.assign(env, config);
 }
 
+/** A module loaded into the bot before it starts (`node --import`), as test/support/faults.ts is. */
+export interface StartOptions {
+  readonly preload?: readonly string[];
+}
+
 /** Run `script` (default: the bot) with tsx, as `npm start` does, with the given configuration. */
-export function startBot(config: Record<string, string>, script = 'src/main.ts'): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'] });
-  return new BotProcess(child);
+export function startBot(config: Record<string, string>, script = 'src/main.ts', options: StartOptions = {}): BotProcess {
+  const preload = (options.preload ?? []).flatMap((p) => ['--import', p]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, script], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'] });
+  return new BotProcess(child, capture(`${script} (pid ${child.pid})`, secretsOfConfig(config)));
 }
 
 /** `npm start` itself, with the given configuration. */
 export function npmStart(config: Record<string, string>): BotProcess {
   const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'] });
-  return new BotProcess(child);
+  return new BotProcess(child, capture(`npm start (pid ${child.pid})`, secretsOfConfig(config)));
 }
 
 /** `npm run <script>` with the given configuration, leading a process group of its own (see killGroup). */
 export function npmRun(script: string, config: Record<string, string>): BotProcess {
   const child = spawn('npm', ['run', script, '--silent'], { cwd: ROOT, env: environment(config), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  return new BotProcess(child);
+  return new BotProcess(child, capture(`npm run ${script} (pid ${child.pid})`, secretsOfConfig(config)));
 }

@@ -124,14 +124,14 @@ export function buttonInteraction(customId: string, where: Where = {}): { intera
   return { interaction, recording };
 }
 
-export function autocompleteInteraction(name: string, focused: string, typed: string): { interaction: AnyInteraction; choices: () => readonly Choice[] | null } {
+export function autocompleteInteraction(name: string, focused: string, typed: string, where: Where = {}): { interaction: AnyInteraction; choices: () => readonly Choice[] | null } {
   let result: readonly Choice[] | null = null;
   const interaction: AnyInteraction = {
     kind: 'autocomplete',
     id: `test-${++sequence}`,
-    user: { id: 'user-1', username: 'tester' },
-    guildId: 'guild-1',
-    member: MEMBER,
+    user: { id: where.userId ?? 'user-1', username: 'tester' },
+    guildId: where.guildId === undefined ? 'guild-1' : where.guildId,
+    member: where.member === undefined ? MEMBER : where.member,
     commandName: name,
     options: { getString: (n) => (n === focused ? typed : null) },
     focused: { name: focused, value: typed },
