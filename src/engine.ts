@@ -206,12 +206,15 @@ export class Engine {
     try {
       const path = snapshotPathOf(this.options);
       const { maxFileBytes, concurrency } = this.options;
-      const built = await buildInWorker({
-        corpusDir: this.options.corpusDir,
-        snapshot: path,
-        ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
-        ...(concurrency === undefined ? {} : { concurrency }),
-      });
+      const built = await buildInWorker(
+        {
+          corpusDir: this.options.corpusDir,
+          snapshot: path,
+          ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+          ...(concurrency === undefined ? {} : { concurrency }),
+        },
+        before.index,
+      );
       if (built.snapshotError !== null) log.warn(`could not save the index: ${built.snapshotError}`, { path });
       const next: Corpus = { index: built.index, version: built.version, skipped: built.skipped, loadedAt: new Date() };
       const d = diff(before.index, next.index);

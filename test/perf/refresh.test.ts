@@ -1,7 +1,7 @@
 // Refresh off the main thread: the worker builds the same index the main thread would, questions asked while
 // it works are answered from the current index, the new one is swapped in whole, and a failed refresh
 // changes nothing.
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCorpus, corpusVersion, Engine, snapshotKey } from '../../src/engine.ts';
@@ -31,6 +31,25 @@ describe('the build worker', () => {
     expect(w.values).toEqual(m.values);
     expect(inWorker.index.vocabulary.lookup('aleppo')).toBe(onMain.index.vocabulary.lookup('aleppo'));
     expect(inWorker.index.vocabulary.lookup('aleppo')).toBeGreaterThan(0);
+  });
+
+  it('reuses the current index\'s articles and quotations where files are unchanged, and sends the rest', async () => {
+    const { dir } = corpusWith(SEED_000, SEED_004);
+    const current = (await buildCorpus({ corpusDir: dir })).index;
+    appendFileSync(join(dir, '004_08d7a890f8e88d95.txt'), '\n“We will rebuild every school in the district,” the governor said on Friday.\n');
+    copyFileSync(SEED_004, join(dir, 'copy.txt'));
+    const [inWorker, onMain] = await Promise.all([buildInWorker({ corpusDir: dir, snapshot: null }, current), buildCorpus({ corpusDir: dir })]);
+    expect(inWorker.sentArticles).toBe(2); // the changed file and the new one
+    expect(inWorker.index).toEqual(onMain.index);
+    // The unchanged article and its quotations are the current index's own objects, not copies.
+    expect(inWorker.index.articles[0]).toBe(current.articles[0]);
+    const mishal = inWorker.index.quotations.find((q) => q.speaker === 'Bebars Mishal');
+    expect(mishal).toBeDefined();
+    expect(current.quotations).toContain(mishal);
+    // The changed article's new quotation came from the worker.
+    const governor = inWorker.index.quotations.find((q) => q.speaker === 'the governor');
+    expect(governor?.text).toBe('We will rebuild every school in the district');
+    expect(governor?.articleId).toBe('004_08d7a890f8e88d95');
   });
 
   it('reports a corpus it cannot build as an error', async () => {
