@@ -66,6 +66,25 @@ describe('snapshot round trip', () => {
     expect((decoded.value as unknown as { sentenceScore: unknown }).sentenceScore).toBeInstanceOf(Float32Array);
   });
 
+  it('keeps long text out of the JSON, exactly: Latin-1, other scripts and lone surrogates alike', async () => {
+    const { dir } = corpusWith(SEED_000, SEED_004);
+    const corpus = await buildCorpus({ corpusDir: dir });
+    const notes = [{ text: 'Café £5 ÿ' }, { text: '北京 “quoted” \ud800 lone' }, { text: '' }];
+    const extended = { ...corpus.index, notes } as Index;
+    // A threshold of one character puts every all-string property in a column.
+    const source = memorySource(concat(encodeSnapshot(extended, null, { columnMinChars: 1 })));
+    const header = readSnapshotHeader(source);
+    if (!header.ok) throw new Error(header.reason);
+    const columns = Object.fromEntries(header.value.values.map((v) => [v.name, (v.columns ?? []).map((c) => c.property)]));
+    expect(columns.articles).toEqual(expect.arrayContaining(['id', 'path', 'title', 'text', 'hash']));
+    expect(columns.notes).toEqual(['text']);
+    const decoded = decodeSnapshot(source, header.value);
+    if (!decoded.ok) throw new Error(decoded.reason);
+    expect(decoded.value).toEqual(extended);
+    expect(Object.keys(decoded.value.articles[0]!)).toEqual(Object.keys(corpus.index.articles[0]!));
+    expect((decoded.value as unknown as { notes: typeof notes }).notes[1]!.text).toBe('北京 “quoted” \ud800 lone');
+  });
+
   it('refuses, by name, a field it cannot save', async () => {
     const { dir } = corpusWith(SEED_004);
     const corpus = await buildCorpus({ corpusDir: dir });
