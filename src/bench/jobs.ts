@@ -22,7 +22,7 @@ export type Library = 'minisearch' | 'wink-bm25';
 export type Job =
   | { readonly kind: 'engine-build'; readonly corpusDir: string; readonly snapshot: string; readonly sentences: string | null }
   /** corpusDir is the job's own copy of the corpus: its files are rewritten (and restored) for a refresh. */
-  | { readonly kind: 'engine-cold'; readonly corpusDir: string; readonly questions: string; readonly digest: number }
+  | { readonly kind: 'engine-cold'; readonly corpusDir: string; readonly questions: string; readonly digest: number; readonly refreshAll: boolean }
   | { readonly kind: 'engine-start'; readonly corpusDir: string; readonly snapshot: string; readonly questions: string; readonly digest: number }
   | { readonly kind: 'readdoc'; readonly corpusDir: string }
   | { readonly kind: 'library-build'; readonly library: Library; readonly sentences: string; readonly saved: string; readonly questions: string }
@@ -205,6 +205,7 @@ async function engineCold(job: Extract<Job, { kind: 'engine-cold' }>): Promise<M
   const readyMs = performance.now(); // since this process started
   const m = memory();
   const digest = digestOf(engine, set.questions.slice(0, job.digest));
+  if (!job.refreshAll) return { openMs, processReadyMs: readyMs, rssMb: m.rss, heapMb: m.heap, peakRssMb: m.peakRss, digest };
   // The worst refresh: every file has changed (one more trailing newline), so every article crosses from the
   // worker to the main thread. The files are restored afterwards.
   const { files } = await listCorpus(job.corpusDir);
