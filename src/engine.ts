@@ -1,12 +1,19 @@
 // The engine's small surface for the bot, the CLI, the cache and the benchmarks: open a corpus folder,
 // answer questions, find quotations, list articles, refresh. It holds the current corpus and swaps a rebuilt
 // one in whole, so a question never sees a half-built index.
+//
+// Start-up uses the corpus folder's saved index (snapshot) when it still matches the folder exactly, and
+// builds (then saves) otherwise. A refresh builds in a worker thread, so questions keep being answered from
+// the current index until the new one is swapped in.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Article, Skipped } from './corpus/article.ts';
 import { loadCorpus, type LoadOptions } from './corpus/load.ts';
 import { buildIndex } from './index/build.ts';
 import type { Index } from './index/types.ts';
+import { logger } from './log.ts';
+import { buildInWorker } from './refresh/build-in-worker.ts';
+import { defaultSnapshotPath, readSnapshot, writeSnapshot, type SnapshotKey } from './store/snapshots.ts';
 import { answer as answerQuestion, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
 import type { Answer, Citation } from './answer/types.ts';
 import { BM25 } from './answer/retrieve.ts';
@@ -55,7 +62,14 @@ export type RefreshReport =
 
 export interface EngineOptions extends LoadOptions {
   readonly corpusDir: string;
+  /**
+   * The saved index: a file path, or false to neither read nor write one. By default one file per corpus
+   * folder under .cache/snapshots/ in the project (see defaultSnapshotPath).
+   */
+  readonly snapshot?: string | false;
 }
+
+const log = logger('engine');
 
 export function corpusVersion(articles: readonly Pick<Article, 'path' | 'hash'>[]): string {
   const h = createHash('sha256');
@@ -64,12 +78,23 @@ export function corpusVersion(articles: readonly Pick<Article, 'path' | 'hash'>[
   return h.digest('hex').slice(0, 32);
 }
 
-async function loadAndBuild(options: EngineOptions): Promise<Corpus> {
+/** Load and index a corpus folder on the calling thread (the build worker runs this too). */
+export async function buildCorpus(options: Pick<EngineOptions, 'corpusDir'> & LoadOptions): Promise<Corpus> {
   const { articles, skipped } = await loadCorpus(options.corpusDir, options);
   if (articles.length === 0) {
     throw new Error(`no articles found in ${options.corpusDir}${skipped.length ? ` (${skipped.length} files skipped: ${skipped[0]!.path}: ${skipped[0]!.reason}${skipped.length > 1 ? ', ...' : ''})` : ''}`);
   }
   return { index: buildIndex(articles), version: corpusVersion(articles), skipped, loadedAt: new Date() };
+}
+
+/** Everything besides the files that a saved index must have been built with. */
+export function snapshotKey(options: LoadOptions): SnapshotKey {
+  return options.maxFileBytes === undefined ? { settings: ENGINE_SETTINGS } : { settings: ENGINE_SETTINGS, maxFileBytes: options.maxFileBytes };
+}
+
+function snapshotPathOf(options: EngineOptions): string | null {
+  if (options.snapshot === false) return null;
+  return options.snapshot ?? defaultSnapshotPath(options.corpusDir);
 }
 
 function diff(before: Index, after: Index): { added: string[]; removed: string[]; changed: string[]; unchanged: number } {
@@ -98,9 +123,27 @@ export class Engine {
     this.current = corpus;
   }
 
-  /** Load and index a corpus folder. Rejects when the folder cannot be read or holds no article. */
+  /**
+   * Open a corpus folder: from its saved index when that matches the folder exactly, else by loading and
+   * indexing it (and saving the index for next time). Rejects when the folder cannot be read or holds no
+   * article; a snapshot that cannot be read or written only costs time.
+   */
   static async open(options: EngineOptions): Promise<Engine> {
-    return new Engine(options, await loadAndBuild(options));
+    const path = snapshotPathOf(options);
+    if (path !== null) {
+      const saved = await readSnapshot(path, options.corpusDir, snapshotKey(options), corpusVersion);
+      if (saved.kind === 'loaded') return new Engine(options, { ...saved.corpus, loadedAt: new Date() });
+      if (saved.kind === 'rejected') log.info(`saved index not used (${saved.reason}); rebuilding`, { path });
+    }
+    const corpus = await buildCorpus(options);
+    if (path !== null) {
+      try {
+        await writeSnapshot(path, options.corpusDir, corpus, snapshotKey(options));
+      } catch (err) {
+        log.warn(`could not save the index: ${err instanceof Error ? err.message : String(err)}`, { path });
+      }
+    }
+    return new Engine(options, corpus);
   }
 
   get corpus(): Corpus {
@@ -154,8 +197,9 @@ export class Engine {
   }
 
   /**
-   * Reload the folder and swap the new index in. Concurrent calls share one reload. A reload that fails
-   * leaves the current corpus serving, unchanged.
+   * Reload the folder in a worker thread and swap the new index in; until then questions are answered from
+   * the current one. Concurrent calls share one reload. A reload that fails leaves the current corpus
+   * serving, unchanged.
    */
   refresh(): Promise<RefreshReport> {
     if (!this.inFlight) {
@@ -170,7 +214,19 @@ export class Engine {
     const t0 = performance.now();
     const before = this.current;
     try {
-      const next = await loadAndBuild(this.options);
+      const path = snapshotPathOf(this.options);
+      const { maxFileBytes, concurrency } = this.options;
+      const built = await buildInWorker(
+        {
+          corpusDir: this.options.corpusDir,
+          snapshot: path,
+          ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+          ...(concurrency === undefined ? {} : { concurrency }),
+        },
+        before.index,
+      );
+      if (built.snapshotError !== null) log.warn(`could not save the index: ${built.snapshotError}`, { path });
+      const next: Corpus = { index: built.index, version: built.version, skipped: built.skipped, loadedAt: new Date() };
       const d = diff(before.index, next.index);
       this.current = next;
       return {

@@ -1,0 +1,135 @@
+// The engine's side of the build worker: start it, take the index in pieces (acknowledging each, so each is
+// deserialised in its own event-loop turn), and reassemble it, reusing the current index's objects for
+// unchanged articles. The main thread never runs the build.
+import { Worker } from 'node:worker_threads';
+import type { Article, Skipped } from '../corpus/article.ts';
+import { restoreInstance } from '../index/portable.ts';
+import type { Index } from '../index/types.ts';
+import type { Quotation } from '../quotes/quotations.ts';
+import type { Ack, BuildRequest, Part, WorkerMessage } from './protocol.ts';
+
+export interface WorkerBuild {
+  readonly index: Index;
+  readonly version: string;
+  readonly skipped: readonly Skipped[];
+  readonly buildMs: number;
+  /** Articles the worker sent; the others were reused from the current index. */
+  readonly sentArticles: number;
+  readonly snapshotError: string | null;
+}
+
+const ENTRY = new URL('./worker.mjs', import.meta.url);
+
+/** The current index's quotations of each article, by article id (they are contiguous, in corpus order). */
+function quotationsByArticle(quotations: readonly Quotation[]): Map<string, Quotation[]> {
+  const by = new Map<string, Quotation[]>();
+  for (const q of quotations) {
+    const list = by.get(q.articleId);
+    if (list) list.push(q);
+    else by.set(q.articleId, [q]);
+  }
+  return by;
+}
+
+function assemble(m: Extract<WorkerMessage, { kind: 'done' }>, lists: Map<string, unknown[]>, maps: Map<string, Map<unknown, unknown>>, current: Index | undefined): Index {
+  const list = (key: string) => lists.get(key) ?? [];
+  let articles: readonly Article[] = [];
+  const value = (p: Part): unknown => {
+    switch (p.kind) {
+      case 'typed':
+        return p.array;
+      case 'value':
+        return p.value;
+      case 'list':
+        return list(p.key);
+      case 'map':
+        return maps.get(p.key) ?? new Map();
+      case 'instance': {
+        const props: Record<string, unknown> = {};
+        for (const [k, part] of Object.entries(p.props)) props[k] = value(part);
+        return restoreInstance(p.name, props);
+      }
+      case 'articles': {
+        const fresh = list(p.key) as Article[];
+        let next = 0;
+        articles = Array.from(p.reuse, (r) => (r === -1 ? fresh[next++]! : current!.articles[r]!));
+        if (next !== fresh.length) throw new Error('refresh: the worker sent more articles than it placed');
+        return articles;
+      }
+      case 'quotations': {
+        const fresh = list(p.key) as Quotation[];
+        const old = current ? quotationsByArticle(current.quotations) : new Map<string, Quotation[]>();
+        const reuse = (m.fields.articles as Extract<Part, { kind: 'articles' }> | undefined)?.reuse;
+        if (reuse === undefined) throw new Error('refresh: quotations need the articles field');
+        const out: Quotation[] = [];
+        let next = 0;
+        for (let i = 0; i < reuse.length; i++) {
+          if (reuse[i] !== -1) {
+            for (const q of old.get(current!.articles[reuse[i]!]!.id) ?? []) out.push(q);
+          } else {
+            for (let c = 0; c < p.counts[i]!; c++) out.push(fresh[next++]!);
+          }
+        }
+        if (next !== fresh.length) throw new Error('refresh: the worker sent more quotations than it placed');
+        return out;
+      }
+    }
+  };
+  const index: Record<string, unknown> = {};
+  // Articles first: the quotations are placed by them.
+  const order = [...m.order].sort((a, b) => (a === 'articles' ? -1 : b === 'articles' ? 1 : 0));
+  for (const field of order) {
+    const part = m.fields[field];
+    if (part === undefined) throw new Error(`refresh: the worker did not send field ${field}`);
+    index[field] = value(part);
+  }
+  // Back in the index's own field order, so a refreshed index has the shape of a built one.
+  return Object.fromEntries(m.order.map((f) => [f, index[f]])) as unknown as Index;
+}
+
+/**
+ * Build the corpus in `request.corpusDir` in a worker thread. With `current`, articles whose file has not
+ * changed are taken from it instead of being sent. Rejects with the worker's error.
+ */
+export function buildInWorker(request: BuildRequest, current?: Index): Promise<WorkerBuild> {
+  const withCurrent: BuildRequest = current ? { ...request, current: current.articles.map((a) => [a.path, a.hash] as const) } : request;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(ENTRY, { workerData: withCurrent });
+    const lists = new Map<string, unknown[]>();
+    const maps = new Map<string, Map<unknown, unknown>>();
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(err);
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (settled) return;
+      try {
+        if (m.kind === 'items') {
+          let l = lists.get(m.key);
+          if (!l) lists.set(m.key, (l = []));
+          for (const item of m.items) l.push(item);
+          worker.postMessage('next' satisfies Ack);
+        } else if (m.kind === 'entries') {
+          let map = maps.get(m.key);
+          if (!map) maps.set(m.key, (map = new Map()));
+          for (const [k, v] of m.entries) map.set(k, v);
+          worker.postMessage('next' satisfies Ack);
+        } else if (m.kind === 'done') {
+          const index = assemble(m, lists, maps, current);
+          settled = true;
+          worker.postMessage('next' satisfies Ack);
+          resolve({ index, version: m.version, skipped: m.skipped, buildMs: m.buildMs, sentArticles: m.sentArticles, snapshotError: m.snapshotError });
+        } else {
+          fail(new Error(m.message));
+        }
+      } catch (err) {
+        fail(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    worker.on('error', (err) => fail(err));
+    worker.on('exit', (code) => fail(new Error(`refresh: the build worker exited (code ${code}) before sending the index`)));
+  });
+}
