@@ -58,8 +58,13 @@ function splitLines(text: string): Line[] {
  * paragraph by indenting it.
  */
 function wrapWidth(lines: Line[]): number {
-  const lengths = lines.filter((l) => l.text.length > 0).map((l) => l.raw.trimEnd().length);
-  if (lengths.length < 4) return 0;
+  // Judge the lines that another line follows in the same block: a block's last line (a headline, the end
+  // of a paragraph) is short in every layout.
+  const lengths: number[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (lines[i]!.text.length > 0 && lines[i + 1]!.text.length > 0) lengths.push(lines[i]!.raw.trimEnd().length);
+  }
+  if (lengths.length < 2) return 0;
   const sorted = [...lengths].sort((a, b) => a - b);
   const p90 = sorted[Math.floor(sorted.length * 0.9)] as number;
   if (p90 > 100 || p90 < 30) return 0;
@@ -101,7 +106,14 @@ function paragraphUnits(text: string): Unit[] {
     }
     blockHasLines = true;
     const prev = current[current.length - 1];
-    const softWrap = prev !== undefined && width > 0 && !line.indented && prev.raw.trimEnd().length >= width * 0.6;
+    // In a hard-wrapped document a line continues the one before unless it is indented, or the one before
+    // ended a sentence well short of the width.
+    // In any document, a line that starts in lower case after one that did not end a sentence continues it.
+    const softWrap =
+      prev !== undefined &&
+      !line.indented &&
+      ((width > 0 && (prev.raw.trimEnd().length >= width * 0.6 || !TERMINAL.test(prev.text))) ||
+        (!TERMINAL.test(prev.text) && /^\p{Ll}/u.test(line.text)));
     if (!softWrap) flush();
     current.push(line);
   }
@@ -178,7 +190,10 @@ export function classifyParagraphs(text: string): Paragraph[] {
     }
   }
   // Where the prose begins and ends; short blocks outside that run are front matter or page furniture.
-  const prose = units.map((u, i) => shapes[i] === 'sentence' && isProse(u.text));
+  let prose = units.map((u, i) => shapes[i] === 'sentence' && isProse(u.text));
+  // A short item (a wire brief, a results table with a note) may have no paragraph long enough to count as
+  // prose; then every sentence-shaped paragraph of a few words is its text.
+  if (!prose.includes(true)) prose = units.map((u, i) => shapes[i] === 'sentence' && words(u.text).length >= 4 && /\p{Ll}/u.test(u.text));
   const firstProse = prose.indexOf(true) === -1 ? units.length : prose.indexOf(true);
   const lastProse = prose.lastIndexOf(true);
 
