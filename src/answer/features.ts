@@ -6,11 +6,6 @@ import { P } from '../nlp/wink.ts';
 import type { Question } from './question.ts';
 import type { Candidate, Retrieval } from './retrieve.ts';
 
-const CROSSED = ['coverage', 'localCoverage', 'paragraphScore', 'neighbours', 'phrase', 'proximity'] as const;
-function crossed<T extends string>(type: T) {
-  return CROSSED.map((f) => `${f}:${type}` as const);
-}
-
 export const FEATURES = [
   'bias',
   'bm25', // BM25 / sum of clause idf
@@ -44,14 +39,6 @@ export const FEATURES = [
   'paragraphShare', // BM25 relative to the best candidate of the same paragraph
   'paragraphFirst', // the first sentence of its paragraph
   'phrase', // longest run of question words (stop words included) found in the same order in the sentence
-  // The same evidence weighs differently by what the question asks for: copies of six features, each set only
-  // for questions of one answer type.
-  ...crossed('agent'),
-  ...crossed('date'),
-  ...crossed('place'),
-  ...crossed('number'),
-  ...crossed('thing'),
-  ...crossed('none'),
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 /** Feature positions by name: F.coverage is where the coverage feature sits in a feature vector. */
@@ -61,8 +48,10 @@ export const FEATURE_COUNT = FEATURES.length;
 export interface QueryContext {
   readonly clauseIdf: Float64Array;
   readonly totalIdf: number;
-  /** term id -> clause index, for every term of every alternative. */
-  readonly clauseOfTerm: Map<number, number>;
+  /** term id -> clause index + 1 (0: not a question term), for every term of every alternative. A
+   * per-index array shared by all questions: release() clears what this question set. */
+  readonly clauseOfTerm: Uint8Array;
+  release(): void;
   /** The single-term alternatives of each clause (for per-article document frequencies). */
   readonly clauseTerms: readonly (readonly number[])[];
   readonly properMask: number;
@@ -82,7 +71,8 @@ export interface QueryContext {
 
 export function queryContext(index: Index, question: Question, retrieval: Retrieval): QueryContext {
   const clauseIdf = new Float64Array(retrieval.clauses.length);
-  const clauseOfTerm = new Map<number, number>();
+  const clauseOfTerm = termScratch(index);
+  const set: number[] = [];
   let properMask = 0;
   let numberMask = 0;
   let verbMask = 0;
@@ -90,14 +80,22 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   const clauseTerms = retrieval.clauses.map((c) => c.alternatives.filter((a) => a.length === 1).map((a) => a[0]!));
   retrieval.clauses.forEach((c, i) => {
     clauseIdf[i] = c.idf;
-    for (const alt of c.alternatives) for (const t of alt) if (!clauseOfTerm.has(t)) clauseOfTerm.set(t, i);
+    for (const alt of c.alternatives) {
+      for (const t of alt) {
+        if (clauseOfTerm[t] !== 0) continue;
+        clauseOfTerm[t] = i + 1;
+        set.push(t);
+      }
+    }
     const term = question.terms[c.term];
     if (term?.proper) properMask |= 1 << i;
     if (term?.numeric) numberMask |= 1 << i;
     if (term?.verb) verbMask |= 1 << i;
     if (term?.focus && term.id !== 0) focusTerm = term.id;
   });
-  void index;
+  const release = () => {
+    for (const t of set) clauseOfTerm[t] = 0;
+  };
   const total = retrieval.totalIdf || 1;
   let bestCoverage = 0;
   for (const c of retrieval.candidates) {
@@ -136,7 +134,33 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   const order = [...paragraphScore].sort((a, b) => b[1] - a[1]);
   const paragraphRank = new Map(order.map(([p], i) => [p, i]));
   const bestParagraphScore = order[0]?.[1] ?? 0;
-  return { clauseIdf, totalIdf: total, clauseOfTerm, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph };
+  return { clauseIdf, totalIdf: total, clauseOfTerm, release, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph };
+}
+
+const termScratches = new WeakMap<Index, Uint8Array>();
+function termScratch(index: Index): Uint8Array {
+  let a = termScratches.get(index);
+  if (!a) termScratches.set(index, (a = new Uint8Array(index.vocabulary.size)));
+  return a;
+}
+
+const TERM_STOP = 1;
+const TERM_YEAR = 2;
+const TERM_DATE_WORD = 4;
+const termClasses = new WeakMap<Index, Uint8Array>();
+/** Per-term flags (stop word, a year, a month or weekday), computed once per index instead of per token. */
+function termClass(index: Index): Uint8Array {
+  let a = termClasses.get(index);
+  if (!a) {
+    const { terms, stop } = index.vocabulary;
+    a = new Uint8Array(terms.length);
+    for (let t = 0; t < terms.length; t++) {
+      const text = terms[t]!;
+      a[t] = (stop[t] === 1 ? TERM_STOP : 0) | (YEAR.test(text) ? TERM_YEAR : 0) | (MONTH_OR_DAY.test(text) ? TERM_DATE_WORD : 0);
+    }
+    termClasses.set(index, a);
+  }
+  return a;
 }
 
 /** Paragraph BM25: paragraphs are longer than sentences, so length counts more than for sentences. */
@@ -198,8 +222,8 @@ function titleMask(index: Index, ctx: QueryContext, article: number): number {
   if (m === undefined) {
     m = 0;
     for (let p = index.titleOffset[article]!, end = index.titleOffset[article + 1]!; p < end; p++) {
-      const c = ctx.clauseOfTerm.get(index.titleTerm[p]!);
-      if (c !== undefined) m |= 1 << c;
+      const c = ctx.clauseOfTerm[index.titleTerm[p]!]!;
+      if (c !== 0) m |= 1 << (c - 1);
     }
     cache.set(article, m);
   }
@@ -266,6 +290,9 @@ function longestRun(index: Index, sequence: readonly number[], first: number, en
   return best;
 }
 
+/** Where each clause first matches in the sentence being featurised (reused: one question at a time). */
+const FIRST_POS = new Int32Array(32);
+
 /** Fill `out` with the features of one candidate; `rankNo` is its place in BM25 order. */
 export function featuresOf(index: Index, question: Question, ctx: QueryContext, c: Candidate, rankNo: number, out: Float64Array): void {
   const s = c.sentence;
@@ -273,13 +300,15 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   const nClauses = ctx.clauseIdf.length || 1;
   const first = index.tokenOffset[s]!;
   const end = index.tokenOffset[s + 1]!;
-  const terms = index.vocabulary.terms;
+  const classes = termClass(index);
 
   // Positions of matched clauses in the sentence, for proximity and order; tokens of the kind the
   // question asks for that the question does not already contain.
   let minPos = Infinity;
   let maxPos = -Infinity;
-  const firstPos = new Int32Array(ctx.clauseIdf.length).fill(-1);
+  const nc = ctx.clauseIdf.length;
+  const firstPos = FIRST_POS;
+  firstPos.fill(-1, 0, nc);
   let novelNumber = 0;
   let novelDate = 0;
   let novelProper = 0;
@@ -288,8 +317,8 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   for (let t = first; t < end; t++) {
     const term = index.tokenTerm[t]!;
     if (term === ctx.focusTerm) focus = 1;
-    const c2 = ctx.clauseOfTerm.get(term);
-    if (c2 !== undefined) {
+    const c2 = ctx.clauseOfTerm[term]! - 1;
+    if (c2 >= 0) {
       const pos = t - first;
       if (firstPos[c2] === -1) firstPos[c2] = pos;
       if (pos < minPos) minPos = pos;
@@ -297,21 +326,22 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
       continue;
     }
     const tag = index.tokenPos[t]!;
+    const cls = classes[term]!;
     if (tag === P.NUM) {
       novelNumber = 1;
-      if (YEAR.test(terms[term] ?? '')) novelDate = 1;
+      if (cls & TERM_YEAR) novelDate = 1;
     } else if (tag === P.PROPN) {
       novelProper = 1;
-      if (MONTH_OR_DAY.test(terms[term] ?? '')) novelDate = 1;
+      if (cls & TERM_DATE_WORD) novelDate = 1;
     } else if (tag === P.NOUN) {
-      if (term !== 0 && index.vocabulary.stop[term] !== 1) novelNoun = 1;
-      if (MONTH_OR_DAY.test(terms[term] ?? '')) novelDate = 1;
+      if (term !== 0 && !(cls & TERM_STOP)) novelNoun = 1;
+      if (cls & TERM_DATE_WORD) novelDate = 1;
     }
   }
   const matched = popcount(c.mask);
   const span = maxPos >= minPos ? maxPos - minPos + 1 : 0;
   let ordered = 0;
-  for (let i = 0; i + 1 < firstPos.length; i++) {
+  for (let i = 0; i + 1 < nc; i++) {
     if (firstPos[i]! < 0 || firstPos[i + 1]! < 0) continue;
     const d = firstPos[i + 1]! - firstPos[i]!;
     if (d > 0 && d <= 3) ordered++;
@@ -331,7 +361,7 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   out[5] = maskIdf(ctx, c.articleMask) / total;
   out[6] = maskIdf(ctx, titleMask(index, ctx, article)) / total;
   out[7] = span > 0 ? Math.min(1, matched / span) : 0;
-  out[8] = firstPos.length > 1 ? ordered / (firstPos.length - 1) : 0;
+  out[8] = nc > 1 ? ordered / (nc - 1) : 0;
   out[9] = expects === 'date' ? (novelDate || flags & FLAG.dateWord ? 1 : 0) : 0;
   out[10] = Math.log1p(index.sentenceLength[s]!) / 4;
   out[11] = ctx.properMask ? popcount(c.mask & ctx.properMask) / popcount(ctx.properMask) : 1;
@@ -365,5 +395,4 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   out[F.paragraphShare] = bestHere > 0 ? c.bm25 / bestHere : 0;
   out[F.paragraphFirst] = index.paragraphSentence[paragraph] === s ? 1 : 0;
   out[F.phrase] = longestRun(index, question.sequence, first, end) / Math.max(1, question.sequence.length);
-  for (const f of CROSSED) out[F[`${f}:${question.expects}`]] = out[F[f]]!;
 }

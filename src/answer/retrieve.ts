@@ -53,6 +53,8 @@ export interface RetrieveOptions {
 }
 
 const MAX_CLAUSES = 31;
+/** Sentences a question may touch before commoner words stop adding new ones. */
+export const ACCUMULATORS = 20_000;
 const FRAME = new Set(['name', 'named', 'called', 'call', 'type', 'types', 'kind', 'kinds', 'term', 'known', 'example', 'refer', 'referred', 'describe', 'described']);
 const FRAME_WEIGHT = 0.3;
 
@@ -62,17 +64,53 @@ export function idf(index: Index, term: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
+/**
+ * Per-index work arrays, reused by every question (JavaScript runs one question at a time), so a question
+ * allocates almost nothing however many sentences its words touch.
+ */
 interface Scratch {
   score: Float64Array;
   mask: Uint32Array;
   touched: Uint32Array;
+  /** BM25's length normalisation per sentence, k1 * (1 - b + b * len / avgLen), computed once. */
+  norm: Float64Array;
+  // Multi-term alternatives (acronym expansions): per-sentence partial sums and hit counts.
+  altSum: Float64Array;
+  altHits: Uint8Array;
+  altTouched: Uint32Array;
+  best: Float64Array;
+  bestTouched: Uint32Array;
+  // Candidate articles and paragraphs, and the question clauses matched anywhere in them.
+  articleMark: Uint8Array;
+  articleMask: Uint32Array;
+  paragraphMark: Uint8Array;
+  paragraphMask: Uint32Array;
 }
 const scratchOf = new WeakMap<Index, Scratch>();
 function scratch(index: Index): Scratch {
   let s = scratchOf.get(index);
   if (!s) {
     const n = index.sentenceStart.length;
-    s = { score: new Float64Array(n), mask: new Uint32Array(n), touched: new Uint32Array(n) };
+    const norm = new Float64Array(n);
+    const avg = index.averageLength || 1;
+    for (let i = 0; i < n; i++) norm[i] = BM25.k1 * (1 - BM25.b + (BM25.b * index.sentenceLength[i]!) / avg);
+    const articles = index.articles.length;
+    const paragraphs = index.paragraphLength.length;
+    s = {
+      score: new Float64Array(n),
+      mask: new Uint32Array(n),
+      touched: new Uint32Array(n),
+      norm,
+      altSum: new Float64Array(n),
+      altHits: new Uint8Array(n),
+      altTouched: new Uint32Array(n),
+      best: new Float64Array(n),
+      bestTouched: new Uint32Array(n),
+      articleMark: new Uint8Array(articles),
+      articleMask: new Uint32Array(articles),
+      paragraphMark: new Uint8Array(paragraphs),
+      paragraphMask: new Uint32Array(paragraphs),
+    };
     scratchOf.set(index, s);
   }
   return s;
@@ -124,62 +162,86 @@ export function clausesOf(index: Index, question: Question): Clause[] {
   return clauses;
 }
 
-function bm25(index: Index, tf: number, sentence: number, termIdf: number): number {
-  const len = index.sentenceLength[sentence] as number;
-  const norm = BM25.k1 * (1 - BM25.b + (BM25.b * len) / (index.averageLength || 1));
-  return (termIdf * tf * (BM25.k1 + 1)) / (tf + norm);
-}
-
 export function retrieve(index: Index, question: Question, options: RetrieveOptions): Retrieval {
   const clauses = clausesOf(index, question);
-  const { score, mask, touched } = scratch(index);
+  const work = scratch(index);
+  const { score, mask, touched, norm } = work;
   let nTouched = 0;
   const lo = options.article === undefined ? 0 : (index.articleSentence[options.article] as number);
   const hi = options.article === undefined ? index.sentenceStart.length : (index.articleSentence[options.article + 1] as number);
+  const postingSentence = index.postingSentence;
+  const postingTf = index.postingTf;
+  const k1 = BM25.k1 + 1;
   let totalIdf = 0;
 
-  for (let c = 0; c < clauses.length; c++) {
+  // Rarest words first. Once the sentences touched pass ACCUMULATORS, a commoner word only adds to sentences
+  // already touched ("continue" pruning, Moffat & Zobel 1996): a sentence that matches nothing but common
+  // words cannot reach the top candidates, and the work per question stays bounded on a large corpus.
+  for (const clause of clauses) totalIdf += clause.idf;
+  const order = clauses.map((_, c) => c).sort((x, y) => clauses[y]!.idf - clauses[x]!.idf);
+  for (const c of order) {
     const clause = clauses[c]!;
-    totalIdf += clause.idf;
     const bit = 1 << c;
+    const open = nTouched < ACCUMULATORS;
     if (clause.alternatives.length === 1 && clause.alternatives[0]!.length === 1) {
       const term = clause.alternatives[0]![0]!;
-      const w = idf(index, term) * clause.weight;
+      const w = idf(index, term) * clause.weight * k1;
       for (let p = index.postingOffset[term]!, end = index.postingOffset[term + 1]!; p < end; p++) {
-        const s = index.postingSentence[p]!;
+        const s = postingSentence[p]!;
         if (s < lo || s >= hi) continue;
-        if (mask[s] === 0 && score[s] === 0) touched[nTouched++] = s;
-        score[s]! += bm25(index, index.postingTf[p]!, s, w);
+        if (mask[s] === 0) {
+          if (!open) continue;
+          touched[nTouched++] = s;
+        }
+        const tf = postingTf[p]!;
+        score[s]! += (w * tf) / (tf + norm[s]!);
         mask[s]! |= bit;
       }
       continue;
     }
     // Several alternatives: a sentence scores its best alternative; a multi-term alternative needs all terms.
-    const best = new Map<number, number>();
+    const { altSum, altHits, altTouched, best, bestTouched } = work;
+    let nBest = 0;
     for (const alt of clause.alternatives) {
-      const partial = new Map<number, { sum: number; hits: number }>();
+      let nAlt = 0;
+      let idfSum = 0;
       for (const term of alt) {
-        const w = idf(index, term) / alt.length;
+        const termIdf = idf(index, term) / alt.length;
+        idfSum += termIdf;
+        const w = termIdf * k1;
         for (let p = index.postingOffset[term]!, end = index.postingOffset[term + 1]!; p < end; p++) {
-          const s = index.postingSentence[p]!;
+          const s = postingSentence[p]!;
           if (s < lo || s >= hi) continue;
-          const acc = partial.get(s) ?? { sum: 0, hits: 0 };
-          acc.sum += bm25(index, index.postingTf[p]!, s, w);
-          acc.hits++;
-          partial.set(s, acc);
+          if (altHits[s] === 0) altTouched[nAlt++] = s;
+          const tf = postingTf[p]!;
+          altSum[s]! += (w * tf) / (tf + norm[s]!);
+          altHits[s]!++;
         }
       }
-      const scale = alt.length > 1 ? clause.idf / alt.reduce((sum, t) => sum + idf(index, t) / alt.length, 0) : 1;
-      for (const [s, acc] of partial) {
-        if (acc.hits < alt.length) continue;
-        const v = acc.sum * scale;
-        if (v > (best.get(s) ?? 0)) best.set(s, v);
+      const scale = alt.length > 1 ? clause.idf / idfSum : 1;
+      for (let i = 0; i < nAlt; i++) {
+        const s = altTouched[i]!;
+        if (altHits[s]! >= alt.length) {
+          const v = altSum[s]! * scale;
+          if (best[s] === 0) bestTouched[nBest++] = s;
+          if (v > best[s]!) best[s] = v;
+        }
+        altSum[s] = 0;
+        altHits[s] = 0;
       }
     }
-    for (const [s, v] of best) {
-      if (mask[s] === 0 && score[s] === 0) touched[nTouched++] = s;
-      score[s]! += v;
+    for (let i = 0; i < nBest; i++) {
+      const s = bestTouched[i]!;
+      if (mask[s] === 0) {
+        if (!open) {
+          best[s] = 0;
+          continue;
+        }
+        touched[nTouched++] = s;
+      }
+      score[s]! += best[s]!;
       mask[s]! |= bit;
+      best[s] = 0;
     }
   }
 
@@ -231,23 +293,20 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
   }
   const all = heap.concat(extra);
 
-  // Article- and paragraph-level evidence for the candidates' articles.
-  const articleMask = new Map<number, number>();
-  const paragraphMask = new Map<number, number>();
-  const paragraphKey = (s: number) => index.paragraphOf[s]!;
+  // Article- and paragraph-level evidence: the clauses matched anywhere in each candidate's article and
+  // paragraph.
+  const { articleMark, articleMask, paragraphMark, paragraphMask } = work;
   for (const s of all) {
-    articleMask.set(index.sentenceArticle[s]!, 0);
-    paragraphMask.set(paragraphKey(s), 0);
+    articleMark[index.sentenceArticle[s]!] = 1;
+    paragraphMark[index.paragraphOf[s]!] = 1;
   }
   for (let i = 0; i < nTouched; i++) {
     const s = touched[i]!;
     const a = index.sentenceArticle[s]!;
-    const m = articleMask.get(a);
-    if (m === undefined) continue;
-    articleMask.set(a, m | mask[s]!);
-    const key = paragraphKey(s);
-    const pm = paragraphMask.get(key);
-    if (pm !== undefined) paragraphMask.set(key, pm | mask[s]!);
+    if (articleMark[a] === 0) continue;
+    articleMask[a]! |= mask[s]!;
+    const p = index.paragraphOf[s]!;
+    if (paragraphMark[p] === 1) paragraphMask[p]! |= mask[s]!;
   }
 
   const candidates = all.map((s, i): Candidate => {
@@ -260,8 +319,8 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
       mask: mask[s]!,
       prev: s > first ? score[s - 1]! : 0,
       next: s < last ? score[s + 1]! : 0,
-      articleMask: articleMask.get(a) ?? 0,
-      paragraphMask: paragraphMask.get(paragraphKey(s)) ?? 0,
+      articleMask: articleMask[a]!,
+      paragraphMask: paragraphMask[index.paragraphOf[s]!]!,
       neighbour: i >= heap.length,
     };
   });
@@ -270,6 +329,14 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
     const s = touched[i]!;
     score[s] = 0;
     mask[s] = 0;
+  }
+  for (const s of all) {
+    const a = index.sentenceArticle[s]!;
+    const p = index.paragraphOf[s]!;
+    articleMark[a] = 0;
+    articleMask[a] = 0;
+    paragraphMark[p] = 0;
+    paragraphMask[p] = 0;
   }
   return { clauses, candidates, totalIdf };
 }

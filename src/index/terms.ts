@@ -73,7 +73,7 @@ export class Vocabulary {
     return this.ids.get(term) ?? NO_TERM;
   }
 
-  // Terms by first letter, for spelling-tolerant lookups; built on first use.
+  // Terms by first letter and length, for spelling-tolerant lookups; built on first use.
   private byInitial: Map<string, number[]> | null = null;
 
   /**
@@ -88,16 +88,23 @@ export class Vocabulary {
       for (let id = 1; id < this.terms.length; id++) {
         if (this.stop[id] === 1) continue;
         const t = this.terms[id] as string;
-        const key = t.charAt(0);
+        const key = `${t.charAt(0)}${t.length}`;
         const list = this.byInitial.get(key);
         if (list) list.push(id);
         else this.byInitial.set(key, [id]);
       }
     }
-    for (const id of this.byInitial.get(term.charAt(0)) ?? []) {
-      if (withinOneEdit(term, this.terms[id] as string)) return id;
+    // One edit changes the length by at most one; the first letter is kept (typos rarely hit it).
+    let found = NO_TERM;
+    for (const length of [term.length, term.length - 1, term.length + 1]) {
+      for (const id of this.byInitial.get(`${term.charAt(0)}${length}`) ?? []) {
+        if ((found === NO_TERM || id < found) && withinOneEdit(term, this.terms[id] as string)) {
+          found = id;
+          break;
+        }
+      }
     }
-    return NO_TERM;
+    return found;
   }
 
   private intern(term: string, isStop: boolean): number {
