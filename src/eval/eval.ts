@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { loadCorpus } from '../corpus/load.ts';
 import { buildIndex } from '../index/build.ts';
 import type { Index } from '../index/types.ts';
-import { answerFromRanking, rank } from '../answer/answer.ts';
+import { answerFromRanking, checkWeights, rank } from '../answer/answer.ts';
 import { exactMatch, f1Score, loadSquad, type SquadQuestion } from './squad.ts';
 import { miniSearchBaseline, winkBm25Baseline, type SentenceSearch } from './baselines.ts';
 
@@ -116,6 +116,7 @@ export interface EvalReport {
 }
 
 export async function evaluate(args: Args): Promise<EvalReport> {
+  checkWeights();
   const squad = loadSquad(args.squad);
   let t0 = performance.now();
   const index = buildIndex(squad.articles);
