@@ -7,7 +7,7 @@
 // SQuAD by src/eval/learn-span.ts; a calibration on top gives the probability that the pick is right, and
 // below a threshold there is no short answer.
 import type { Index } from '../index/types.ts';
-import { NO_TERM } from '../index/terms.ts';
+import { isStopWord, NO_TERM } from '../index/terms.ts';
 import { idf } from './retrieve.ts';
 import { analyse, irregularLemma, P, POS, stem, type EntitySpan, type TokenStream } from '../nlp/wink.ts';
 import type { Question } from './question.ts';
@@ -190,6 +190,8 @@ const DO = new Set(['do', 'does', 'did']);
 /** What the span features need to know about a question. */
 export interface QuestionFrame {
   readonly klass: number;
+  /** The kind of answer the question expects (index into KINDS). */
+  readonly kind: number;
   readonly whRole: number;
   /** Role of each question term (by index in question.terms). */
   readonly termRole: Uint8Array;
@@ -275,7 +277,7 @@ export function questionFrame(question: Question): QuestionFrame {
     termRole[k] = place * 2 + (t.verb ? 1 : 0);
     if (t.focus && focusTerm === -1) focusTerm = k;
   });
-  return { klass: QUESTION_CLASSES.indexOf(klass), whRole, termRole, focusTerm };
+  return { klass: QUESTION_CLASSES.indexOf(klass), kind: KINDS.indexOf(question.expects), whRole, termRole, focusTerm };
 }
 
 // ---- the sentence ----
@@ -483,6 +485,8 @@ function questionWords(index: Index, question: Question): { words: Set<number>; 
 /** One sentence's candidate spans and their active features, as compressed rows. */
 export interface SpanProblem {
   readonly tokens: TokenStream;
+  /** The kind of answer the question expects (index into the answer kinds). */
+  readonly kind: number;
   /** Candidate i covers tokens [first[i], last[i]]. */
   readonly first: Uint16Array;
   readonly last: Uint16Array;
@@ -564,7 +568,8 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
     const lower = value.toLowerCase();
     bucket[t] = tokens.stop[t] === 1 || tokens.pos[t] === P.PUNCT || lexicon.has(lower) ? bucketOf(lower) : TAG_BUCKET[tokens.pos[t] as number]!;
     tag[t + 1] = tokens.pos[t] as number;
-    const isContent = tokens.stop[t] !== 1 && tokens.pos[t] !== P.PUNCT ? 1 : 0;
+    // Content words, with the index's notion of stop words: "seven", "many" or "first" can be an answer.
+    const isContent = tokens.pos[t] !== P.PUNCT && !isStopWord(tokens.normals[t] as string, tokens.stop[t] === 1) ? 1 : 0;
     content[t + 1] = content[t]! + isContent;
     matched[t + 1] = matched[t]! + (isContent && match[t]! >= 0 ? 1 : 0);
     capital[t + 1] = capital[t]! + (isContent && isCapitalised(value) ? 1 : 0);
@@ -637,7 +642,7 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   const focusBlock = frame.focusTerm >= 0 ? (hashString(question.terms[frame.focusTerm]!.word.toLowerCase()) % FOCUS_BUCKETS) * SHAPES : -1;
 
   // Each feature is emitted twice: in the question class's block and in the shared block.
-  const kind = KINDS.indexOf(question.expects);
+  const kind = frame.kind;
   const cls = new Int32Array(TEMPLATE_NAMES.length);
   for (let t = 0; t < cls.length; t++) cls[t] = BLOCK_CROSSING[t] === 0 ? -1 : BLOCK_BASE[t]! + (BLOCK_CROSSING[t] === 1 ? q : kind) * BLOCK_SIZE[t]!;
   const any = SHARED_BASE;
@@ -655,8 +660,8 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   const prior: number[] = [];
   const scores: number[] = [];
   const asksAgent = (QUESTION_CLASSES[q] === 'who' || QUESTION_CLASSES[q] === 'what-agent') && frame.whRole === 0;
-  const asksDate = question.expects === 'date';
-  const asksName = question.expects === 'place' || question.expects === 'agent';
+  const asksDate = KINDS[kind] === 'date';
+  const asksName = KINDS[kind] === 'place' || KINDS[kind] === 'agent';
   const datedPrefix = new Uint16Array(n + 1);
   for (const e of tokens.entities) if (e.type === 'DATE' || e.type === 'TIME') for (let t = e.first; t <= e.last; t++) datedPrefix[t + 1] = 1;
   for (let t = 0; t < n; t++) datedPrefix[t + 1] = datedPrefix[t]! + datedPrefix[t + 1]!;
@@ -721,7 +726,8 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   buffer = ids;
   let k = 0;
   for (let i = 0; i < n; i++) {
-    if (tokens.pos[i] === P.PUNCT || glued[i] || NO_START[tokens.pos[i]!]) continue;
+    // A preposition starts a span only as a number's modifier ("over 330", "about 300 km").
+    if (tokens.pos[i] === P.PUNCT || glued[i] || (NO_START[tokens.pos[i]!] && !(tokens.pos[i] === P.ADP && tokens.pos[i + 1] === P.NUM))) continue;
     const l = leftOf[i]!;
     let near3 = 0;
     let near8 = 0;
@@ -833,6 +839,7 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   }
   return {
     tokens,
+    kind,
     first: Uint16Array.from(first),
     last: Uint16Array.from(last),
     scores: Float64Array.from(scores),
@@ -896,8 +903,8 @@ export function spanScores(problem: SpanProblem, w: ArrayLike<number>): Float64A
   return scores;
 }
 
-/** The calibration's inputs for a problem's best candidate: its softmax share and its margin over the runner-up. */
-export function spanConfidenceFeatures(scores: Float64Array, best: number): Float64Array {
+/** The calibration's inputs for a problem's pick: its softmax share, its margin over the runner-up, the candidates' number, the question's kind. */
+export function spanConfidenceFeatures(problem: SpanProblem, scores: Float64Array, best: number): Float64Array {
   let max = -Infinity;
   for (const s of scores) if (s > max) max = s;
   let z = 0;
@@ -907,7 +914,14 @@ export function spanConfidenceFeatures(scores: Float64Array, best: number): Floa
     if (c !== best && scores[c]! > second) second = scores[c]!;
   }
   const share = Math.exp(scores[best]! - max) / z;
-  return Float64Array.of(1, share, Math.min(5, scores[best]! - (second === -Infinity ? scores[best]! - 5 : second)) / 5, Math.log(scores.length) / 6);
+  const f = new Float64Array(4 + KINDS.length);
+  f[0] = 1;
+  f[1] = share;
+  f[2] = Math.min(5, scores[best]! - (second === -Infinity ? scores[best]! - 5 : second)) / 5;
+  f[3] = Math.log(scores.length) / 6;
+  // Some kinds of question are answered right far more often than others (dates, numbers, names).
+  f[4 + problem.kind] = 1;
+  return f;
 }
 
 export interface SpanPick {
@@ -930,23 +944,63 @@ export function pickSpan(problem: SpanProblem, scores: Float64Array = problem.sc
     const better = scores[c]! > scores[best]! || (scores[c] === scores[best] && problem.last[c]! - problem.first[c]! < problem.last[best]! - problem.first[best]!);
     if (better) best = c;
   }
-  const f = spanConfidenceFeatures(scores, best);
+  const f = spanConfidenceFeatures(problem, scores, best);
   let s = 0;
   for (let k = 0; k < f.length; k++) s += (calibration[k] ?? 0) * f[k]!;
   return { first: problem.first[best]!, last: problem.last[best]!, probability: 1 / (1 + Math.exp(-s)) };
+}
+
+interface SentencePick {
+  readonly answer: ShortAnswer;
+  /** Calibrated probability that the span is right given that its sentence answers. */
+  readonly probability: number;
+}
+
+function bestInSentence(index: Index, question: Question, frame: QuestionFrame, sentence: number): SentencePick | null {
+  const article = index.articles[index.sentenceArticle[sentence]!]!;
+  const start = index.sentenceStart[sentence]!;
+  const text = article.text.slice(start, index.sentenceEnd[sentence]!);
+  const problem = spanProblem(index, question, frame, text);
+  const pick = pickSpan(problem);
+  if (!pick) return null;
+  const from = start + problem.tokens.starts[pick.first]!;
+  const to = start + problem.tokens.ends[pick.last]!;
+  return { answer: { text: article.text.slice(from, to), start: from, end: to }, probability: pick.probability };
 }
 
 /** The short answer in sentence `sentence`: the best span when its calibrated probability reaches `threshold`. */
 export function extractShortAnswer(index: Index, question: Question, sentence: number, threshold: number = spanWeights.threshold): ShortAnswer | null {
   // A yes-no question has no phrase for an answer.
   if (question.type === 'yes-no') return null;
-  const article = index.articles[index.sentenceArticle[sentence]!]!;
-  const start = index.sentenceStart[sentence]!;
-  const text = article.text.slice(start, index.sentenceEnd[sentence]!);
-  const problem = spanProblem(index, question, questionFrame(question), text);
-  const pick = pickSpan(problem);
-  if (!pick || pick.probability < threshold) return null;
-  const from = start + problem.tokens.starts[pick.first]!;
-  const to = start + problem.tokens.ends[pick.last]!;
-  return { text: article.text.slice(from, to), start: from, end: to };
+  const pick = bestInSentence(index, question, questionFrame(question), sentence);
+  return pick && pick.probability >= threshold ? pick.answer : null;
 }
+
+/** A cited sentence and the reranker's probability that it answers. */
+export interface CitedSentence {
+  readonly sentence: number;
+  readonly probability: number;
+}
+
+/**
+ * The short answer from the cited sentences: each one's best span, weighed by P(the sentence answers) x
+ * P(the span is right | it does), so that a second citation nearly as likely as the first gives the answer
+ * when its span is clearly better. The answer is always inside one of the sentences the user is shown;
+ * it is shown when the chosen span's own probability reaches `threshold`.
+ */
+export function shortAnswerOf(index: Index, question: Question, cited: readonly CitedSentence[], threshold: number = spanWeights.threshold): ShortAnswer | null {
+  if (question.type === 'yes-no' || cited.length === 0) return null;
+  const frame = questionFrame(question);
+  let best: SentencePick | null = null;
+  let bestValue = -1;
+  for (const c of cited.slice(0, MAX_CITED)) {
+    const pick = bestInSentence(index, question, frame, c.sentence);
+    if (pick && c.probability * pick.probability > bestValue) {
+      best = pick;
+      bestValue = c.probability * pick.probability;
+    }
+  }
+  return best && best.probability >= threshold ? best.answer : null;
+}
+/** At most this many sentences are read for a short answer (each costs a full analysis). */
+export const MAX_CITED = 3;

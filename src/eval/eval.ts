@@ -8,7 +8,7 @@ import { loadCorpus } from '../corpus/load.ts';
 import { buildIndex } from '../index/build.ts';
 import type { Index } from '../index/types.ts';
 import { answerFromRanking, rank } from '../answer/answer.ts';
-import { extractShortAnswer, questionFrame, QUESTION_CLASSES } from '../answer/span.ts';
+import { extractShortAnswer, questionFrame, QUESTION_CLASSES, shortAnswerOf } from '../answer/span.ts';
 import { analyseQuestion } from '../answer/question.ts';
 import { exactMatch, f1Score, loadSquad, type SquadQuestion } from './squad.ts';
 import { miniSearchBaseline, winkBm25Baseline, type SentenceSearch } from './baselines.ts';
@@ -175,7 +175,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
     const hit = (s: number) => isHit(index, s, q);
     const gold = q.answers.map((a) => a.text);
     const prediction = result.kind === 'answer' ? (result.answer?.text ?? '') : '';
-    const always = result.kind === 'answer' ? (extractShortAnswer(index, ranking.question, result.citations[0]!.sentenceId, 0)?.text ?? '') : '';
+    const always = result.kind === 'answer' ? (shortAnswerOf(index, ranking.question, result.citations.map((c) => ({ sentence: c.sentenceId, probability: c.score })), 0)?.text ?? '') : '';
     for (const h of [engine.all, engine[squad.half(q.article)]]) {
       addRanking(h, ids, hit);
       h.ms.push(ms);

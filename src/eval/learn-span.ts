@@ -118,11 +118,11 @@ export function learnSpans(index: Index, tuneArticles: readonly Article[], tuneQ
     const w = trainSpans(examples.filter((e) => foldOf.get(e.question.article) !== fold));
     for (const e of examples) {
       if (foldOf.get(e.question.article) !== fold) continue;
-      const pick = pickSpan(e.problem, spanScores(e.problem, w), [0, 1, 0, 0]);
+      const pick = pickSpan(e.problem, spanScores(e.problem, w), []);
       if (!pick) continue;
       const c = indexOfPick(e, pick.first, pick.last);
       oof += e.f1[c]!;
-      x.push(spanConfidenceFeatures(spanScores(e.problem, w), c));
+      x.push(spanConfidenceFeatures(e.problem, spanScores(e.problem, w), c));
       y.push(e.f1[c]! >= 0.5 ? 1 : 0);
     }
   }
