@@ -100,6 +100,8 @@ const TEMPLATE_VALUES = {
   typeFit: [SPAN_TYPES, 'kind'],
   adjacent: [8 * 8, 'class'],
   reporter: [7, 'class'],
+  questionChunk: [4, 'class'],
+
 } as const satisfies Record<string, readonly [number, Crossing]>;
 export type SpanTemplate = keyof typeof TEMPLATE_VALUES;
 
@@ -137,6 +139,7 @@ const T = {
   typeFit: 28,
   adjacent: 29,
   reporter: 30,
+  questionChunk: 31,
 } as const satisfies Record<SpanTemplate, number>;
 for (const [name, i] of Object.entries(T)) if (TEMPLATE_NAMES[i] !== name) throw new Error(`span: template ${name} is not number ${i}`);
 const valuesOf = (name: SpanTemplate) => TEMPLATE_VALUES[name][0];
@@ -485,8 +488,8 @@ function questionWords(index: Index, question: Question): { words: Set<number>; 
 /** One sentence's candidate spans and their active features, as compressed rows. */
 export interface SpanProblem {
   readonly tokens: TokenStream;
-  /** The kind of answer the question expects (index into the answer kinds). */
-  readonly kind: number;
+  /** The question's class (index into QUESTION_CLASSES). */
+  readonly klass: number;
   /** Candidate i covers tokens [first[i], last[i]]. */
   readonly first: Uint16Array;
   readonly last: Uint16Array;
@@ -759,15 +762,20 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
       score += put(T.length, j - i + 1);
       score += put(T.edgePos, tag[i + 1]! * POS_N + tag[j + 1]!);
       let anyChunk = false;
+      // Part of a name or phrase the question itself uses ("Nikola" of "Nikola Tesla" when the question
+      // asks about Tesla): a name (1) or a noun phrase (2) with question words outside the span.
+      const m = matched[j + 1]! - matched[i]!;
+      let questionChunk = 0;
       for (const c of chunks) {
         if (c.last < i || c.first > j) continue;
         anyChunk = true;
         const rel = c.first === i && c.last === j ? 0 : c.first <= i && c.last >= j ? 1 : c.first >= i && c.last <= j ? 2 : 3;
         score += put(T.chunk, c.type * RELATIONS + rel);
+        if (rel !== 0 && rel !== 2 && matched[c.last + 1]! - matched[c.first]! > m) questionChunk |= c.type === CHUNK.PROPER ? 1 : c.type === CHUNK.NP || c.type === CHUNK['NP-OF'] ? 2 : 0;
       }
       if (!anyChunk) score += put(T.chunk, NO_CHUNK * RELATIONS);
+      score += put(T.questionChunk, questionChunk);
       // Answers rarely repeat the question.
-      const m = matched[j + 1]! - matched[i]!;
       score += put(T.overlap, m === 0 ? 0 : m === inner ? 4 : m * 2 < inner ? 1 : m * 2 === inner ? 2 : 3);
       const r = j + 1 < n ? rightOf[j]! : -1;
       // Question words within five tokens either side: the question's context around its gap.
@@ -816,6 +824,7 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
       let type = exact.get(i * MAX_TOKENS + j) ?? SPAN_TYPES - 1;
       if (type === SPAN_TYPES - 1 && digits[j + 1]! > digits[i]!) type = SPAN_TYPES - 2;
       score += put(T.typeFit, type);
+
       // The words right before and right after the span are the question's, alone or as a pair.
       score += put(T.adjacent, (inQ(i - 1) * 4 + inQ(i - 2) * 2 + pairInQ(i - 2)) * 8 + inQ(j + 1) * 4 + inQ(j + 2) * 2 + pairInQ(j + 1));
       // Who said it: the subject of a reporting verb ("French officials said ... the ICC must investigate"),
@@ -839,7 +848,7 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   }
   return {
     tokens,
-    kind,
+    klass: q,
     first: Uint16Array.from(first),
     last: Uint16Array.from(last),
     scores: Float64Array.from(scores),
@@ -903,7 +912,7 @@ export function spanScores(problem: SpanProblem, w: ArrayLike<number>): Float64A
   return scores;
 }
 
-/** The calibration's inputs for a problem's pick: its softmax share, its margin over the runner-up, the candidates' number, the question's kind. */
+/** The calibration's inputs for a problem's pick: its softmax share, its margin over the runner-up, the candidates' number, the question's class. */
 export function spanConfidenceFeatures(problem: SpanProblem, scores: Float64Array, best: number): Float64Array {
   let max = -Infinity;
   for (const s of scores) if (s > max) max = s;
@@ -914,13 +923,13 @@ export function spanConfidenceFeatures(problem: SpanProblem, scores: Float64Arra
     if (c !== best && scores[c]! > second) second = scores[c]!;
   }
   const share = Math.exp(scores[best]! - max) / z;
-  const f = new Float64Array(4 + KINDS.length);
+  const f = new Float64Array(4 + QC);
   f[0] = 1;
   f[1] = share;
   f[2] = Math.min(5, scores[best]! - (second === -Infinity ? scores[best]! - 5 : second)) / 5;
   f[3] = Math.log(scores.length) / 6;
-  // Some kinds of question are answered right far more often than others (dates, numbers, names).
-  f[4 + problem.kind] = 1;
+  // Some classes of question are answered right far more often than others (dates, numbers, names).
+  f[4 + problem.klass] = 1;
   return f;
 }
 
