@@ -6,13 +6,13 @@
 // and where it lies relative to the question's words in the sentence. The weights are learned on half of
 // SQuAD by src/eval/learn-span.ts; a calibration on top gives the probability that the pick is right, and
 // below a threshold there is no short answer.
+import { createHash } from 'node:crypto';
 import type { Index } from '../index/types.ts';
 import { isStopWord, NO_TERM } from '../index/terms.ts';
-import { idf } from './retrieve.ts';
 import { analyse, irregularLemma, P, POS, stem, type EntitySpan, type TokenStream } from '../nlp/wink.ts';
+import { idf } from './retrieve.ts';
 import type { Question } from './question.ts';
 import type { ShortAnswer } from './types.ts';
-import { createHash } from 'node:crypto';
 import spanWeights from './span-weights.json' with { type: 'json' };
 
 /** Longest candidate, in tokens: 95% of SQuAD's answers are no longer. */
@@ -69,39 +69,38 @@ const KINDS = ['agent', 'date', 'place', 'number', 'thing', 'none'] as const;
 
 /** The feature templates: how many values each takes, and its crossing. */
 const TEMPLATE_VALUES = {
-  length: [MAX_SPAN + 1, 'class'],
-  startPos: [POS_N, 'class'],
-  endPos: [POS_N, 'class'],
-  prevPos: [POS_N, 'class'],
-  nextPos: [POS_N, 'class'],
-  edgePos: [POS_N * POS_N, 'class'],
-  prevWord: [WORD_BUCKETS, 'kind'],
-  nextWord: [WORD_BUCKETS, 'kind'],
-  firstWord: [WORD_BUCKETS, 'kind'],
-  lastWord: [WORD_BUCKETS, 'kind'],
-  chunk: [(NO_CHUNK + 1) * RELATIONS, 'class'],
-  overlap: [5, 'class'],
-  leftMatch: [ROLES * DIST, 'class'],
-  rightMatch: [ROLES * DIST, 'class'],
-  matchesAround: [5, 'class'],
-  between: [2, 'class'],
-  verbSide: [WH_ROLES.length * 3 * DIST, 'class'],
-  focus: [5, 'class'],
-  shape: [SHAPES, 'class'],
-  inner: [3 * 2 * 2, 'class'],
-  matchLeft: [SHARES, 'class'],
-  matchRight: [SHARES, 'class'],
-  window3: [SHARES, 'class'],
-  window8: [SHARES, 'class'],
-  segment: [SHARES, 'class'],
-  leftPath: [PATH_BUCKETS, 'kind'],
-  rightPath: [PATH_BUCKETS, 'kind'],
-  focusShape: [FOCUS_BUCKETS * SHAPES, 'shared'],
-  typeFit: [SPAN_TYPES, 'kind'],
-  adjacent: [8 * 8, 'class'],
-  reporter: [7, 'class'],
-  questionChunk: [4, 'class'],
-
+  length: [MAX_SPAN + 1, 'class'], // tokens
+  startPos: [POS_N, 'class'], // tag of the first token
+  endPos: [POS_N, 'class'], // tag of the last token
+  prevPos: [POS_N, 'class'], // tag of the token before the span
+  nextPos: [POS_N, 'class'], // tag of the token after it
+  edgePos: [POS_N * POS_N, 'class'], // first and last tags together
+  prevWord: [WORD_BUCKETS, 'kind'], // the word before the span (common words only, else its tag)
+  nextWord: [WORD_BUCKETS, 'kind'], // the word after it ("said", "(", "of")
+  firstWord: [WORD_BUCKETS, 'kind'], // its first word
+  lastWord: [WORD_BUCKETS, 'kind'], // its last word, the head of a noun phrase
+  chunk: [(NO_CHUNK + 1) * RELATIONS, 'class'], // each overlapping chunk's type x relation
+  overlap: [5, 'class'], // share of the span's words that are the question's
+  leftMatch: [ROLES * DIST, 'class'], // nearest question word on the left: its role x distance
+  rightMatch: [ROLES * DIST, 'class'], // the same on the right
+  matchesAround: [5, 'class'], // question words within five tokens either side
+  between: [2, 'class'], // question words close on both sides
+  verbSide: [WH_ROLES.length * 3 * DIST, 'class'], // wh-role x side x distance of the nearest matched verb
+  focus: [5, 'class'], // where the focus noun is: none, elsewhere, last word, inside, right after
+  shape: [SHAPES, 'class'], // year, number, capitalised...
+  inner: [3 * 2 * 2, 'class'], // commas, conjunctions and brackets inside
+  matchLeft: [SHARES, 'class'], // idf share of the question matched left of the span
+  matchRight: [SHARES, 'class'], // ... right of it
+  window3: [SHARES, 'class'], // ... within three tokens
+  window8: [SHARES, 'class'], // ... within eight tokens
+  segment: [SHARES, 'class'], // ... between the same punctuation marks
+  leftPath: [PATH_BUCKETS, 'kind'], // the words/tags between the span and the nearest question word left
+  rightPath: [PATH_BUCKETS, 'kind'], // ... right
+  focusShape: [FOCUS_BUCKETS * SHAPES, 'shared'], // the focus noun x the span's shape ("year" x year)
+  typeFit: [SPAN_TYPES, 'kind'], // the chunk the span is exactly, by the kind of answer wanted
+  adjacent: [8 * 8, 'class'], // the words just before and after are the question's (alone, as a pair)
+  reporter: [7, 'class'], // speaker of a reporting verb, or "according to" someone
+  questionChunk: [4, 'class'], // part of a name or phrase that the question uses
 } as const satisfies Record<string, readonly [number, Crossing]>;
 export type SpanTemplate = keyof typeof TEMPLATE_VALUES;
 
@@ -152,8 +151,6 @@ for (const name of TEMPLATE_NAMES) {
   OFFSET[name] = dim;
   dim += SPAN_TEMPLATES[name];
 }
-/** Where each template's weights start in the flat weight vector. */
-export const SPAN_OFFSETS: Readonly<Record<SpanTemplate, number>> = OFFSET;
 /** Total number of span features. */
 export const SPAN_DIM = dim;
 
@@ -285,15 +282,13 @@ export function questionFrame(question: Question): QuestionFrame {
 
 // ---- the sentence ----
 
-/** FNV-1a hash of a word into WORD_BUCKETS. */
-function wordBucket(word: string): number {
+/** FNV-1a hash of a string. */
+function hashString(word: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) {
-    h ^= word.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % WORD_BUCKETS;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
+const wordBucket = (word: string) => hashString(word) % WORD_BUCKETS;
 const bucketCache = new Map<string, number>();
 function bucketOf(word: string): number {
   let b = bucketCache.get(word);
@@ -306,12 +301,6 @@ function bucketOf(word: string): number {
 }
 const EDGE_BUCKET = wordBucket('<edge>');
 const TAG_BUCKET = POS.map((tag) => wordBucket(`<${tag}>`));
-
-function hashString(word: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 const TAG_SYMBOL = POS.map((tag) => hashString(tag));
 const symbolCache = new Map<string, number>();
 function symbolOf(word: string): number {
@@ -347,7 +336,7 @@ const OPEN_QUOTE = /^["“‘'«]$/;
 const CLOSE_QUOTE = /^["”’'»]$/;
 
 /** Entities, proper-noun runs, base noun phrases (with an "of" attachment), quoted and bracketed text. */
-export function chunksOf(tokens: TokenStream, entities: readonly EntitySpan[]): Chunk[] {
+function chunksOf(tokens: TokenStream, entities: readonly EntitySpan[]): Chunk[] {
   const out: Chunk[] = [];
   for (const e of entities) out.push({ type: ENTITY_CHUNK[e.type] ?? CHUNK.ENTITY, first: e.first, last: e.last });
   const n = tokens.pos.length;
@@ -401,7 +390,7 @@ export function chunksOf(tokens: TokenStream, entities: readonly EntitySpan[]): 
  * Sentence tokens matched to question terms: `match[t]` is the term's index, or -1. `terms[t]` is the
  * token's term id in the index vocabulary (stop words included, NO_TERM for words the corpus lacks).
  */
-export function matchQuestion(index: Index, question: Question, tokens: TokenStream): { match: Int16Array; terms: Uint32Array } {
+function matchQuestion(index: Index, question: Question, tokens: TokenStream): { match: Int16Array; terms: Uint32Array } {
   const byId = new Map<number, number>();
   const byWord = new Map<string, number>();
   question.terms.forEach((t, k) => {
