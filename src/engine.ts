@@ -22,12 +22,13 @@ import type { Answer, Citation } from './answer/types.ts';
 import { BM25 } from './answer/retrieve.ts';
 import { searchQuotations, speakers as listSpeakers, type FoundQuotation, type QuotationQuery } from './quotes/search.ts';
 import weights from './answer/weights.json' with { type: 'json' };
+import { SPAN_MODEL_VERSION } from './answer/span.ts';
 
 /** Bump when the index layout or the text pipeline changes: it is part of every corpus version. */
 export const ENGINE_SCHEMA = 1;
 
 /** The engine's settings that change answers; part of the corpus version. */
-export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights } as const;
+export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;
 
 export interface Corpus {
   readonly index: Index;

@@ -4,7 +4,7 @@ import type { Index } from '../index/types.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
 import { F, FEATURE_COUNT, featuresOf, queryContext } from './features.ts';
-import { extractShortAnswer } from './span.ts';
+import { shortAnswerOf } from './span.ts';
 import type { Answer, Citation } from './types.ts';
 import weights from './weights.json' with { type: 'json' };
 
@@ -213,6 +213,6 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
       citations.push(citationOf(index, r.candidate.sentence, r.probability));
     }
   }
-  const short = extractShortAnswer(index, question, top.candidate.sentence);
+  const short = shortAnswerOf(index, question, citations.map((c) => ({ sentence: c.sentenceId, probability: c.score })));
   return { kind: 'answer', ...base, answer: short, confidence, citations };
 }

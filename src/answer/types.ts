@@ -19,7 +19,7 @@ export interface Citation {
   readonly score: number;
 }
 
-/** A short answer: an exact slice of the first citation's article. */
+/** A short answer: an exact slice of a cited sentence's article, inside that sentence. */
 export interface ShortAnswer {
   readonly text: string;
   readonly start: number;
