@@ -214,5 +214,8 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
     }
   }
   const short = shortAnswerOf(index, question, citations.map((c) => ({ sentence: c.sentenceId, probability: c.score })));
+  // The sentence the short answer is a phrase of comes first: a reader sees the answer, then where it is said.
+  const at = short === null ? 0 : citations.findIndex((c) => c.sentenceId === short.sentenceId);
+  if (at > 0) citations.unshift(...citations.splice(at, 1));
   return { kind: 'answer', ...base, answer: short, confidence, citations };
 }

@@ -963,7 +963,7 @@ function bestInSentence(index: Index, question: Question, frame: QuestionFrame, 
   if (!pick) return null;
   const from = start + problem.tokens.starts[pick.first]!;
   const to = start + problem.tokens.ends[pick.last]!;
-  return { answer: { text: article.text.slice(from, to), start: from, end: to }, probability: pick.probability };
+  return { answer: { text: article.text.slice(from, to), start: from, end: to, sentenceId: sentence }, probability: pick.probability };
 }
 
 /** The short answer in sentence `sentence`: the best span when its calibrated probability reaches `threshold`. */

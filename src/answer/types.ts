@@ -24,6 +24,8 @@ export interface ShortAnswer {
   readonly text: string;
   readonly start: number;
   readonly end: number;
+  /** The cited sentence it is a phrase of (always the answer's first citation). */
+  readonly sentenceId: number;
 }
 
 export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence';
