@@ -158,13 +158,22 @@ function shapeOf(units: readonly Unit[], index: number): Shape {
     if (t.length >= 15 && other.text.length > t.length && other.text.startsWith(t)) return 'caption';
   }
   if (w.length <= 15 && CHROME.test(t) && !/[.!?]["'”’]*\s+\p{Lu}/u.test(t)) return 'furniture';
-  if (!TERMINAL.test(t)) return 'fragment';
+  // A line that does not end as a sentence ends is a heading or caption when short; a long run of prose that
+  // merely lacks its final full stop (a truncated paragraph) is prose, unless it is a menu of capitalised
+  // words with hardly a lower-case one among them.
+  if (!TERMINAL.test(t)) return isLongRun(w) ? 'sentence' : 'fragment';
   return 'sentence';
 }
 
-/** A paragraph of real prose: long enough, several words, ending as a sentence ends. */
+/** More than 25 words, at least 40% of them in lower case: running text, not a menu of capitalised links. */
+function isLongRun(w: readonly string[]): boolean {
+  return w.length > 25 && w.filter((x) => /^\p{Ll}/u.test(x)).length >= w.length * 0.4;
+}
+
+/** A paragraph of real prose: long enough, several words, ending as a sentence ends (or long running text
+ * that has lost its final full stop). */
 function isProse(text: string): boolean {
-  return text.length >= 60 && words(text).length >= 8 && TERMINAL.test(text) && /\p{Ll}/u.test(text);
+  return text.length >= 60 && words(text).length >= 8 && /\p{Ll}/u.test(text) && (TERMINAL.test(text) || isLongRun(words(text)));
 }
 
 /**
