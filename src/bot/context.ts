@@ -5,9 +5,10 @@ import type { ArticleSummary, Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 import type { FoundQuotation, QuotationQuery } from '../quotes/search.ts';
 import type { FeedbackStore } from '../feedback/index.ts';
-import type { Curator } from '../curate/index.ts';
+import { Curator, type CorpusChange } from '../curate/index.ts';
 import type { Answers, AnswersStats } from '../cache/index.ts';
-import type { ShardIdentity } from '../config.ts';
+import type { Config, ShardIdentity } from '../config.ts';
+import type { Command } from './command.ts';
 import type { Index } from '../index/types.ts';
 
 export interface AskOptions {
@@ -154,4 +155,44 @@ export function engineLibrary(engine: Engine): Library {
     speakers: (filter = '') => engine.speakers(filter),
     quotations: (query, limit) => engine.quotations(query, limit),
   };
+}
+
+export interface BotParts {
+  readonly engine: Engine;
+  /** The answers service (the cache in front of the engine). */
+  readonly answers: Answers;
+  readonly feedback: FeedbackStore;
+  readonly commands: ReadonlyMap<string, Command>;
+  readonly config: Pick<Config, 'maxFileBytes' | 'ingestMaxBytes' | 'ingestTimeoutMs' | 'ingestAllowHosts' | 'moderatorRoleId' | 'shard'>;
+  /** Told of each moderator's change made here (src/shard passes it on to the other shards). */
+  readonly onChanged?: (change: CorpusChange) => void;
+}
+
+/**
+ * The context commands run with, wired the one way the bot and the tests both use: the curator reindexes, and
+ * after every reindex (refresh, ingest, remove, restore, another shard's change) the answer cache moves to the
+ * new corpus version and deletes the old one's entries. The curator is returned too: the shard link syncs
+ * through it.
+ */
+export function buildBotContext(parts: BotParts): { ctx: BotContext; curator: Curator } {
+  const { engine, answers, feedback, commands, config } = parts;
+  const curator = new Curator({
+    engine,
+    maxFileBytes: config.maxFileBytes,
+    limits: { maxBytes: config.ingestMaxBytes, timeoutMs: config.ingestTimeoutMs, allowHosts: config.ingestAllowHosts },
+    onReindexed: async () => {
+      await answers.corpusChanged();
+    },
+    ...(parts.onChanged ? { onChanged: parts.onChanged } : {}),
+  });
+  const ctx: BotContext = {
+    answers: answerService(engine, answers),
+    library: engineLibrary(engine),
+    curator,
+    feedback,
+    commands: [...commands.values()].map((c) => c.data),
+    moderatorRoleId: config.moderatorRoleId,
+    shard: config.shard,
+  };
+  return { ctx, curator };
 }

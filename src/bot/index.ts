@@ -1,6 +1,6 @@
 // The bot's public surface: what command modules, the entry point and tests use.
 export { type Command, isCommand, loadCommands, COMMANDS_DIR } from './command.ts';
-export { AMBIGUOUS_SHOWN, type AnswerService, type ArticleMatch, type AskOptions, type Asked, type BotContext, type CommandData, type Curation, type Library, type RankedOptions, answerService, engineLibrary } from './context.ts';
+export { AMBIGUOUS_SHOWN, type AnswerService, type ArticleMatch, type AskOptions, type Asked, type BotContext, type CommandData, type Curation, type BotParts, type Library, type RankedOptions, answerService, buildBotContext, engineLibrary } from './context.ts';
 export {
   type AnyInteraction,
   type AttachmentOption,
@@ -11,7 +11,10 @@ export {
   type CommandInteraction,
   type Member,
   type OutgoingMessage,
+  type ReplyMethods,
+  type ReplyTransport,
   NO_MENTIONS,
+  withReplies,
 } from './interaction.ts';
 export { handle, mayUse, optionProblem, ERROR_MESSAGE, MODERATORS_ONLY, NOT_IN_DMS, type HandleOptions, type Registry } from './handler.ts';
 export { QuestionLimiter, slowDown, type RateDecision, type RateScope } from './ratelimit.ts';
