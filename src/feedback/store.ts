@@ -27,7 +27,8 @@ const CHECKPOINT_VERSION = 1;
 export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
 /** How much of the log's start and of its end before the checkpoint's offset are compared with the checkpoint. */
 const PROBE_BYTES = 4096;
-const READ_CHUNK = 1024 * 1024;
+/** The log is read in pieces of this size, into one buffer per store. */
+const READ_CHUNK = 256 * 1024;
 
 export type VoteResult = { readonly kind: 'recorded'; readonly previous: Vote | null } | { readonly kind: 'unknown-answer' };
 
@@ -74,9 +75,8 @@ async function probe(file: FileHandle, offset: number): Promise<Probe> {
   return { head: await hash(0, Math.min(offset, PROBE_BYTES)), tail: await hash(Math.max(0, offset - PROBE_BYTES), offset) };
 }
 
-/** Fold the log's whole lines from `from` to its end into `state`; where the folding stopped. */
-async function fold(file: FileHandle, from: number, state: FeedbackState): Promise<{ position: number; unreadable: number }> {
-  const chunk = Buffer.alloc(READ_CHUNK);
+/** Fold the log's whole lines from `from` to its end into `state`, read through `chunk`; where it stopped. */
+async function fold(file: FileHandle, from: number, state: FeedbackState, chunk: Buffer): Promise<{ position: number; unreadable: number }> {
   let position = from;
   let unreadable = 0;
   let carry: Buffer = Buffer.alloc(0);
@@ -163,6 +163,8 @@ export class FeedbackStore {
   private checkpointed: number;
 
   private constructor(
+    /** What the log is read through; one at a time, in flush (or in open, before the store exists). */
+    private readonly chunk: Buffer,
     readonly path: string,
     private readonly checkpointPath: string,
     private readonly file: FileHandle,
@@ -190,11 +192,12 @@ export class FeedbackStore {
       const checkpoint = await readCheckpoint(checkpointPath, file, size, limits);
       const from = checkpoint?.offset ?? 0;
       const state = checkpoint?.state ?? new FeedbackState(limits);
-      const { position, unreadable } = await fold(file, from, state);
+      const chunk = Buffer.alloc(READ_CHUNK);
+      const { position, unreadable } = await fold(file, from, state, chunk);
       if (unreadable > 0) log.warn(`skipped ${unreadable} unreadable line(s) in ${path}`);
       if (state.unmatched > 0) log.info(`${state.unmatched} vote(s) in ${path} are for answers no longer kept; they are in no count`);
       const opened = { fromCheckpoint: checkpoint !== null, replayedBytes: position - from, unreadableLines: unreadable };
-      const store = new FeedbackStore(path, checkpointPath, file, state, position, from, options.checkpointBytes ?? CHECKPOINT_BYTES, opened);
+      const store = new FeedbackStore(chunk, path, checkpointPath, file, state, position, from, options.checkpointBytes ?? CHECKPOINT_BYTES, opened);
       // A long read (the first start after an upgrade, or after a crash): saved, so the next start skips it.
       if (position - from >= store.checkpointBytes) await store.checkpoint();
       return store;
@@ -296,7 +299,7 @@ export class FeedbackStore {
             await this.file.write(text);
             await this.file.datasync();
           }
-          const { position, unreadable } = await fold(this.file, this.position, this.state);
+          const { position, unreadable } = await fold(this.file, this.position, this.state, this.chunk);
           if (unreadable > 0) log.warn(`skipped ${unreadable} unreadable line(s) in ${this.path}`);
           this.position = position;
           for (const p of batch) p.done();
