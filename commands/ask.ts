@@ -1,8 +1,7 @@
 // /ask question:<text> [article:<autocomplete>]: the engine's answer as quotations, each cited, with buttons
 // for more sources and for 👍/👎 feedback.
-import { randomBytes } from 'node:crypto';
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
-import { LIMITS, articleChoices, articleLabel, articleProblem, confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock, userText, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, articleChoices, articleLabel, confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock, resolveArticleOption, userText, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { Citation } from '../src/answer/types.ts';
 import type { AnswerRecord } from '../src/feedback/index.ts';
 
@@ -103,13 +102,12 @@ function renderMore(record: AnswerRecord, more: readonly Citation[], corpusChang
 
 async function more(interaction: ButtonInteraction, ctx: BotContext, record: AnswerRecord): Promise<void> {
   await interaction.deferReply({ ephemeral: true });
-  const corpusChanged = record.corpusVersion !== ctx.library.version;
-  const shown = corpusChanged ? new Set<number>() : new Set(record.citations.map((c) => c.sentenceId));
   const ranked = await ctx.answers.ranked(record.question, {
-    limit: MORE + shown.size,
+    limit: MORE,
+    exclude: { corpusVersion: record.corpusVersion, sentenceIds: record.citations.map((c) => c.sentenceId) },
     ...(record.articleId !== null ? { articleId: record.articleId } : {}),
   });
-  await interaction.editReply(renderMore(record, ranked.filter((c) => !shown.has(c.sentenceId)).slice(0, MORE), corpusChanged));
+  await interaction.editReply(renderMore(record, ranked, record.corpusVersion !== ctx.library.version));
 }
 
 async function vote(interaction: ButtonInteraction, ctx: BotContext, record: AnswerRecord, v: 'up' | 'down'): Promise<void> {
@@ -129,33 +127,14 @@ export default {
   rateLimited: true,
   async execute(interaction, ctx) {
     const question = interaction.options.getString('question') ?? '';
-    const typed = interaction.options.getString('article');
-    let article = null;
-    if (typed !== null) {
-      const match = ctx.library.resolveArticle(typed);
-      const problem = articleProblem(match, typed);
-      if (problem !== null || match.kind !== 'found') {
-        await interaction.editReply(message({ content: problem ?? '' }));
-        return;
-      }
-      article = match.article;
+    const option = resolveArticleOption(interaction, ctx);
+    if (option.kind === 'problem') {
+      await interaction.editReply(message({ content: option.message }));
+      return;
     }
+    const article = option.kind === 'found' ? option.article : null;
     const asked = await ctx.answers.ask(question, article ? { articleId: article.id } : {});
-    const a = asked.answer;
-    const cited = a.kind === 'answer' ? a.citations : a.nearest;
-    const id = randomBytes(6).toString('base64url');
-    // Recorded before it is shown, so a vote can never arrive for an answer the log does not know.
-    await ctx.feedback.recordAnswer({
-      id,
-      question,
-      articleId: article?.id ?? null,
-      kind: a.kind,
-      confidence: a.confidence,
-      shortAnswer: a.kind === 'answer' ? (a.answer?.text ?? null) : null,
-      citations: cited.slice(0, SHOWN).map((c) => ({ articleId: c.articleId, start: c.start, end: c.end, sentenceId: c.sentenceId })),
-      corpusVersion: asked.corpusVersion,
-      cached: asked.cached,
-    });
+    const id = await ctx.feedback.recordShown(asked, { question, articleId: article?.id ?? null, shown: SHOWN });
     await interaction.editReply(renderAnswer(asked, question, id, article));
   },
   async autocomplete(interaction, ctx) {
@@ -163,7 +142,7 @@ export default {
   },
   async press(interaction, ctx) {
     const [, action, id] = interaction.customId.split(':');
-    const record = id === undefined ? undefined : ctx.feedback.answer(id);
+    const record = id === undefined ? undefined : await ctx.feedback.answer(id);
     if (!record) {
       await interaction.reply(notice('That answer is no longer on record. Ask the question again.'));
       return;

@@ -1,7 +1,7 @@
 // /quote [about:<text>] [speaker:<autocomplete>] [article:<autocomplete>]: direct quotations from the
 // articles, verbatim, with who said them and where.
 import { ApplicationCommandOptionType, type APIEmbedField } from 'discord.js';
-import { LIMITS, articleChoices, articleProblem, escapeMarkdown, fitText, message, quoteBlock, userText, type Command } from '../src/bot/index.ts';
+import { LIMITS, articleChoices, escapeMarkdown, fitText, message, quoteBlock, resolveArticleOption, userText, type Command } from '../src/bot/index.ts';
 import type { FoundQuotation } from '../src/quotes/search.ts';
 
 const LIMIT = 6;
@@ -30,17 +30,12 @@ export default {
   async execute(interaction, ctx) {
     const about = interaction.options.getString('about')?.trim() || null;
     const speaker = interaction.options.getString('speaker')?.trim() || null;
-    const typed = interaction.options.getString('article');
-    let article = null;
-    if (typed !== null) {
-      const match = ctx.library.resolveArticle(typed);
-      const problem = articleProblem(match, typed);
-      if (problem !== null || match.kind !== 'found') {
-        await interaction.editReply(message({ content: problem ?? '' }));
-        return;
-      }
-      article = match.article;
+    const option = resolveArticleOption(interaction, ctx);
+    if (option.kind === 'problem') {
+      await interaction.editReply(message({ content: option.message }));
+      return;
     }
+    const article = option.kind === 'found' ? option.article : null;
     const found = ctx.library.quotations(
       { ...(about ? { about } : {}), ...(speaker ? { speaker } : {}), ...(article ? { articleId: article.id } : {}) },
       LIMIT,

@@ -1,6 +1,6 @@
 // /remove article:<autocomplete> (moderators): move an article's file to the trash and reindex.
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { actorOf, articleChoices, articleProblem, escapeMarkdown, fitText, message, notice, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { actorOf, articleChangeMessage, articleChoices, escapeMarkdown, notice, refusalMessage, resolveArticleOption, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import { trashedPath, type RemoveOutcome } from '../src/curate/index.ts';
 
 const data = {
@@ -12,37 +12,31 @@ const data = {
 } satisfies Command['data'];
 
 function render(outcome: RemoveOutcome): OutgoingMessage {
-  if (outcome.kind === 'refused') return notice(`Not removed: ${escapeMarkdown(outcome.reason)}.\nNothing was changed.`);
+  if (outcome.kind === 'refused') return refusalMessage('Not removed', outcome);
   const a = outcome.article;
-  return message({
-    content: '',
-    embeds: [
-      {
-        title: 'Article removed',
-        description: [
-          `**${fitText(a.title, 300)}**${a.source ? ` (${escapeMarkdown(a.source)})` : ''}`,
-          `id ${escapeMarkdown(a.id)} · ${a.sentences} sentences no longer answered from.`,
-          `The file is in the trash at ${escapeMarkdown(trashedPath(outcome.trash))}; /restore brings it back.`,
-          `Corpus version ${outcome.version.before.slice(0, 8)} → ${outcome.version.after.slice(0, 8)}.`,
-        ].join('\n'),
-        footer: { text: `SHA-256 ${outcome.trash.sha256}` },
-      },
+  return articleChangeMessage(
+    'Article removed',
+    a,
+    [
+      `id ${escapeMarkdown(a.id)} · ${a.sentences} sentences no longer answered from.`,
+      `The file is in the trash at ${escapeMarkdown(trashedPath(outcome.trash))}; /restore brings it back.`,
+      `Corpus version ${outcome.version.before.slice(0, 8)} → ${outcome.version.after.slice(0, 8)}.`,
     ],
-  });
+    outcome.trash.sha256,
+  );
 }
 
 export default {
   data,
   defer: 'ephemeral',
   async execute(interaction, ctx) {
-    const typed = interaction.options.getString('article') ?? '';
-    const match = ctx.library.resolveArticle(typed);
-    const problem = articleProblem(match, typed);
-    if (problem !== null || match.kind !== 'found') {
-      await interaction.editReply(notice(problem ?? 'Pick an article from the suggestions.'));
+    const option = resolveArticleOption(interaction, ctx);
+    if (option.kind !== 'found') {
+      // 'absent' only from a client that skipped Discord's check of required options.
+      await interaction.editReply(notice(option.kind === 'problem' ? option.message : 'Pick an article from the suggestions.'));
       return;
     }
-    await interaction.editReply(render(await ctx.curator.remove(match.article.id, actorOf(interaction))));
+    await interaction.editReply(render(await ctx.curator.remove(option.article.id, actorOf(interaction))));
   },
   async autocomplete(interaction, ctx) {
     return articleChoices(ctx.library, interaction.focused.value);

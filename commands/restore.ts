@@ -1,6 +1,6 @@
 // /restore article:<autocomplete over the trash> (moderators): bring a removed article back and reindex.
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { LIMITS, actorOf, escapeMarkdown, fitPlain, fitText, formatTime, linesWithin, message, notice, userText, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, actorOf, articleChangeMessage, escapeMarkdown, fitPlain, fitText, formatTime, linesWithin, notice, refusalMessage, userText, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { RestoreOutcome, TrashEntry } from '../src/curate/index.ts';
 
 const data = {
@@ -18,23 +18,18 @@ function label(e: TrashEntry): string {
 }
 
 function render(outcome: RestoreOutcome): OutgoingMessage {
-  if (outcome.kind === 'refused') return notice(`Not restored: ${escapeMarkdown(outcome.reason)}.\nNothing was changed.`);
+  if (outcome.kind === 'refused') return refusalMessage('Not restored', outcome);
   const a = outcome.article;
-  return message({
-    content: '',
-    embeds: [
-      {
-        title: 'Article restored',
-        description: [
-          `**${fitText(a.title, 300)}**${a.source ? ` (${escapeMarkdown(a.source)})` : ''}`,
-          `id ${escapeMarkdown(a.id)} · ${a.sentences} sentences · back at ${escapeMarkdown(a.path)}`,
-          `Removed ${formatTime(outcome.trash.removedAt)} by ${escapeMarkdown(outcome.trash.removedBy.name)}.`,
-          `Corpus version ${outcome.version.before.slice(0, 8)} → ${outcome.version.after.slice(0, 8)}.`,
-        ].join('\n'),
-        footer: { text: `SHA-256 ${outcome.trash.sha256}` },
-      },
+  return articleChangeMessage(
+    'Article restored',
+    a,
+    [
+      `id ${escapeMarkdown(a.id)} · ${a.sentences} sentences · back at ${escapeMarkdown(a.path)}`,
+      `Removed ${formatTime(outcome.trash.removedAt)} by ${escapeMarkdown(outcome.trash.removedBy.name)}.`,
+      `Corpus version ${outcome.version.before.slice(0, 8)} → ${outcome.version.after.slice(0, 8)}.`,
     ],
-  });
+    outcome.trash.sha256,
+  );
 }
 
 export default {

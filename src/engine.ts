@@ -141,6 +141,14 @@ function diff(before: Index, after: Index): { added: string[]; removed: string[]
   return { added, removed: [...old.keys()], changed, unchanged };
 }
 
+/** Each index's article positions by id, built on the first look-up (an index never changes once built). */
+const positionsById = new WeakMap<Index, ReadonlyMap<string, number>>();
+
+function summaryAt(index: Index, i: number): ArticleSummary {
+  const a = index.articles[i]!;
+  return { id: a.id, title: a.title, source: a.source, byline: a.byline, path: a.path, bytes: a.bytes, sentences: index.articleSentence[i + 1]! - index.articleSentence[i]! };
+}
+
 export class Engine {
   private current: Corpus;
   private inFlight: Promise<RefreshReport> | null = null;
@@ -224,6 +232,15 @@ export class Engine {
       });
     });
     return out;
+  }
+
+  /** The article with this id, or undefined: a map look-up, not a scan of every article. */
+  article(id: string): ArticleSummary | undefined {
+    const index = this.current.index;
+    let positions = positionsById.get(index);
+    if (!positions) positionsById.set(index, (positions = new Map(index.articles.map((a, i) => [a.id, i]))));
+    const i = positions.get(id);
+    return i === undefined ? undefined : summaryAt(index, i);
   }
 
   /**

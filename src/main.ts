@@ -3,14 +3,13 @@
 // handler and command modules, and every question through the answer cache (CACHE_URL). SIGINT and SIGTERM
 // shut it down cleanly within a few seconds. `npm run start:sharded` runs this file once per shard.
 import { performance } from 'node:perf_hooks';
-import { ConfigError, loadDotEnv, parseConfig, secretsOf, type Config } from './config.ts';
 import { Engine } from './engine.ts';
-import { addSecrets, logger, setLogLevel, setLogOrigin } from './log.ts';
-import { answerService, engineLibrary, loadCommands, runConsole, startDiscord, type BotContext } from './bot/index.ts';
+import { logger } from './log.ts';
+import { buildBotContext, loadCommands, runConsole, startDiscord } from './bot/index.ts';
 import { FeedbackStore } from './feedback/index.ts';
 import { catchStrayErrors } from './stray-errors.ts';
-import { Curator } from './curate/index.ts';
 import { createAnswers, openAnswerCache } from './cache/index.ts';
+import { runMain, startProcess } from './process.ts';
 import { linkToManager, type ShardLink } from './shard/index.ts';
 
 const log = logger('main');
@@ -19,20 +18,7 @@ const log = logger('main');
 const SHUTDOWN_MS = 5000;
 
 async function main(): Promise<number> {
-  loadDotEnv();
-  let config: Config;
-  try {
-    config = parseConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`configuration: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
-  addSecrets(secretsOf(config));
-  setLogLevel(config.logLevel);
-  if (config.shard) setLogOrigin(`shard ${config.shard.id}`);
+  const config = startProcess((c) => (c.shard ? `shard ${c.shard.id}` : null));
 
   const stopping = new AbortController();
   const onSignal = (signal: NodeJS.Signals | 'manager gone') => {
@@ -64,30 +50,18 @@ async function main(): Promise<number> {
   const feedback = await FeedbackStore.open(config.dataDir);
   try {
     const commands = await loadCommands();
-    const curator = new Curator({
+    const { ctx, curator } = buildBotContext({
       engine,
-      maxFileBytes: config.maxFileBytes,
-      limits: { maxBytes: config.ingestMaxBytes, timeoutMs: config.ingestTimeoutMs, allowHosts: config.ingestAllowHosts },
-      // Every reindex (refresh, ingest, remove, restore, another shard's change): the cache moves to the new
-      // corpus version and deletes the old one's entries.
-      onReindexed: async () => {
-        await answers.corpusChanged();
-      },
+      answers,
+      feedback,
+      commands,
+      config,
       // A moderator's change here: the other shards reload the folder too.
       onChanged: (change) => link?.announce(change),
     });
     if (config.shard) {
       link = linkToManager({ shard: config.shard, sync: (version) => curator.sync(version), version: () => engine.corpus.version, onManagerGone: () => onSignal('manager gone') });
     }
-    const ctx: BotContext = {
-      answers: answerService(engine, answers),
-      library: engineLibrary(engine),
-      curator,
-      feedback,
-      commands: [...commands.values()].map((c) => c.data),
-      moderatorRoleId: config.moderatorRoleId,
-      shard: config.shard,
-    };
     if (stopping.signal.aborted) return 0;
 
     if (config.discordToken) {
@@ -108,15 +82,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Anything still holding the event loop open (a socket a library forgot) must not keep a stopped bot alive.
-    setTimeout(() => process.exit(code), 1000).unref();
-  },
-  (err: unknown) => {
-    log.error(err instanceof Error ? err.message : String(err), { error: err });
-    process.exitCode = 1;
-    setTimeout(() => process.exit(1), 1000).unref();
-  },
-);
+runMain(main, { log });

@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { ApplicationCommandOptionType, PermissionFlagsBits, type APIApplicationCommandOption, type APIEmbed } from 'discord.js';
 import { handle, type Registry } from './handler.ts';
 import type { BotContext } from './context.ts';
-import type { AnyInteraction, Member, OutgoingMessage } from './interaction.ts';
+import { withReplies, type AnyInteraction, type Member, type OutgoingMessage, type ReplyTransport } from './interaction.ts';
 import { fitMessage, plainText } from './render.ts';
 
 export type ParsedLine =
@@ -28,9 +28,10 @@ export function usageOf(name: string, options: readonly StringOption[]): string 
 }
 
 /**
- * One console line as a command, checked the way Discord checks a slash command: known command, known
- * options, required ones present, lengths within the command's bounds. Text before the first `name:` goes
- * to the first option not otherwise given, so `/ask who called for an ICC investigation?` works.
+ * One console line as a command: a known command, known options, the required ones present (with the usage
+ * line when one is missing, which only the console can show). Text before the first `name:` goes to the
+ * first option not otherwise given, so `/ask who called for an ICC investigation?` works. Lengths are the
+ * handler's to check (`optionProblem`), for the console as for Discord.
  */
 export function parseLine(line: string, commands: Registry): ParsedLine {
   const text = line.trim();
@@ -67,12 +68,7 @@ export function parseLine(line: string, commands: Registry): ParsedLine {
     if (v === undefined || v.length === 0) {
       options.delete(o.name);
       if (o.required) return { kind: 'error', message: `/${name} needs ${o.name}. Usage: ${usageOf(name, declared)}` };
-      continue;
     }
-    // Counted as Discord counts them (code points: an emoji is one), as the handler checks them again.
-    const n = [...v].length;
-    if (o.max_length !== undefined && n > o.max_length) return { kind: 'error', message: `${o.name} can be at most ${o.max_length} characters (got ${n}).` };
-    if (o.min_length !== undefined && n < o.min_length) return { kind: 'error', message: `${o.name} needs at least ${o.min_length} characters.` };
   }
   return { kind: 'command', name, options };
 }
@@ -137,38 +133,14 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     print(`${note ? `${note}\n` : ''}${shown.text}\n`);
   };
 
-  function replying() {
-    const state = { deferred: false, replied: false };
-    return {
-      state,
-      methods: {
-        get deferred() {
-          return state.deferred;
-        },
-        get replied() {
-          return state.replied;
-        },
-        async deferReply() {
-          if (state.deferred || state.replied) throw new Error('console: interaction already acknowledged');
-          state.deferred = true;
-        },
-        async reply(m: OutgoingMessage) {
-          if (state.deferred || state.replied) throw new Error('console: interaction already acknowledged');
-          state.replied = true;
-          show(m);
-        },
-        async editReply(m: OutgoingMessage) {
-          if (!state.deferred && !state.replied) throw new Error('console: editReply before reply');
-          state.replied = true;
-          show(m);
-        },
-        async followUp(m: OutgoingMessage) {
-          if (!state.deferred && !state.replied) throw new Error('console: followUp before reply');
-          show(m);
-        },
-      },
-    };
-  }
+  /** Every response is printed; an update says it replaced the message its button is on. */
+  const printed = (button: boolean): ReplyTransport => ({
+    deferReply: async () => {},
+    reply: async (m) => show(m),
+    editReply: async (m) => show(m),
+    followUp: async (m) => show(m),
+    ...(button ? { update: async (m: OutgoingMessage) => show(m, '(message updated)') } : {}),
+  });
 
   async function runLine(line: string): Promise<boolean> {
     const parsed = parseLine(line, commands);
@@ -191,49 +163,29 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           print(`The "${button.label}" button is disabled.\n`);
           return true;
         }
-        const { state, methods } = replying();
-        const interaction: AnyInteraction = {
-          kind: 'button',
-          id: nextId(),
-          user: USER,
-          guildId: 'console',
-          member: OPERATOR,
-          customId: button.customId,
-          ...methods,
-          get deferred() {
-            return state.deferred;
-          },
-          get replied() {
-            return state.replied;
-          },
-          async update(m) {
-            if (state.deferred || state.replied) throw new Error('console: interaction already acknowledged');
-            state.replied = true;
-            show(m, '(message updated)');
-          },
-        };
+        const interaction: AnyInteraction = withReplies(
+          { kind: 'button' as const, id: nextId(), user: USER, guildId: 'console', member: OPERATOR, customId: button.customId },
+          printed(true),
+          'console',
+        );
         await handle(interaction, commands, ctx);
         return true;
       }
       case 'command': {
-        const { state, methods } = replying();
         const values = parsed.options;
-        const interaction: AnyInteraction = {
-          kind: 'command',
-          id: nextId(),
-          user: USER,
-          guildId: 'console',
-          member: OPERATOR,
-          commandName: parsed.name,
-          options: { getString: (name) => values.get(name) ?? null, getAttachment: () => null },
-          ...methods,
-          get deferred() {
-            return state.deferred;
+        const interaction: AnyInteraction = withReplies(
+          {
+            kind: 'command' as const,
+            id: nextId(),
+            user: USER,
+            guildId: 'console',
+            member: OPERATOR,
+            commandName: parsed.name,
+            options: { getString: (name: string) => values.get(name) ?? null, getAttachment: () => null },
           },
-          get replied() {
-            return state.replied;
-          },
-        };
+          printed(false),
+          'console',
+        );
         await handle(interaction, commands, ctx);
         return true;
       }

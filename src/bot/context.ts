@@ -5,9 +5,11 @@ import type { ArticleSummary, Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 import type { FoundQuotation, QuotationQuery } from '../quotes/search.ts';
 import type { FeedbackStore } from '../feedback/index.ts';
-import type { Curator } from '../curate/index.ts';
+import { Curator, type CorpusChange } from '../curate/index.ts';
 import type { Answers, AnswersStats } from '../cache/index.ts';
-import type { ShardIdentity } from '../config.ts';
+import type { Config, ShardIdentity } from '../config.ts';
+import type { Command } from './command.ts';
+import type { Index } from '../index/types.ts';
 
 export interface AskOptions {
   readonly articleId?: string;
@@ -22,13 +24,20 @@ export interface Asked {
   readonly corpusVersion: string;
 }
 
+export interface RankedOptions {
+  readonly articleId?: string;
+  readonly limit: number;
+  readonly exclude?: { readonly corpusVersion: string; readonly sentenceIds: readonly number[] };
+}
+
 export interface AnswerService {
   ask(question: string, options?: AskOptions): Promise<Asked>;
   /**
    * The sentences ranked best for the question, best first, each with the engine's estimate that it answers
-   * (`score`): the "more sources" view. Includes the ones an answer already cites.
+   * (`score`): the "more sources" view. `exclude` leaves out the sentences an answer already showed, when the
+   * corpus is still the version it was shown from (sentence ids belong to one version); at most `limit`.
    */
-  ranked(question: string, options: { readonly articleId?: string; readonly limit: number }): Promise<readonly Citation[]>;
+  ranked(question: string, options: RankedOptions): Promise<readonly Citation[]>;
   /** The answer cache's counts since this process started (hits, misses, hit rate, store, healthy...). */
   cacheStats(): AnswersStats;
 }
@@ -36,11 +45,16 @@ export interface AnswerService {
 export type ArticleMatch =
   | { readonly kind: 'found'; readonly article: ArticleSummary }
   | { readonly kind: 'none' }
-  | { readonly kind: 'ambiguous'; readonly matches: readonly ArticleSummary[] };
+  /** `matches` holds the first AMBIGUOUS_SHOWN of the `count` articles matched, in corpus order. */
+  | { readonly kind: 'ambiguous'; readonly matches: readonly ArticleSummary[]; readonly count: number };
+
+/** How many of the articles an ambiguous name matches are listed back. */
+export const AMBIGUOUS_SHOWN = 25;
 
 export interface Library {
   readonly version: string;
-  articles(filter?: string): ArticleSummary[];
+  /** Articles whose title, id or source contains `filter` (case-insensitive), in corpus order, at most `limit`. */
+  articles(filter?: string, limit?: number): ArticleSummary[];
   /** An article named by its id (what autocomplete sends) or by words unique to its title, id or source. */
   resolveArticle(text: string): ArticleMatch;
   speakers(filter?: string): { name: string; count: number }[];
@@ -75,33 +89,110 @@ export interface BotContext {
 export function answerService(engine: Engine, answers: Answers): AnswerService {
   return {
     ask: (question, options = {}) => answers.ask(question, options),
-    async ranked(question, { articleId, limit }) {
-      return engine.ranked(question, articleId === undefined ? { limit } : { articleId, limit });
+    async ranked(question, { articleId, limit, exclude }) {
+      // The version and the ranking are read in one synchronous step: a refresh cannot fall between them.
+      const shown = new Set(exclude && exclude.corpusVersion === engine.corpus.version ? exclude.sentenceIds : []);
+      const wanted = limit + shown.size;
+      const ranked = engine.ranked(question, articleId === undefined ? { limit: wanted } : { articleId, limit: wanted });
+      return ranked.filter((c) => !shown.has(c.sentenceId)).slice(0, limit);
     },
     cacheStats: () => answers.stats(),
   };
 }
 
+/** An index's articles in lower case, as names are matched: built once per corpus version, not per keystroke. */
+interface Names {
+  readonly titles: readonly string[];
+  /** "title\nid\nsource", what a filter is looked for in (as Engine.articles does). */
+  readonly texts: readonly string[];
+}
+
+const namesByIndex = new WeakMap<Index, Names>();
+
+function namesOf(index: Index): Names {
+  let names = namesByIndex.get(index);
+  if (!names) {
+    names = { titles: index.articles.map((a) => a.title.toLowerCase()), texts: index.articles.map((a) => `${a.title}\n${a.id}\n${a.source ?? ''}`.toLowerCase()) };
+    namesByIndex.set(index, names);
+  }
+  return names;
+}
+
 export function engineLibrary(engine: Engine): Library {
+  // Summaries are made only for the articles returned (an autocomplete keeps 25 of thousands).
+  const summaries = (index: Index, positions: readonly number[]) => positions.map((i) => engine.article(index.articles[i]!.id)!);
   return {
     get version() {
       return engine.corpus.version;
     },
-    articles: (filter = '') => engine.articles(filter),
+    articles(filter = '', limit = Number.POSITIVE_INFINITY) {
+      const index = engine.corpus.index;
+      const f = filter.trim().toLowerCase();
+      const { texts } = namesOf(index);
+      const found: number[] = [];
+      for (let i = 0; i < texts.length && found.length < limit; i++) if (f.length === 0 || texts[i]!.includes(f)) found.push(i);
+      return summaries(index, found);
+    },
     resolveArticle(text) {
       const wanted = text.trim();
       if (wanted.length === 0) return { kind: 'none' };
-      const all = engine.articles();
-      const byId = all.find((a) => a.id === wanted);
+      const byId = engine.article(wanted);
       if (byId) return { kind: 'found', article: byId };
+      const index = engine.corpus.index;
       const lower = wanted.toLowerCase();
-      const byTitle = all.filter((a) => a.title.toLowerCase() === lower);
-      if (byTitle.length === 1) return { kind: 'found', article: byTitle[0]! };
-      const matches = engine.articles(wanted);
-      if (matches.length === 1) return { kind: 'found', article: matches[0]! };
-      return matches.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', matches };
+      const { titles, texts } = namesOf(index);
+      const sameTitle: number[] = [];
+      const containing: number[] = [];
+      for (let i = 0; i < texts.length; i++) {
+        if (titles[i] === lower) sameTitle.push(i);
+        if (texts[i]!.includes(lower)) containing.push(i);
+      }
+      if (sameTitle.length === 1) return { kind: 'found', article: summaries(index, sameTitle)[0]! };
+      if (containing.length === 1) return { kind: 'found', article: summaries(index, containing)[0]! };
+      if (containing.length === 0) return { kind: 'none' };
+      return { kind: 'ambiguous', matches: summaries(index, containing.slice(0, AMBIGUOUS_SHOWN)), count: containing.length };
     },
     speakers: (filter = '') => engine.speakers(filter),
     quotations: (query, limit) => engine.quotations(query, limit),
   };
+}
+
+export interface BotParts {
+  readonly engine: Engine;
+  /** The answers service (the cache in front of the engine). */
+  readonly answers: Answers;
+  readonly feedback: FeedbackStore;
+  readonly commands: ReadonlyMap<string, Command>;
+  readonly config: Pick<Config, 'maxFileBytes' | 'ingestMaxBytes' | 'ingestTimeoutMs' | 'ingestAllowHosts' | 'moderatorRoleId' | 'shard'>;
+  /** Told of each moderator's change made here (src/shard passes it on to the other shards). */
+  readonly onChanged?: (change: CorpusChange) => void;
+}
+
+/**
+ * The context commands run with, wired the one way the bot and the tests both use: the curator reindexes, and
+ * after every reindex (refresh, ingest, remove, restore, another shard's change) the answer cache moves to the
+ * new corpus version and deletes the old one's entries. The curator is returned too: the shard link syncs
+ * through it.
+ */
+export function buildBotContext(parts: BotParts): { ctx: BotContext; curator: Curator } {
+  const { engine, answers, feedback, commands, config } = parts;
+  const curator = new Curator({
+    engine,
+    maxFileBytes: config.maxFileBytes,
+    limits: { maxBytes: config.ingestMaxBytes, timeoutMs: config.ingestTimeoutMs, allowHosts: config.ingestAllowHosts },
+    onReindexed: async () => {
+      await answers.corpusChanged();
+    },
+    ...(parts.onChanged ? { onChanged: parts.onChanged } : {}),
+  });
+  const ctx: BotContext = {
+    answers: answerService(engine, answers),
+    library: engineLibrary(engine),
+    curator,
+    feedback,
+    commands: [...commands.values()].map((c) => c.data),
+    moderatorRoleId: config.moderatorRoleId,
+    shard: config.shard,
+  };
+  return { ctx, curator };
 }

@@ -22,7 +22,7 @@ import { logger } from '../log.ts';
 import type { Command } from './command.ts';
 import type { BotContext, CommandData } from './context.ts';
 import { handle, type Registry } from './handler.ts';
-import type { AnyInteraction, Member, OutgoingMessage } from './interaction.ts';
+import { withReplies, type AnyInteraction, type Member, type OutgoingMessage, type ReplyTransport } from './interaction.ts';
 import { QuestionLimiter } from './ratelimit.ts';
 import { fitMessage } from './render.ts';
 
@@ -108,48 +108,35 @@ function base(i: Interaction) {
   return { id: i.id, user: { id: i.user.id, username: i.user.username }, guildId: i.guildId, member: memberOf(i) };
 }
 
-function fromCommand(i: ChatInputCommandInteraction): AnyInteraction {
+/** The responses every replying interaction makes, as discord.js sends them: fitted, mentions off. */
+function transport(i: ChatInputCommandInteraction | DiscordButton): ReplyTransport {
   return {
-    kind: 'command',
+    deferReply: async (o) => void (await i.deferReply(ephemeral(o))),
+    reply: async (m) => void (await i.reply({ ...payload(m), ...ephemeral(m) })),
+    editReply: (m) => edited(i.id, () => i.editReply(payload(m))),
+    followUp: async (m) => void (await i.followUp({ ...payload(m), ...ephemeral(m) })),
+    ...(i.isButton() ? { update: async (m: OutgoingMessage) => void (await i.update(payload(m))) } : {}),
+  };
+}
+
+function fromCommand(i: ChatInputCommandInteraction): AnyInteraction {
+  const fields = {
+    kind: 'command' as const,
     ...base(i),
     commandName: i.commandName,
     options: {
-      getString: (name) => i.options.getString(name),
-      getAttachment: (name) => {
+      getString: (name: string) => i.options.getString(name),
+      getAttachment: (name: string) => {
         const a = i.options.getAttachment(name);
         return a ? { name: a.name, url: a.url, size: a.size, contentType: a.contentType } : null;
       },
     },
-    get deferred() {
-      return i.deferred;
-    },
-    get replied() {
-      return i.replied;
-    },
-    deferReply: async (o) => void (await i.deferReply(ephemeral(o))),
-    reply: async (m) => void (await i.reply({ ...payload(m), ...ephemeral(m) })),
-    editReply: (m) => edited(i.id, () => i.editReply(payload(m))),
-    followUp: async (m) => void (await i.followUp({ ...payload(m), ...ephemeral(m) })),
   };
+  return withReplies(fields, transport(i), 'discord');
 }
 
 function fromButton(i: DiscordButton): AnyInteraction {
-  return {
-    kind: 'button',
-    ...base(i),
-    customId: i.customId,
-    get deferred() {
-      return i.deferred;
-    },
-    get replied() {
-      return i.replied;
-    },
-    deferReply: async (o) => void (await i.deferReply(ephemeral(o))),
-    reply: async (m) => void (await i.reply({ ...payload(m), ...ephemeral(m) })),
-    update: async (m) => void (await i.update(payload(m))),
-    editReply: (m) => edited(i.id, () => i.editReply(payload(m))),
-    followUp: async (m) => void (await i.followUp({ ...payload(m), ...ephemeral(m) })),
-  };
+  return withReplies({ kind: 'button' as const, ...base(i), customId: i.customId }, transport(i), 'discord');
 }
 
 function fromAutocomplete(i: DiscordAutocomplete): AnyInteraction {

@@ -1,6 +1,6 @@
 // The bot's public surface: what command modules, the entry point and tests use.
 export { type Command, isCommand, loadCommands, COMMANDS_DIR } from './command.ts';
-export { type AnswerService, type ArticleMatch, type AskOptions, type Asked, type BotContext, type CommandData, type Curation, type Library, answerService, engineLibrary } from './context.ts';
+export { AMBIGUOUS_SHOWN, type AnswerService, type ArticleMatch, type AskOptions, type Asked, type BotContext, type CommandData, type Curation, type BotParts, type Library, type RankedOptions, answerService, buildBotContext, engineLibrary } from './context.ts';
 export {
   type AnyInteraction,
   type AttachmentOption,
@@ -11,14 +11,17 @@ export {
   type CommandInteraction,
   type Member,
   type OutgoingMessage,
+  type ReplyMethods,
+  type ReplyTransport,
   NO_MENTIONS,
+  withReplies,
 } from './interaction.ts';
 export { handle, mayUse, optionProblem, ERROR_MESSAGE, MODERATORS_ONLY, NOT_IN_DMS, type HandleOptions, type Registry } from './handler.ts';
 export { QuestionLimiter, slowDown, type RateDecision, type RateScope } from './ratelimit.ts';
-export { articleChoices, articleLabel, articleProblem } from './articles.ts';
+export { articleChoices, articleLabel, articleProblem, resolveArticleOption, type ArticleOption } from './articles.ts';
 export { actorOf } from './actor.ts';
 export { LIMITS } from './limits.ts';
-export { CUT, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, plainText, quoteBlock, userText, wellFormed } from './render.ts';
+export { CUT, articleChangeMessage, refusalMessage, confidenceInWords, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, plainText, quoteBlock, userText, wellFormed } from './render.ts';
 export { runConsole, parseLine, messageText } from './console.ts';
 export { startDiscord, deployCommands, createClient, createRest, fetchGatewayAdvice, adapt, type GatewayAdvice, type RunningBot } from './discord.ts';
 export { formatDuration } from './render.ts';

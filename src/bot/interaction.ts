@@ -60,7 +60,7 @@ export interface CommandOptions extends StringOptions {
   getAttachment(name: string): AttachmentOption | null;
 }
 
-interface Replying {
+export interface Replying {
   readonly deferred: boolean;
   readonly replied: boolean;
   reply(message: OutgoingMessage): Promise<void>;
@@ -99,3 +99,73 @@ export interface AutocompleteInteraction extends Base {
 }
 
 export type AnyInteraction = CommandInteraction | ButtonInteraction | AutocompleteInteraction;
+
+/**
+ * How an adapter delivers each kind of response. `update` is for buttons only (it replaces the message the
+ * button is on).
+ */
+export interface ReplyTransport {
+  deferReply(options: { readonly ephemeral: boolean }): Promise<void>;
+  reply(message: OutgoingMessage): Promise<void>;
+  editReply(message: OutgoingMessage): Promise<void>;
+  followUp(message: OutgoingMessage): Promise<void>;
+  update?(message: OutgoingMessage): Promise<void>;
+}
+
+export interface ReplyMethods extends Replying {
+  deferReply(options?: { ephemeral?: boolean }): Promise<void>;
+  update(message: OutgoingMessage): Promise<void>;
+}
+
+/**
+ * `fields` with the response methods and their bookkeeping, the same for every adapter (Discord, the console,
+ * the tests' recorder), following discord.js's rules: one first response (a reply, a deferral or a button's
+ * update), then edits and follow-ups; an edit counts as replied. The state changes only once the transport has
+ * sent, so after a first response that failed the error boundary can still reply. Misuse is a bug, and throws
+ * naming `adapter`.
+ */
+export function withReplies<T extends object>(fields: T, transport: ReplyTransport, adapter: string): T & ReplyMethods {
+  let deferred = false;
+  let replied = false;
+  const first = () => {
+    if (deferred || replied) throw new Error(`${adapter}: interaction already acknowledged`);
+  };
+  const acknowledged = (what: string) => {
+    if (!deferred && !replied) throw new Error(`${adapter}: ${what} before the interaction was acknowledged`);
+  };
+  const methods: ReplyMethods = {
+    get deferred() {
+      return deferred;
+    },
+    get replied() {
+      return replied;
+    },
+    async deferReply(options) {
+      first();
+      await transport.deferReply({ ephemeral: options?.ephemeral === true });
+      deferred = true;
+    },
+    async reply(message) {
+      first();
+      await transport.reply(message);
+      replied = true;
+    },
+    async update(message) {
+      if (!transport.update) throw new Error(`${adapter}: only a button's interaction can update its message`);
+      first();
+      await transport.update(message);
+      replied = true;
+    },
+    async editReply(message) {
+      acknowledged('editReply');
+      await transport.editReply(message);
+      replied = true;
+    },
+    async followUp(message) {
+      acknowledged('followUp');
+      await transport.followUp(message);
+    },
+  };
+  // Property descriptors, not a spread: a spread would copy the getters' current values, not the getters.
+  return Object.defineProperties({ ...fields }, Object.getOwnPropertyDescriptors(methods)) as T & ReplyMethods;
+}

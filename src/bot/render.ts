@@ -2,6 +2,7 @@
 // text we quote, cutting at sentence (else word) boundaries with a visible marker, and a last guard that fits
 // a whole message to Discord's limits. Pure.
 import type { APIEmbed, APIEmbedField } from 'discord.js';
+import type { ArticleSummary } from '../engine.ts';
 import { LIMITS } from './limits.ts';
 import { NO_MENTIONS, type ButtonRow, type Choice, type OutgoingMessage } from './interaction.ts';
 
@@ -307,4 +308,21 @@ export function linesWithin(lines: readonly string[], max: number): string {
     used += sep + line.length;
   }
   return out.join('\n');
+}
+
+/**
+ * The reply to a moderator's change to one article (/remove, /restore): the article's title and publisher,
+ * what happened in `details` (markdown, already escaped), and the file's SHA-256 as the footer.
+ */
+export function articleChangeMessage(title: string, article: Pick<ArticleSummary, 'title' | 'source'>, details: readonly string[], sha256: string): OutgoingMessage {
+  const heading = `**${fitText(article.title, 300)}**${article.source ? ` (${escapeMarkdown(article.source)})` : ''}`;
+  return message({ content: '', embeds: [{ title, description: [heading, ...details].join('\n'), footer: { text: `SHA-256 ${sha256}` } }] });
+}
+
+/**
+ * A moderator's change refused: `Not removed: <reason>.` and that nothing was changed, unless undoing a
+ * failed change could not put everything back (`leftChanged`: the reason says what is where).
+ */
+export function refusalMessage(heading: string, refused: { readonly reason: string; readonly leftChanged?: true }): OutgoingMessage {
+  return notice(`${heading}: ${escapeMarkdown(refused.reason)}.${refused.leftChanged ? '' : '\nNothing was changed.'}`);
 }

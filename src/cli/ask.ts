@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadDotEnv, parseConfig, secretsOf } from '../config.ts';
 import { Engine } from '../engine.ts';
-import { addSecrets, logger } from '../log.ts';
+import { logger } from '../log.ts';
+import { runMain, startProcess } from '../process.ts';
 import { createAnswers, openAnswerCache } from '../cache/index.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 
@@ -92,9 +92,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  loadDotEnv();
-  const config = parseConfig();
-  addSecrets(secretsOf(config));
+  const config = startProcess();
   const corpusDir = args.corpus ? resolve(process.cwd(), args.corpus) : config.corpusDir;
   const questions = [...args.questions];
   if (args.batch) {
@@ -133,14 +131,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/ask.ts')) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      log.error(err instanceof Error ? err.message : String(err));
-      process.exitCode = 1;
-    },
-  );
-}
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/ask.ts')) runMain(main, { log });

@@ -16,7 +16,7 @@ import { articleFileName } from '../ingest/filename.ts';
 import { prepareArticle, type IngestLimits, type IngestSource } from '../ingest/prepare.ts';
 import type { DocumentFormat } from '../ingest/content.ts';
 import { AuditLog, type AuditEntry } from './audit.ts';
-import { checkedRelative, listTrash, moveToTrash, restoreFromTrash, trashEntry, trashedPath, withdrawNewFile, writeNewFile, type TrashEntry } from './files.ts';
+import { checkedRelative, listTrash, moveToTrash, restoreFromTrash, trashEntry, trashedPath, withdrawNewFile, writeNewFile, type RestoreResult, type TrashEntry } from './files.ts';
 
 const log = logger('curate');
 
@@ -30,7 +30,12 @@ export interface Actor {
   readonly guildId: string | null;
 }
 
-export type Refused = { readonly kind: 'refused'; readonly reason: string };
+export interface Refused {
+  readonly kind: 'refused';
+  readonly reason: string;
+  /** Set when undoing a failed change could not put everything back; the reason says what is where. */
+  readonly leftChanged?: true;
+}
 
 export interface VersionChange {
   readonly before: string;
@@ -113,6 +118,35 @@ function describeSource(source: IngestSource): string {
   }
 }
 
+/** A trash entry filter: its title, article id, path or entry id contains `filter`, ignoring case. */
+function matching(filter: string): (e: TrashEntry) => boolean {
+  const f = filter.trim().toLowerCase();
+  return (e) => f.length === 0 || `${e.title}\n${e.articleId}\n${e.path}\n${e.id}`.toLowerCase().includes(f);
+}
+
+/** A file's bytes, or null when there is no file at `path`. */
+async function readIfPresent(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+/** What undoing a removal did, for the refusal: the file back in place, or why it is not. */
+function undoneRemoval(undone: RestoreResult, trash: TrashEntry): string {
+  switch (undone.kind) {
+    case 'restored':
+      return 'the file was put back';
+    case 'occupied':
+      return `the file could not be put back, because another file is at ${trash.path} now; the removed one stays in the trash as ${trash.id} (/restore once the path is free)`;
+    case 'missing':
+      return `the file could not be put back: it is no longer in the trash at ${trashedPath(trash)}`;
+  }
+}
+
 export class Curator {
   readonly audit: AuditLog;
   private readonly engine: Engine;
@@ -142,13 +176,13 @@ export class Curator {
     return run;
   }
 
-  private refuse(what: string, actor: Actor, reason: string, context: Record<string, unknown> = {}): Refused {
+  private refuse(what: string, actor: Actor, reason: string, context: Record<string, unknown> = {}, leftChanged = false): Refused {
     log.warn(`${what} refused`, { user: actor.id, name: actor.name, guild: actor.guildId, reason, ...context });
-    return { kind: 'refused', reason };
+    return leftChanged ? { kind: 'refused', reason, leftChanged } : { kind: 'refused', reason };
   }
 
   private article(id: string): ArticleSummary | undefined {
-    return this.engine.articles().find((a) => a.id === id);
+    return this.engine.article(id);
   }
 
   /** Reindex the folder, and tell whoever follows the corpus. The one call to engine.refresh(). */
@@ -214,19 +248,26 @@ export class Curator {
     return this.exclusive(async () => {
       const article = this.article(articleId);
       if (!article) return this.refuse('remove', actor, `there is no article with the id ${articleId} (any more)`);
-      if (this.engine.articles().length === 1) return this.refuse('remove', actor, 'it is the only article left; the bot needs at least one to answer from');
+      if (this.engine.corpus.index.articles.length === 1) return this.refuse('remove', actor, 'it is the only article left; the bot needs at least one to answer from');
       const path = checkedRelative(article.path);
-      const bytes = await readFile(join(this.corpusDir, path));
+      // The file went away behind the bot's back (deleted by hand, say): nothing to move; /refresh catches up.
+      const gone = () => this.refuse('remove', actor, `its file ${path} is no longer in the articles folder; /refresh updates the list`, { id: article.id });
+      const bytes = await readIfPresent(join(this.corpusDir, path));
+      if (bytes === null) return gone();
       const hash = sha256(bytes);
       const before = this.engine.corpus.version;
-      const trash = await moveToTrash(this.corpusDir, path, { articleId: article.id, title: article.title, removedBy: { id: actor.id, name: actor.name }, sha256: hash });
+      const moved = await moveToTrash(this.corpusDir, path, { articleId: article.id, title: article.title, removedBy: { id: actor.id, name: actor.name }, sha256: hash });
+      if (moved.kind === 'missing') return gone();
+      const trash = moved.entry;
       const report = await this.reindex(() => this.article(article.id) === undefined);
       if (!report.ok || this.article(article.id)) {
         // Put it back: a removal that cannot be indexed must not leave the file in the trash while the
         // engine still serves it.
-        await restoreFromTrash(this.corpusDir, trash);
+        const why = report.ok ? 'the article was still found' : report.error;
+        const undone = await restoreFromTrash(this.corpusDir, trash);
         await this.reload();
-        return this.refuse('remove', actor, `the articles could not be reindexed (${report.ok ? 'the article was still found' : report.error}); the file was put back`);
+        log.error('remove: the articles could not be reindexed; undoing', { id: article.id, why, undone: undone.kind, trash: trashedPath(trash) });
+        return this.refuse('remove', actor, `the articles could not be reindexed (${why}); ${undoneRemoval(undone, trash)}`, {}, undone.kind !== 'restored');
       }
       const version = { before, after: this.engine.corpus.version };
       await this.audit.append(
@@ -243,18 +284,23 @@ export class Curator {
       const trash = await trashEntry(this.corpusDir, entryId);
       if (!trash) return this.refuse('restore', actor, 'there is no such entry in the trash (pick one from the suggestions)', { entry: entryId });
       if (this.article(trash.articleId)) return this.refuse('restore', actor, `an article with the id ${trash.articleId} is in the corpus now; remove it first`);
+      const missing = () => this.refuse('restore', actor, `the trashed file is missing from ${trashedPath(trash)}`);
+      // Read where it waits, before anything moves: the bytes are what the audit log records.
+      const bytes = await readIfPresent(join(this.corpusDir, trashedPath(trash)));
+      if (bytes === null) return missing();
       const before = this.engine.corpus.version;
       const restored = await restoreFromTrash(this.corpusDir, trash);
       if (restored.kind === 'occupied') return this.refuse('restore', actor, `a file is at ${trash.path} now; nothing was overwritten and the trash entry is kept`);
-      if (restored.kind === 'missing') return this.refuse('restore', actor, `the trashed file is missing from ${trashedPath(trash)}`);
-      const bytes = await readFile(join(this.corpusDir, trash.path));
+      if (restored.kind === 'missing') return missing();
       const report = await this.reindex(() => this.article(trash.articleId) !== undefined);
       const article = this.article(trash.articleId);
       if (!article) {
         const why = !report.ok ? report.error : (report.skipped.find((s) => s.path === trash.path)?.reason ?? 'it was not indexed');
         const back = await moveToTrash(this.corpusDir, trash.path, { articleId: trash.articleId, title: trash.title, removedBy: trash.removedBy, sha256: trash.sha256 });
         await this.reload();
-        return this.refuse('restore', actor, `it could not be indexed (${why}); it is back in the trash as ${back.id}`);
+        log.error('restore: the restored article could not be indexed; undoing', { id: trash.articleId, why, undone: back.kind });
+        const where = back.kind === 'moved' ? `it is back in the trash as ${back.entry.id}` : `its file is no longer at ${trash.path}, so it could not be put back in the trash`;
+        return this.refuse('restore', actor, `it could not be indexed (${why}); ${where}`, {}, back.kind !== 'moved');
       }
       const version = { before, after: this.engine.corpus.version };
       const hash = sha256(bytes);
@@ -269,7 +315,7 @@ export class Curator {
 
   async refresh(actor: Actor): Promise<RefreshOutcome> {
     return this.exclusive(async () => {
-      const titles = new Map(this.engine.articles().map((a) => [a.id, a.title]));
+      const titles = new Map(this.engine.corpus.index.articles.map((a) => [a.id, a.title]));
       const report = await this.reload();
       if (!report.ok) return { report, titles };
       const after = this.engine.corpus.index.articles;
@@ -321,16 +367,14 @@ export class Curator {
     const all = await listTrash(this.corpusDir);
     const byId = all.find((e) => e.id === wanted);
     if (byId) return { kind: 'found', entry: byId };
-    const matches = await this.trash(wanted);
+    const matches = all.filter(matching(wanted));
     if (matches.length === 1) return { kind: 'found', entry: matches[0]! };
     return matches.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', entries: matches };
   }
 
   /** Trash entries whose title, article id or path contains `filter` (case-insensitive), newest first. */
   async trash(filter = ''): Promise<TrashEntry[]> {
-    const f = filter.trim().toLowerCase();
-    const all = await listTrash(this.corpusDir);
-    return f ? all.filter((e) => `${e.title}\n${e.articleId}\n${e.path}\n${e.id}`.toLowerCase().includes(f)) : all;
+    return (await listTrash(this.corpusDir)).filter(matching(filter));
   }
 
   /** Page `page` (from 0, clamped to the pages there are) of the audit log, newest first. */

@@ -115,23 +115,56 @@ function entryId(now: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Move an article file into a new trash entry. */
+export type TrashMove = { readonly kind: 'moved'; readonly entry: TrashEntry } | { readonly kind: 'missing' };
+
+/** Remove the folders from `dir` up to `top` (both included) that are empty; stop at the first that is not. */
+async function removeEmptyDirs(dir: string, top: string): Promise<void> {
+  for (let d = dir; d.length >= top.length; d = dirname(d)) {
+    try {
+      await rmdir(d);
+    } catch (err) {
+      if (errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST' || errno(err) === 'ENOENT') break;
+      throw err;
+    }
+  }
+}
+
+/**
+ * Move an article file into a new trash entry: `missing` when the file is not there (nothing is created). The
+ * file moves first and the entry file is written after it, so a listed entry always has its file: a rename
+ * that fails leaves no entry folder behind, and an entry file that cannot be written puts the article back.
+ */
 export async function moveToTrash(
   corpusDir: string,
   relativePath: string,
   about: Omit<TrashEntry, 'id' | 'path' | 'removedAt'>,
   now = new Date(),
-): Promise<TrashEntry> {
+): Promise<TrashMove> {
   const path = checkedRelative(relativePath);
   const id = entryId(now);
   const entryDir = join(corpusDir, TRASH_DIR, id);
+  const from = join(corpusDir, path);
+  const to = join(entryDir, path);
   const entry: TrashEntry = { id, path, articleId: about.articleId, title: about.title, removedAt: now.toISOString(), removedBy: about.removedBy, sha256: about.sha256 };
-  await mkdir(join(entryDir, dirname(path)), { recursive: true });
-  await writeNewFile(join(entryDir, ENTRY_FILE), Buffer.from(`${JSON.stringify(entry)}\n`));
-  // A rename within one folder tree on one file system: atomic, and the target is a fresh folder.
-  await rename(join(corpusDir, path), join(entryDir, path));
-  await syncDir(dirname(join(entryDir, path)));
-  return entry;
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    // A rename within one folder tree on one file system: atomic, and the target is a fresh folder.
+    await rename(from, to);
+  } catch (err) {
+    await removeEmptyDirs(dirname(to), entryDir);
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return { kind: 'missing' };
+    throw err;
+  }
+  try {
+    await syncDir(dirname(to));
+    await writeNewFile(join(entryDir, ENTRY_FILE), Buffer.from(`${JSON.stringify(entry)}\n`));
+  } catch (err) {
+    // Without its entry file the trash would not list it: the article goes back where it was.
+    await rename(to, from);
+    await removeEmptyDirs(dirname(to), entryDir);
+    throw err;
+  }
+  return { kind: 'moved', entry };
 }
 
 function parseEntry(id: string, text: string): TrashEntry | null {
@@ -194,13 +227,6 @@ export async function restoreFromTrash(corpusDir: string, entry: TrashEntry): Pr
   await unlink(join(entryDir, ENTRY_FILE));
   // The entry's folders are empty now; rmdir removes only empty ones, so nothing else can go with them. One
   // that is not empty (a stray file) stays, unlisted, since its entry file is gone.
-  for (let dir = dirname(from); dir.length >= entryDir.length; dir = dirname(dir)) {
-    try {
-      await rmdir(dir);
-    } catch (err) {
-      if (errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST') break;
-      throw err;
-    }
-  }
+  await removeEmptyDirs(dirname(from), entryDir);
   return { kind: 'restored' };
 }

@@ -1,2 +1,2 @@
-export { FeedbackStore, FEEDBACK_FILE, type VoteResult } from './store.ts';
-export { questionKey, statsOf, parseRecord, type AnswerRecord, type CitedSentence, type FeedbackStats, type Vote, type VoteRecord } from './records.ts';
+export { FeedbackStore, FEEDBACK_FILE, CHECKPOINT_FILE, CHECKPOINT_BYTES, type FeedbackOptions, type OpenReport, type ShownAnswer, type VoteResult } from './store.ts';
+export { DEFAULT_LIMITS, FeedbackState, questionKey, parseRecord, type AnswerRecord, type CitedSentence, type DislikedAnswer, type FeedbackLimits, type FeedbackStats, type QuestionCount, type Vote, type VoteRecord } from './records.ts';

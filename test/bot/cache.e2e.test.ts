@@ -8,29 +8,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, EPHEMERAL, type EmulatedInteraction, type StoredMessage } from '../emulator/discord.ts';
 import { BotProcess, ROOT, startBot } from '../support/bot.ts';
+import { MODERATOR, embedOf, quotesOf as quotes, unescape, type Json } from '../support/messages.ts';
 import { RedisServer, poll } from '../cache/redis-server.ts';
 import { HARBOUR_ARTICLE, HARBOUR_QUESTION, LAUSANNE, SEED_QUESTIONS } from '../cache/helpers.ts';
 import { Engine } from '../../src/engine.ts';
 import { CACHE_SCHEMA } from '../../src/cache/index.ts';
 import type { Answer } from '../../src/answer/types.ts';
 
-type Json = Record<string, unknown>;
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text: string };
-}
-
 const TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0Mw.GxYzAb.cache-e2e-token-value-0123456789abcd';
 const PASSWORD = 'redis-e2e-secret-5519';
-const MODERATOR = { permissions: '32' }; // Manage Server
 
-/** Undo Discord markdown escapes: an oracle independent of the bot's own plainText. */
-const unescape = (s: string) => s.replace(/\\([^A-Za-z0-9\s])/g, '$1');
-const embedOf = (m: StoredMessage) => m.embeds[0] as Embed;
-/** The quoted text of each field (citations, or closest matches), unescaped. */
-const quotes = (m: StoredMessage) => (embedOf(m).fields ?? []).map((f) => unescape(f.value.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2)).join('\n')));
 /** What the engine would show: the first three cited (or nearest) sentences. */
 const shown = (a: Answer) => (a.kind === 'answer' ? a.citations : a.nearest).slice(0, 3).map((c) => c.text);
 /** The buttons, with the answer id (random per message) taken out. */

@@ -10,19 +10,11 @@ import { handle, ERROR_MESSAGE, MODERATORS_ONLY, NOT_IN_DMS, mayUse } from '../.
 import { isCommand, loadCommands, type Command } from '../../src/bot/command.ts';
 import { CUT } from '../../src/bot/render.ts';
 import { setLogSink } from '../../src/log.ts';
-import type { OutgoingMessage } from '../../src/bot/interaction.ts';
+import { withReplies, type OutgoingMessage } from '../../src/bot/interaction.ts';
 import { messageProblems } from '../emulator/limits.ts';
 import { autocompleteInteraction, buttonInteraction, commandInteraction, corpus, harness, MEMBER, MODERATOR, type Harness } from '../support/context.ts';
+import { quoteOf, unescape } from '../support/messages.ts';
 
-const unescape = (s: string) => s.replace(/\\([^A-Za-z0-9\s])/g, '$1');
-const quoteOf = (value: string) =>
-  unescape(
-    value
-      .split('\n')
-      .filter((l) => l.startsWith('> '))
-      .map((l) => l.slice(2))
-      .join('\n'),
-  );
 
 function checkLimits(m: OutgoingMessage): void {
   expect(m.allowedMentions).toEqual({ parse: [] });
@@ -101,7 +93,7 @@ describe('commands on hostile article text', () => {
     expect(field.value.length).toBeLessThanOrEqual(1024);
     const lines = field.value.split('\n');
     expect(lines.find((l) => l.startsWith('> '))!.endsWith(CUT)).toBe(true);
-    const shown = quoteOf(field.value).replace(/ \[…\]$/, '');
+    const shown = quoteOf(field.value).text;
     expect(long!.text.startsWith(shown)).toBe(true);
     expect(long!.text[shown.length]).toBe(' ');
   });
@@ -112,7 +104,7 @@ describe('commands on hostile article text', () => {
     const recording = await run('quote', { speaker: 'Maria Lopez' });
     const field = recording.sent.at(-1)!.message.embeds![0]!.fields![0]!;
     expect(field.value.length).toBeLessThanOrEqual(1024);
-    const shown = quoteOf(field.value).replace(/ \[…\]$/, '');
+    const shown = quoteOf(field.value).text;
     expect(found[0]!.text.startsWith(shown)).toBe(true);
     expect(shown.length).toBeLessThan(found[0]!.text.length);
     expect(unescape(field.value)).toContain(`— **${found[0]!.speaker}**`);
@@ -322,5 +314,61 @@ describe('the command loader', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the reply bookkeeping every adapter shares (withReplies)', () => {
+  const fields = () => ({
+    kind: 'command' as const,
+    id: 'bookkeeping',
+    user: { id: 'user-1', username: 'tester' },
+    guildId: 'guild-1',
+    member: MEMBER,
+    commandName: 'help',
+    options: { getString: () => null, getAttachment: () => null },
+  });
+
+  it('counts a response only once it was sent: after a first reply that failed, the error boundary replies', async () => {
+    const h = await harness(join(import.meta.dirname, '../../seeds'));
+    try {
+      const sent: OutgoingMessage[] = [];
+      let down = true;
+      const send = async (m: OutgoingMessage) => {
+        if (down) {
+          down = false;
+          throw new Error('Discord took too long');
+        }
+        sent.push(m);
+      };
+      const interaction = withReplies(fields(), { deferReply: async () => {}, reply: send, editReply: send, followUp: send }, 'test');
+      const logged: string[] = [];
+      const previous = setLogSink((line) => logged.push(line));
+      try {
+        await handle(interaction, h.commands, h.ctx);
+      } finally {
+        setLogSink(previous);
+      }
+      expect(logged.find((l) => l.includes('interaction failed'))).toContain('Discord took too long');
+      expect(sent).toEqual([{ content: ERROR_MESSAGE, ephemeral: true, allowedMentions: { parse: [] } }]);
+      expect(interaction.replied).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('refuses a second first response, an edit or follow-up before any, and an update that is not a button\'s', async () => {
+    const noop = async () => {};
+    const fresh = () => withReplies(fields(), { deferReply: noop, reply: noop, editReply: noop, followUp: noop }, 'test');
+    const m = { content: 'x', allowedMentions: { parse: [] as [] } };
+    await expect(fresh().editReply(m)).rejects.toThrow('test: editReply before the interaction was acknowledged');
+    await expect(fresh().followUp(m)).rejects.toThrow('test: followUp before the interaction was acknowledged');
+    await expect(fresh().update(m)).rejects.toThrow("test: only a button's interaction can update its message");
+    const once = fresh();
+    await once.deferReply({ ephemeral: true });
+    expect([once.deferred, once.replied]).toEqual([true, false]);
+    await expect(once.reply(m)).rejects.toThrow('test: interaction already acknowledged');
+    await once.editReply(m);
+    await once.followUp(m);
+    expect([once.deferred, once.replied]).toEqual([true, true]);
   });
 });

@@ -3,9 +3,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmStart, ROOT, startBot, type BotProcess, type Exit } from '../support/bot.ts';
 import { Engine } from '../../src/engine.ts';
+import { runConsole } from '../../src/bot/console.ts';
+import { corpus, harness } from '../support/context.ts';
 
 let dataDir: string;
 let run: BotProcess;
@@ -113,5 +116,37 @@ describe('the console, left open', () => {
         open.kill();
       }
     }
+  });
+});
+
+describe('the console in-process', () => {
+  /** What the console prints for `lines`, run over the real context on a corpus of `articles` articles. */
+  async function consoleOutput(lines: readonly string[], articles = 12): Promise<string> {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= articles; i++) files[`${String(i).padStart(2, '0')}.txt`] = `Harbour works, part ${i}\n\nThe harbour board said on Monday that part ${i} of the works would finish in the spring.\n`;
+    const dir = corpus(files);
+    const h = await harness(dir.dir);
+    try {
+      const input = new PassThrough();
+      const output = new PassThrough();
+      let printed = '';
+      output.on('data', (b: Buffer) => (printed += b.toString('utf8')));
+      input.end(`${lines.join('\n')}\n`);
+      await runConsole({ input, output, interactive: false, commands: h.commands, ctx: h.ctx });
+      return printed;
+    } finally {
+      await h.close();
+      dir.remove();
+    }
+  }
+
+  it('leaves option lengths to the handler: the same words as in Discord', async () => {
+    const printed = await consoleOutput([`/ask ${'why '.repeat(80)}`, '/sources filter:harbour', '/press 2', '/press 2']);
+    // 80 "why ", the last space trimmed: 319 characters.
+    expect(printed).toContain('The question is too long: 319 characters, and the most is 300. Please shorten it and try again.');
+    // A button's update replaces the message it is on; one press per interaction, each answered once.
+    expect(printed.match(/\(message updated\)\n== Articles ==/g)).toHaveLength(1);
+    expect(printed).toContain('(Page 2 of 2 · 12 articles)');
+    expect(printed).toContain('The "Next ▶" button is disabled.');
   });
 });

@@ -10,39 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, EPHEMERAL, type EmulatedInteraction, type StoredMessage } from '../emulator/discord.ts';
 import { messageProblems } from '../emulator/limits.ts';
 import { BotProcess, ROOT, startBot } from '../support/bot.ts';
+import { MEMBER, MODERATOR, buttonIds, embedOf, quoteOf as quoted, unescape, type Json } from '../support/messages.ts';
 import { Engine } from '../../src/engine.ts';
 import seedQuestions from '../fixtures/seed-questions.json' with { type: 'json' };
 
-type Json = Record<string, unknown>;
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text: string };
-}
-
 // Looks like a real bot token, so the log redaction is tested on the shape it must catch as well as by value.
 const TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0Mw.GxYzAb.emulated-token-value-0123456789abcdef';
-const MODERATOR = { permissions: '32' }; // Manage Server
-const MEMBER = { permissions: '0' };
-
-/** Undo Discord markdown escapes: an oracle independent of the bot's own plainText. */
-const unescape = (s: string) => s.replace(/\\([^A-Za-z0-9\s])/g, '$1');
-
-/** The quoted text of an embed field: its "> " lines, unescaped, without a cut marker. */
-function quoteOf(fieldValue: string): string {
-  const lines = fieldValue.split('\n').filter((l) => l.startsWith('> '));
-  return unescape(lines.map((l) => l.slice(2)).join('\n')).replace(/ \[…\]$/, '');
-}
-
-function embedOf(m: StoredMessage): Embed {
-  expect(m.embeds.length).toBe(1);
-  return m.embeds[0] as Embed;
-}
-
-function buttonIds(m: StoredMessage): string[] {
-  return m.components.flatMap((row) => ((row.components as Json[]) ?? []).map((b) => b.custom_id as string));
-}
 
 let emu: DiscordEmulator;
 let bot: BotProcess;
@@ -53,6 +26,8 @@ let work: string;
 let lateId = '';
 
 const articleText = (path: string) => readFileSync(join(corpusDir, path), 'utf8');
+/** The quoted text of an embed field, without a cut marker. */
+const quoteOf = (fieldValue: string) => quoted(fieldValue).text;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'verbatim-e2e-'));

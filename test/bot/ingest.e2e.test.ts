@@ -14,23 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, EPHEMERAL, type EmulatedAttachment, type StoredMessage } from '../emulator/discord.ts';
 import { messageProblems } from '../emulator/limits.ts';
 import { BotProcess, ROOT, startBot } from '../support/bot.ts';
+import { MEMBER as ANY_MEMBER, MODERATOR as ANY_MODERATOR, embedOf, quotesOf, unescape, type Json } from '../support/messages.ts';
 import { WebServer } from '../support/web.ts';
 import { Engine } from '../../src/engine.ts';
 import type { AuditEntry } from '../../src/curate/index.ts';
 
-type Json = Record<string, unknown>;
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text: string };
-}
-
 const TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0NQ.HyZaBc.ingest-e2e-token-value-0123456789ab';
 const MAX_BYTES = 64 * 1024;
 const TIMEOUT_MS = 2000;
-const MODERATOR = { permissions: '32', user: { id: '400000000000000001', username: 'mod_alice' } };
-const MEMBER = { permissions: '0', user: { id: '400000000000000002', username: 'reader_bob' } };
+const MODERATOR = { ...ANY_MODERATOR, user: { id: '400000000000000001', username: 'mod_alice' } };
+const MEMBER = { ...ANY_MEMBER, user: { id: '400000000000000002', username: 'reader_bob' } };
 const MODERATORS_ONLY = 'Only moderators (members with Manage Server) can use this command.';
 
 const HARBOUR = readFileSync(new URL('../fixtures/pages/harbour.html', import.meta.url));
@@ -97,12 +90,6 @@ function audit(): AuditEntry[] {
   return readFileSync(auditPath(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
 }
 
-function embedOf(m: StoredMessage): Embed {
-  expect(m.embeds.length).toBe(1);
-  return m.embeds[0] as Embed;
-}
-
-const unescape = (s: string) => s.replace(/\\([^A-Za-z0-9\s])/g, '$1');
 const textOf = (m: StoredMessage) => unescape([m.content, ...m.embeds.map((e) => JSON.stringify(e))].join('\n'));
 
 async function run(name: string, options: Record<string, string | EmulatedAttachment>, invoker: Json = MODERATOR): Promise<StoredMessage> {
@@ -343,9 +330,8 @@ describe('ingest', () => {
     if (expected.kind !== 'answer') throw new Error('precondition: the engine answers');
     expect(expected.citations[0]!.articleId).toBe(got.id);
     const answer = await run('ask', { question }, MEMBER);
-    const first = embedOf(answer).fields![0]!.value;
     const c = expected.citations[0]!;
-    const quote = unescape(first.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2)).join('\n'));
+    const quote = quotesOf(answer)[0];
     expect(quote).toBe(saved.slice(c.start, c.end));
     expect(quote).toBe('The bridge will cost about 4.2 million pounds and is due to open in the spring of next year, the council said.');
     expect(embedOf(answer).footer?.text).toContain(`corpus ${engine.corpus.version.slice(0, 8)}`);
@@ -398,7 +384,7 @@ describe('ingest', () => {
     const c = expected.citations[0]!;
     expect(c.articleId).toBe(got.id);
     const answer = await run('ask', { question }, MEMBER);
-    const quote = unescape(embedOf(answer).fields![0]!.value.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2)).join('\n'));
+    const quote = quotesOf(answer)[0];
     expect(quote).toBe(saved.slice(c.start, c.end));
     expect(quote).toContain('£2.3 million');
   });
@@ -571,7 +557,7 @@ describe('a restart', () => {
     const c = expected.citations[0]!;
     expect(c.articleId).toMatch(/^ingested\/riverton-council-approves-new-footbridge-/);
     const answer = await run('ask', { question }, MEMBER);
-    const quote = unescape(embedOf(answer).fields![0]!.value.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2)).join('\n'));
+    const quote = quotesOf(answer)[0];
     expect(quote).toBe(readFileSync(join(corpusDir, c.path), 'utf8').slice(c.start, c.end));
   });
 });

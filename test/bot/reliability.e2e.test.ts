@@ -16,17 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, EPHEMERAL, type EmulatedInteraction, type Invoker, type StoredMessage } from '../emulator/discord.ts';
 import { BotProcess, ROOT, startBot } from '../support/bot.ts';
 import { CAPTURE_DIR_ENV } from '../support/capture.ts';
-import { bodyProblems, quoteOf } from '../support/messages.ts';
+import { MODERATOR as ANY_MODERATOR, bodyProblems, embedOf, quoteOf } from '../support/messages.ts';
 import { CASES, ICC } from '../support/hostile.ts';
 import { RedisServer } from '../cache/redis-server.ts';
 import { Engine } from '../../src/engine.ts';
 import { EDIT_RETRY_DELAYS_MS } from '../../src/bot/discord.ts';
-
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-}
 
 const TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0Nw.RlZbQc.reliability-token-value-0123456789ab';
 // Characters that URL-encoding changes, so both spellings are looked for.
@@ -50,12 +44,7 @@ function member(extra: Partial<Invoker> = {}): Invoker {
   users++;
   return { permissions: '0', user: { id: `7000000000000${String(users).padStart(5, '0')}`, username: `reader_${users}` }, ...extra };
 }
-const MODERATOR: Invoker = { permissions: '32', user: { id: '710000000000000001', username: 'mod_mira' } };
-
-function embedOf(m: StoredMessage): Embed {
-  expect(m.embeds.length).toBe(1);
-  return m.embeds[0] as Embed;
-}
+const MODERATOR: Invoker = { ...ANY_MODERATOR, user: { id: '710000000000000001', username: 'mod_mira' } };
 
 /** The log lines (stderr) written since `mark`, a length of bot.stderr taken earlier. */
 const logSince = (mark: number) => bot.stderr.slice(mark).split('\n');

@@ -9,26 +9,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordEmulator, EPHEMERAL, shardOfGuild, type EmulatedGuild, type EmulatedInteraction, type StoredMessage } from '../emulator/discord.ts';
 import { BotProcess, npmRun, ROOT } from '../support/bot.ts';
+import { MODERATOR, embedOf, quotesOf as quotes } from '../support/messages.ts';
 import { RedisServer, poll } from '../cache/redis-server.ts';
 import { HARBOUR_ARTICLE, HARBOUR_QUESTION, LAUSANNE } from '../cache/helpers.ts';
 import { Engine } from '../../src/engine.ts';
 import { CACHE_SCHEMA } from '../../src/cache/index.ts';
 
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text: string };
-}
-
 const TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0Mw.GxYzAb.sharded-token-value-0123456789abcdef';
-const MODERATOR = { permissions: '32' }; // Manage Server
 
-/** Undo Discord markdown escapes. */
-const unescape = (s: string) => s.replace(/\\([^A-Za-z0-9\s])/g, '$1');
-const embedOf = (m: StoredMessage) => m.embeds[0] as Embed;
-/** The quoted text of each citation field. */
-const quotes = (m: StoredMessage) => (embedOf(m).fields ?? []).map((f) => unescape(f.value.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2)).join('\n')));
 
 let emu: DiscordEmulator;
 let redis: RedisServer;

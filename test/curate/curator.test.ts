@@ -2,7 +2,7 @@
 // with its own corpus version in the audit log; the file-system edge (no overwrite, the trash, a torn audit
 // line); refusals that leave everything as it was.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.ts';
@@ -82,6 +82,121 @@ describe('Curator', () => {
       }
       expect(await curator.findInTrash('../../etc/passwd')).toEqual({ kind: 'none' });
       expect(existsSync(join(dir.dir, '.audit.jsonl'))).toBe(false);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe('files that change behind the bot\'s back', () => {
+  /** What a refusal must leave as it was: the files, the trash, the audit log, the corpus version. */
+  function snapshot(dir: string, engine: Engine) {
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((p) => !p.startsWith(TRASH_DIR) || p.endsWith('.txt')).sort();
+    return { files, version: engine.corpus.version, audit: existsSync(join(dir, '.audit.jsonl')) };
+  }
+
+  it('/remove of an article whose file was deleted by hand is refused with a reason, and changes nothing', async () => {
+    const { dir, engine, curator } = await curatorOn({ 'a.txt': story(1), 'b.txt': story(2) });
+    try {
+      rmSync(join(dir.dir, 'a.txt'));
+      const before = snapshot(dir.dir, engine);
+      expect(await curator.remove('a', ACTOR)).toEqual({ kind: 'refused', reason: 'its file a.txt is no longer in the articles folder; /refresh updates the list' });
+      expect(snapshot(dir.dir, engine)).toEqual(before);
+      expect(await curator.trash()).toEqual([]);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('/restore of an entry whose file was deleted from the trash by hand is refused, and the entry is kept', async () => {
+    const { dir, engine, curator } = await curatorOn({ 'a.txt': story(1), 'b.txt': story(2) });
+    try {
+      const removed = await curator.remove('a', ACTOR);
+      if (removed.kind !== 'removed') throw new Error(`precondition: ${JSON.stringify(removed)}`);
+      rmSync(join(dir.dir, TRASH_DIR, removed.trash.id, 'a.txt'));
+      const version = engine.corpus.version;
+      expect(await curator.restore(removed.trash.id, ACTOR)).toEqual({ kind: 'refused', reason: `the trashed file is missing from ${TRASH_DIR}/${removed.trash.id}/a.txt` });
+      expect(engine.corpus.version).toBe(version);
+      expect(existsSync(join(dir.dir, 'a.txt'))).toBe(false);
+      expect((await curator.trash()).map((e) => e.id)).toEqual([removed.trash.id]);
+      expect((await curator.audit.read()).entries.map((e) => e.action)).toEqual(['remove']);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  /**
+   * A curator whose engine runs `during` just before its first reindex: what another process could do to the
+   * folder while a removal is being indexed.
+   */
+  async function curatorWithInterference(files: Record<string, string>, during: (dir: string) => void) {
+    const made = await curatorOn(files);
+    const refresh = made.engine.refresh.bind(made.engine);
+    let first = true;
+    made.engine.refresh = () => {
+      if (first) during(made.dir.dir);
+      first = false;
+      return refresh();
+    };
+    return made;
+  }
+
+  it('a removal undone because the reindex failed: the file is put back', async () => {
+    // The reindex fails as a whole (the folder holds no article at that moment), so the removal is undone.
+    let aside = '';
+    const { dir, engine, curator } = await curatorWithInterference({ 'a.txt': story(1), 'b.txt': story(2) }, (d) => {
+      aside = readFileSync(join(d, 'b.txt'), 'utf8');
+      rmSync(join(d, 'b.txt'));
+    });
+    try {
+      const version = engine.corpus.version;
+      const outcome = await curator.remove('a', ACTOR);
+      writeFileSync(join(dir.dir, 'b.txt'), aside);
+      expect(outcome).toMatchObject({ kind: 'refused' });
+      if (outcome.kind !== 'refused') throw new Error('unreachable');
+      expect(outcome.reason).toMatch(/^the articles could not be reindexed \(no articles found in .*\); the file was put back$/);
+      expect(outcome.leftChanged).toBeUndefined();
+      expect(readFileSync(join(dir.dir, 'a.txt'), 'utf8')).toBe(story(1));
+      expect(await curator.trash()).toEqual([]);
+      expect(await curator.refresh(ACTOR)).toMatchObject({ report: { ok: true, version } });
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('a removal undone while another file took the path: the reply says the removed file stays in the trash', async () => {
+    const other = 'Ward 1 shelter plan changes\n\nA different text now sits at the same path, put there while the removal was being indexed.\n';
+    const { dir, engine, curator } = await curatorWithInterference({ 'a.txt': story(1), 'b.txt': story(2) }, (d) => writeFileSync(join(d, 'a.txt'), other));
+    try {
+      const outcome = await curator.remove('a', ACTOR);
+      if (outcome.kind !== 'refused') throw new Error(`expected a refusal: ${JSON.stringify(outcome)}`);
+      const [entry, ...more] = await curator.trash();
+      expect(more).toEqual([]);
+      expect(outcome.reason).toBe(
+        `the articles could not be reindexed (the article was still found); the file could not be put back, because another file is at a.txt now; the removed one stays in the trash as ${entry!.id} (/restore once the path is free)`,
+      );
+      expect(outcome.leftChanged).toBe(true);
+      // Nothing lost: the removed text waits in the trash, the newcomer is served.
+      expect(readFileSync(join(dir.dir, TRASH_DIR, entry!.id, 'a.txt'), 'utf8')).toBe(story(1));
+      expect(readFileSync(join(dir.dir, 'a.txt'), 'utf8')).toBe(other);
+      expect(engine.article('a')?.title).toBe('Ward 1 shelter plan changes');
+      expect((await curator.audit.read()).entries).toEqual([]);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('a removal undone after the file was taken out of the trash by hand: the reply says it could not be put back', async () => {
+    const { dir, curator } = await curatorWithInterference({ 'a.txt': story(1), 'b.txt': story(2) }, (d) => {
+      const [id] = readdirSync(join(d, TRASH_DIR));
+      renameSync(join(d, TRASH_DIR, id!, 'a.txt'), join(d, 'a.txt'));
+    });
+    try {
+      const outcome = await curator.remove('a', ACTOR);
+      if (outcome.kind !== 'refused') throw new Error(`expected a refusal: ${JSON.stringify(outcome)}`);
+      expect(outcome.reason).toMatch(/^the articles could not be reindexed \(the article was still found\); the file could not be put back: it is no longer in the trash at \.trash\/\d{8}T\d{6}Z-[0-9a-f]{6}\/a\.txt$/);
+      expect(outcome.leftChanged).toBe(true);
+      expect(readFileSync(join(dir.dir, 'a.txt'), 'utf8')).toBe(story(1));
     } finally {
       dir.remove();
     }
@@ -203,7 +318,9 @@ describe('the corpus folder edge', () => {
   it('the trash keeps the file byte for byte with who and when, and lists only entries it can read', async () => {
     const dir = corpus({ 'sub/a.txt': story(3), 'b.txt': story(4) });
     try {
-      const entry = await moveToTrash(dir.dir, 'sub/a.txt', { articleId: 'sub/a', title: 'Ward 3', removedBy: { id: '1', name: 'x' }, sha256: sha256(story(3)) }, new Date('2026-01-02T03:04:05.678Z'));
+      const moved = await moveToTrash(dir.dir, 'sub/a.txt', { articleId: 'sub/a', title: 'Ward 3', removedBy: { id: '1', name: 'x' }, sha256: sha256(story(3)) }, new Date('2026-01-02T03:04:05.678Z'));
+      if (moved.kind !== 'moved') throw new Error(`precondition: ${JSON.stringify(moved)}`);
+      const entry = moved.entry;
       expect(entry.id).toMatch(/^20260102T030405Z-[0-9a-f]{6}$/);
       expect(existsSync(join(dir.dir, 'sub/a.txt'))).toBe(false);
       expect(readFileSync(join(dir.dir, TRASH_DIR, entry.id, 'sub/a.txt'), 'utf8')).toBe(story(3));
@@ -218,6 +335,34 @@ describe('the corpus folder edge', () => {
       expect(readFileSync(join(dir.dir, 'sub/a.txt'), 'utf8')).toBe(story(3));
       expect(existsSync(join(dir.dir, TRASH_DIR, entry.id))).toBe(false);
       await expect(moveToTrash(dir.dir, '../outside.txt', { articleId: 'x', title: 'x', removedBy: { id: '1', name: 'x' }, sha256: 'x' })).rejects.toThrow('curate: not a corpus-relative article path: "../outside.txt"');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('moving a file that is not there creates no trash entry; a rename that fails leaves no entry folder behind', async () => {
+    const dir = corpus({ 'a.txt': story(1) });
+    try {
+      const about = { articleId: 'gone', title: 'Gone', removedBy: { id: '1', name: 'x' }, sha256: 'x' };
+      expect(await moveToTrash(dir.dir, 'gone.txt', about)).toEqual({ kind: 'missing' });
+      // A folder where the file's parent should be: not there either.
+      expect(await moveToTrash(dir.dir, 'a.txt/inner.txt', about)).toEqual({ kind: 'missing' });
+      // A file deep enough that its path fits Linux's 4,096-byte limit where it is, but not inside the trash
+      // folder (31 bytes longer): its own folder can be made there, the rename fails, for another reason than
+      // a missing file, and throws.
+      const name = `${'n'.repeat(100)}.txt`;
+      const room = 4080 - dir.dir.length - 1 - name.length - 1; // the folders, without the '/' before the name
+      const whole = Math.floor((room - 1) / 201); // "dd…d/" runs of 201 bytes, then a last folder of 1 to 201
+      const folders = `${'d'.repeat(200)}/`.repeat(whole) + 'd'.repeat(room - 201 * whole);
+      const deep = `${folders}/${name}`;
+      expect(dir.dir.length + 1 + deep.length).toBe(4080);
+      mkdirSync(join(dir.dir, folders), { recursive: true });
+      writeFileSync(join(dir.dir, deep), story(2));
+      await expect(moveToTrash(dir.dir, deep, about)).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
+      expect(await listTrash(dir.dir)).toEqual([]);
+      expect(readdirSync(join(dir.dir, TRASH_DIR))).toEqual([]);
+      expect(readFileSync(join(dir.dir, 'a.txt'), 'utf8')).toBe(story(1));
+      expect(readFileSync(join(dir.dir, deep), 'utf8')).toBe(story(2));
     } finally {
       dir.remove();
     }

@@ -1,19 +1,18 @@
 // The bot's real pieces, in-process, for tests that look at the messages themselves rather than at Discord:
-// an Engine on a corpus folder, the feedback store in a temporary folder, the real commands, and interaction
-// objects that record what the commands send (the third implementation of src/bot/interaction.ts, beside
-// the Discord and console adapters).
+// an Engine on a corpus folder, the feedback store in a temporary folder, the real commands wired as the bot
+// wires them (buildBotContext), and interaction objects that record what the commands send (a third transport
+// for src/bot/interaction.ts's withReplies, beside the Discord and console adapters).
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
 import { Engine } from '../../src/engine.ts';
 import { loadCommands, type Command } from '../../src/bot/command.ts';
-import { answerService, engineLibrary, type BotContext } from '../../src/bot/context.ts';
+import { buildBotContext, type BotContext } from '../../src/bot/context.ts';
 import { createAnswers, openAnswerCache, type Answers } from '../../src/cache/index.ts';
 import { logger } from '../../src/log.ts';
-import type { AnyInteraction, ButtonInteraction, Choice, CommandInteraction, Member, OutgoingMessage } from '../../src/bot/interaction.ts';
+import { withReplies, type AnyInteraction, type ButtonInteraction, type Choice, type CommandInteraction, type Member, type OutgoingMessage, type ReplyMethods } from '../../src/bot/interaction.ts';
 import { FeedbackStore } from '../../src/feedback/index.ts';
-import { Curator } from '../../src/curate/index.ts';
 
 export interface Sent {
   readonly via: 'reply' | 'editReply' | 'followUp' | 'update';
@@ -29,109 +28,73 @@ export interface Where {
   readonly userId?: string;
 }
 
-interface Recording {
-  readonly sent: Sent[];
-  deferred: boolean;
-  replied: boolean;
-  deferredEphemeral: boolean | null;
-}
-
-function replying(r: Recording) {
-  const ack = () => {
-    if (r.deferred || r.replied) throw new Error('test: interaction acknowledged twice');
-  };
-  return {
-    get deferred() {
-      return r.deferred;
-    },
-    get replied() {
-      return r.replied;
-    },
-    async deferReply(o?: { ephemeral?: boolean }) {
-      ack();
-      r.deferred = true;
-      r.deferredEphemeral = o?.ephemeral === true;
-    },
-    async reply(message: OutgoingMessage) {
-      ack();
-      r.replied = true;
-      r.sent.push({ via: 'reply', message });
-    },
-    async editReply(message: OutgoingMessage) {
-      if (!r.deferred && !r.replied) throw new Error('test: editReply before any reply');
-      r.sent.push({ via: 'editReply', message });
-    },
-    async followUp(message: OutgoingMessage) {
-      if (!r.deferred && !r.replied) throw new Error('test: followUp before any reply');
-      r.sent.push({ via: 'followUp', message });
-    },
-  };
+export interface Recording {
+  readonly sent: readonly Sent[];
+  readonly deferred: boolean;
+  readonly replied: boolean;
+  /** How the interaction was deferred: null when it was not. */
+  readonly deferredEphemeral: boolean | null;
 }
 
 let sequence = 0;
 
-export function commandInteraction(name: string, options: Record<string, string>, where: Where = {}): { interaction: CommandInteraction; recording: Recording } {
-  const recording: Recording = { sent: [], deferred: false, replied: false, deferredEphemeral: null };
-  const methods = replying(recording);
-  const interaction: CommandInteraction = {
-    kind: 'command',
+function who(where: Where) {
+  return {
     id: `test-${++sequence}`,
     user: { id: where.userId ?? 'user-1', username: 'tester' },
     guildId: where.guildId === undefined ? 'guild-1' : where.guildId,
     member: where.member === undefined ? MEMBER : where.member,
-    commandName: name,
-    options: { getString: (n) => options[n] ?? null, getAttachment: () => null },
+  };
+}
+
+/** `fields` as an interaction whose responses are recorded, with the bookkeeping every adapter shares. */
+function recorded<T extends object>(fields: T, button: boolean): { interaction: T & ReplyMethods; recording: Recording } {
+  const sent: Sent[] = [];
+  let deferredEphemeral: boolean | null = null;
+  const interaction = withReplies(
+    fields,
+    {
+      deferReply: async (o) => {
+        deferredEphemeral = o.ephemeral;
+      },
+      reply: async (message) => void sent.push({ via: 'reply', message }),
+      editReply: async (message) => void sent.push({ via: 'editReply', message }),
+      followUp: async (message) => void sent.push({ via: 'followUp', message }),
+      ...(button ? { update: async (message: OutgoingMessage) => void sent.push({ via: 'update', message }) } : {}),
+    },
+    'test',
+  );
+  const recording: Recording = {
+    sent,
     get deferred() {
-      return recording.deferred;
+      return interaction.deferred;
     },
     get replied() {
-      return recording.replied;
+      return interaction.replied;
     },
-    deferReply: methods.deferReply,
-    reply: methods.reply,
-    editReply: methods.editReply,
-    followUp: methods.followUp,
+    get deferredEphemeral() {
+      return deferredEphemeral;
+    },
   };
   return { interaction, recording };
 }
 
+export function commandInteraction(name: string, options: Record<string, string>, where: Where = {}): { interaction: CommandInteraction; recording: Recording } {
+  return recorded(
+    { kind: 'command' as const, ...who(where), commandName: name, options: { getString: (n: string) => options[n] ?? null, getAttachment: () => null } },
+    false,
+  );
+}
+
 export function buttonInteraction(customId: string, where: Where = {}): { interaction: ButtonInteraction; recording: Recording } {
-  const recording: Recording = { sent: [], deferred: false, replied: false, deferredEphemeral: null };
-  const methods = replying(recording);
-  const interaction: ButtonInteraction = {
-    kind: 'button',
-    id: `test-${++sequence}`,
-    user: { id: where.userId ?? 'user-1', username: 'tester' },
-    guildId: where.guildId === undefined ? 'guild-1' : where.guildId,
-    member: where.member === undefined ? MEMBER : where.member,
-    customId,
-    get deferred() {
-      return recording.deferred;
-    },
-    get replied() {
-      return recording.replied;
-    },
-    deferReply: methods.deferReply,
-    reply: methods.reply,
-    editReply: methods.editReply,
-    followUp: methods.followUp,
-    async update(message) {
-      if (recording.deferred || recording.replied) throw new Error('test: interaction acknowledged twice');
-      recording.replied = true;
-      recording.sent.push({ via: 'update', message });
-    },
-  };
-  return { interaction, recording };
+  return recorded({ kind: 'button' as const, ...who(where), customId }, true);
 }
 
 export function autocompleteInteraction(name: string, focused: string, typed: string, where: Where = {}): { interaction: AnyInteraction; choices: () => readonly Choice[] | null } {
   let result: readonly Choice[] | null = null;
   const interaction: AnyInteraction = {
     kind: 'autocomplete',
-    id: `test-${++sequence}`,
-    user: { id: where.userId ?? 'user-1', username: 'tester' },
-    guildId: where.guildId === undefined ? 'guild-1' : where.guildId,
-    member: where.member === undefined ? MEMBER : where.member,
+    ...who(where),
     commandName: name,
     options: { getString: (n) => (n === focused ? typed : null) },
     focused: { name: focused, value: typed },
@@ -164,22 +127,13 @@ export async function harness(corpusDir: string): Promise<Harness> {
   const commands = await loadCommands();
   const cache = await openAnswerCache({ url: null, ttlSeconds: 3600, log: logger('cache') });
   const answers = createAnswers({ engine, cache, log: logger('answers'), statsIntervalMs: 0 });
-  const ctx: BotContext = {
-    answers: answerService(engine, answers),
-    library: engineLibrary(engine),
-    curator: new Curator({
-      engine,
-      maxFileBytes: 5 * 1024 * 1024,
-      limits: { maxBytes: 2 * 1024 * 1024, timeoutMs: 5000, allowHosts: [] },
-      onReindexed: async () => {
-        await answers.corpusChanged();
-      },
-    }),
+  const { ctx } = buildBotContext({
+    engine,
+    answers,
     feedback,
-    commands: [...commands.values()].map((c) => c.data),
-    moderatorRoleId: 'role-mod',
-    shard: null,
-  };
+    commands,
+    config: { maxFileBytes: 5 * 1024 * 1024, ingestMaxBytes: 2 * 1024 * 1024, ingestTimeoutMs: 5000, ingestAllowHosts: [], moderatorRoleId: 'role-mod', shard: null },
+  });
   return {
     engine,
     answers,

@@ -1,12 +1,27 @@
 // What every message the bot sends must be, whatever text went in: what Discord accepts (the emulator's own
 // limit rules, test/emulator/limits.ts), mentions off, valid Unicode with no NUL, nothing that reverses the
 // line it sits in, and no mention, channel, emoji or timestamp markup left unescaped (so a question cannot
-// make the bot show a pill or ping). Shared by the in-process, fuzz and end-to-end tests.
+// make the bot show a pill or ping). And how the tests read a message back: its embed, its quotations, its
+// buttons, with Discord's escapes undone. Shared by the in-process, fuzz and end-to-end tests.
+import { expect } from 'vitest';
 import { fitMessage } from '../../src/bot/render.ts';
 import type { OutgoingMessage } from '../../src/bot/interaction.ts';
+import type { StoredMessage } from '../emulator/discord.ts';
 import { messageProblems } from '../emulator/limits.ts';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
+
+/** An embed as the tests read it. */
+export interface Embed {
+  title?: string;
+  description?: string;
+  fields?: { name: string; value: string }[];
+  footer?: { text: string };
+}
+
+/** Who uses a command in the emulated Discord: a member with Manage Server (a moderator), and one without. */
+export const MODERATOR = { permissions: '32' } as const;
+export const MEMBER = { permissions: '0' } as const;
 
 /**
  * The body the Discord adapter (src/bot/discord.ts) sends for `m`, in Discord's field names: fitted, with
@@ -79,4 +94,20 @@ export function quoteOf(fieldValue: string): { text: string; cut: boolean } {
   const lines = fieldValue.split('\n').filter((l) => l.startsWith('> '));
   const joined = unescape(lines.map((l) => l.slice(2)).join('\n'));
   return joined.endsWith(' […]') ? { text: joined.slice(0, -' […]'.length), cut: true } : { text: joined, cut: false };
+}
+
+/** The one embed of a message the emulated Discord stored. */
+export function embedOf(m: StoredMessage): Embed {
+  expect(m.embeds.length).toBe(1);
+  return m.embeds[0] as Embed;
+}
+
+/** The quoted text of each field of a message's embed (citations, closest matches, quotations), unescaped. */
+export function quotesOf(m: StoredMessage): string[] {
+  return (embedOf(m).fields ?? []).map((f) => quoteOf(f.value).text);
+}
+
+/** The custom ids of a message's buttons, row by row. */
+export function buttonIds(m: StoredMessage): string[] {
+  return m.components.flatMap((row) => ((row.components as Json[]) ?? []).map((b) => b.custom_id as string));
 }
