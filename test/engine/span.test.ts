@@ -45,7 +45,7 @@ describe('short answers to the seed questions', () => {
     ['How many airstrikes did Russia and Syria launch in 72 hours?', 'number before the focus noun'],
     ['How many civilians are trapped in Syria\'s largest city?', 'number before the focus noun'],
     ['How many civilians were killed on Thursday?', 'number before the focus noun'],
-    ['How many rebel groups signed the statement?', 'number before the focus noun'],
+    ['How many rebel groups were behind the statement?', 'number before the focus noun'],
     ['How many civilians were killed this week by Russian and Syrian military operations?', 'number before the focus noun'],
     // A proper noun after "in", right after the matched verb ("meet in Lausanne").
     ['Where will the foreign ministers meet?', 'a place after "meet in"'],
