@@ -85,14 +85,33 @@ export function defaultPipeline(): ReturnType<typeof winkNLP> {
   return winkNLP(model);
 }
 
+const folded = new Map<string, string>();
+/**
+ * Letters with diacritics to their base letter, one UTF-16 unit for one, so every offset stays true. wink's
+ * tokenizer splits words at letters outside Latin-1 ("Zach|ę|ta", "Dvo|ř|ák"), and readers type names
+ * without accents ("Beyonce", "Dvorak"): folding before tokenising mends the first and matches the second,
+ * as search engines' ASCII folding does. Letters whose decomposition has no ASCII base (ł, ø, ß) stay.
+ */
+export function foldDiacritics(text: string): string {
+  return text.replace(/[\u00c0-\u024f\u1e00-\u1eff]/gu, (c) => {
+    let f = folded.get(c);
+    if (f === undefined) {
+      const base = c.normalize('NFD').charAt(0);
+      f = /^[A-Za-z]$/.test(base) ? base : c;
+      folded.set(c, f);
+    }
+    return f;
+  });
+}
+
 /** Tokenise, split sentences and tag a text (no entity recognition). */
 export function tokenize(text: string): TokenStream {
-  return stream(indexNlp.readDoc(text));
+  return stream(indexNlp.readDoc(foldDiacritics(text)));
 }
 
 /** Tokenise and tag a short text (a question or one sentence) and find its entities. */
 export function analyse(text: string): TokenStream & { entities: EntitySpan[] } {
-  const doc = fullNlp.readDoc(text);
+  const doc = fullNlp.readDoc(foldDiacritics(text));
   const entities: EntitySpan[] = [];
   doc.entities().each((e: ItemEntity) => {
     const detail = e.out(its.detail) as unknown as { type: string };

@@ -53,3 +53,25 @@ describe('acronym definitions', () => {
     expect(find('The bank (HSBC) raised rates.')).toEqual([]);
   });
 });
+
+describe('letters with diacritics', () => {
+  it('keep words whole and offsets exact, and match questions typed without accents', async () => {
+    const { foldDiacritics } = await import('../../src/nlp/wink.ts');
+    const text = 'Beyoncé performed at the Zachęta gallery in Kraków with music by Dvořák.';
+    expect(foldDiacritics(text)).toHaveLength(text.length);
+    const t = tokenize(text);
+    expect(t.values).toContain('Zacheta'); // wink alone splits "Zach|ę|ta"
+    const zacheta = t.values.indexOf('Zacheta');
+    expect(text.slice(t.starts[zacheta]!, t.ends[zacheta]!)).toBe('Zachęta');
+    const a = parseArticle('art.txt', Buffer.from(`Gallery night\n\n${text} The concert sold out within an hour of the announcement.\n`));
+    if (isSkipped(a)) throw new Error(a.reason);
+    const { buildIndex } = await import('../../src/index/build.ts');
+    const { answer } = await import('../../src/answer/answer.ts');
+    const index = buildIndex([a]);
+    for (const q of ['Where did Beyonce perform?', 'Where did Beyoncé perform?', 'Who performed at the Zacheta gallery in Krakow?']) {
+      const r = answer(index, q);
+      expect(r.kind, q).toBe('answer');
+      if (r.kind === 'answer') expect(r.citations[0]!.text).toBe(text);
+    }
+  });
+});
