@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadDotEnv, parseConfig, secretsOf, type Config } from './config.ts';
 import { Engine } from './engine.ts';
+import { snapshotSetting } from './store/snapshots.ts';
 import { addSecrets, logger, setLogLevel, setLogOrigin } from './log.ts';
 import { answerService, engineLibrary, loadCommands, runConsole, startDiscord, type BotContext } from './bot/index.ts';
 import { FeedbackStore } from './feedback/index.ts';
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
   catchStrayErrors(logger('process'));
 
   const t0 = performance.now();
-  const engine = await Engine.open({ corpusDir: config.corpusDir, maxFileBytes: config.maxFileBytes });
+  const engine = await Engine.open({ corpusDir: config.corpusDir, maxFileBytes: config.maxFileBytes, snapshot: snapshotSetting(config.snapshotDir, config.corpusDir) });
   const { index, skipped } = engine.corpus;
   log.info(`indexed ${index.articles.length} articles, ${index.sentenceStart.length} sentences in ${Math.round(performance.now() - t0)} ms`, {
     corpus: config.corpusDir,

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadDotEnv, parseConfig, secretsOf } from '../config.ts';
 import { Engine } from '../engine.ts';
+import { snapshotSetting } from '../store/snapshots.ts';
 import { addSecrets, logger } from '../log.ts';
 import { createAnswers, openAnswerCache } from '../cache/index.ts';
 import type { Answer, Citation } from '../answer/types.ts';
@@ -107,7 +108,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const t0 = performance.now();
-  const engine = await Engine.open({ corpusDir, maxFileBytes: config.maxFileBytes });
+  const engine = await Engine.open({ corpusDir, maxFileBytes: config.maxFileBytes, snapshot: snapshotSetting(config.snapshotDir, corpusDir) });
   const { index, skipped } = engine.corpus;
   log.info(`indexed ${index.articles.length} articles, ${index.sentenceStart.length} sentences in ${Math.round(performance.now() - t0)} ms`, { corpus: corpusDir, skipped: skipped.length });
   for (const s of skipped.slice(0, 10)) log.warn(`skipped ${s.path}: ${s.reason}`);

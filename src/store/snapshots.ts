@@ -51,8 +51,14 @@ interface Meta {
   readonly skippedFiles: readonly (readonly [string, string])[];
 }
 
-/** Default home of a corpus folder's snapshot: .cache/snapshots/ in the project (git-ignored), by folder. */
-export function defaultSnapshotPath(corpusDir: string): string {
+/** Default home of saved indexes: .cache/snapshots/ in the project (git-ignored). */
+export const DEFAULT_SNAPSHOT_DIR = join(PROJECT_ROOT, '.cache', 'snapshots');
+
+/**
+ * The file in `snapshotDir` that holds a corpus folder's snapshot: named by a hash of the folder's real path,
+ * so folders never share one, and never inside the corpus folder (which may be read-only or shared).
+ */
+export function snapshotPathIn(snapshotDir: string, corpusDir: string): string {
   let real: string;
   try {
     real = realpathSync(corpusDir);
@@ -60,7 +66,17 @@ export function defaultSnapshotPath(corpusDir: string): string {
     real = resolve(corpusDir);
   }
   const name = createHash('sha256').update(real).digest('hex').slice(0, 16);
-  return join(PROJECT_ROOT, '.cache', 'snapshots', `${name}.snapshot`);
+  return join(snapshotDir, `${name}.snapshot`);
+}
+
+/** Where a corpus folder's snapshot lives by default (see DEFAULT_SNAPSHOT_DIR). */
+export function defaultSnapshotPath(corpusDir: string): string {
+  return snapshotPathIn(DEFAULT_SNAPSHOT_DIR, corpusDir);
+}
+
+/** EngineOptions.snapshot from the SNAPSHOT_DIR setting: the folder's file there, or false when it is off. */
+export function snapshotSetting(snapshotDir: string | null, corpusDir: string): string | false {
+  return snapshotDir === null ? false : snapshotPathIn(snapshotDir, corpusDir);
 }
 
 let builder: string | null = null;
