@@ -126,10 +126,14 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 /** How long one slice of synchronous reading and parsing may hold the thread before it yields. */
 export const SLICE_MS = 8;
 
-/** Up to `max + 1` bytes from the open file: enough to tell a file that is over the cap, even one still growing. */
-function readAtMost(fd: number, size: number, max: number): Buffer {
+/**
+ * Up to `max + 1` bytes from the open file: enough to tell a file that is over the cap, even one still growing.
+ * Into `into` when it is large enough (the caller is done with the bytes before it reads the next file).
+ */
+function readAtMost(fd: number, size: number, max: number, into?: Buffer): Buffer {
+  const want = Math.min(size, max) + 1;
   // Unsafe (uninitialised) is fine: only the bytes read are ever looked at, through the subarray.
-  const buffer = Buffer.allocUnsafe(Math.min(size, max) + 1);
+  const buffer = into !== undefined && into.length >= want ? into.subarray(0, want) : Buffer.allocUnsafe(want);
   let length = 0;
   while (length < buffer.length) {
     const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
@@ -143,16 +147,17 @@ const tooLarge = (path: string, size: number, max: number): Skipped => ({ path, 
 
 /**
  * One file's bytes, checked on the open handle (so a file swapped since the listing is judged as it is now):
- * a regular file, within the size cap before and while it is read. Synchronous.
+ * a regular file, within the size cap before and while it is read. Synchronous. With `scratch`, the bytes are
+ * read into it when they fit, and are only good until the next read into it.
  */
-export function readFileBytes(file: CorpusFile, maxFileBytes: number): Buffer | Skipped {
+export function readFileBytes(file: CorpusFile, maxFileBytes: number, scratch?: Buffer): Buffer | Skipped {
   let fd: number | null = null;
   try {
     fd = openSync(file.absolute, OPEN_FLAGS);
     const st = fstatSync(fd);
     if (!st.isFile()) return { path: file.path, reason: st.isDirectory() ? 'is a directory' : `not a regular file: ${special(st)}` };
     if (st.size > maxFileBytes) return tooLarge(file.path, st.size, maxFileBytes);
-    const bytes = readAtMost(fd, st.size, maxFileBytes);
+    const bytes = readAtMost(fd, st.size, maxFileBytes, scratch);
     if (bytes.length > maxFileBytes) return tooLarge(file.path, bytes.length, maxFileBytes);
     return bytes;
   } catch (err) {
