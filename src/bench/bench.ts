@@ -1,4 +1,4 @@
-// npm run bench -- [--quick] [--json] [--discord] [--burst N] [--reps N] [--sizes 1000,5000,full]
+// npm run bench -- [--quick] [--json] [--save FILE] [--discord] [--burst N] [--reps N] [--sizes 1000,5000,full]
 //                  [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]
 //
 // The engine against the stock libraries at news-archive scale (README "Performance"). The corpus is the BBC
@@ -32,11 +32,13 @@ interface Args {
   quick: boolean;
   /** Only the Discord job (and the engine build whose saved index it starts from). */
   discordOnly: boolean;
+  /** Also write the JSON report to this file. */
+  save: string | null;
 }
 
 const FULL = Number.POSITIVE_INFINITY;
 const USAGE =
-  'usage: npm run bench -- [--quick] [--json] [--discord] [--burst N] [--reps N] [--sizes 1000,5000,full] [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]';
+  'usage: npm run bench -- [--quick] [--json] [--save FILE] [--discord] [--burst N] [--reps N] [--sizes 1000,5000,full] [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]';
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
@@ -53,6 +55,7 @@ function parseArgs(argv: readonly string[]): Args {
     json: false,
     quick: false,
     discordOnly: false,
+    save: null,
   };
   const value = (i: number, name: string): string => {
     const v = argv[i];
@@ -73,6 +76,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--json') args.json = true;
     else if (a === '--quick') args.quick = true;
     else if (a === '--discord') args.discordOnly = true;
+    else if (a === '--save') args.save = value(++i, a);
     else if (a === '--burst') args.burst = count(value(++i, a), a);
     else if (a === '--bbc') args.bbc = value(++i, a);
     else if (a === '--reuters') args.reuters = value(++i, a);
@@ -388,9 +392,13 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const { runs, sizes } = await measure(args);
   const load = `load average ${loadBefore.map((x) => x.toFixed(1)).join('/')} before, ${loadavg().map((x) => x.toFixed(1)).join('/')} after (1/5/15 min)`;
-  if (args.json) {
+  const json = () => {
     const summary = Object.fromEntries([...sizes].map(([size, files]) => [String(files), summarise(runs, size)]));
-    process.stdout.write(`${JSON.stringify({ started, load, args: { ...args, sizes: args.sizes.map((s) => (Number.isFinite(s) ? s : 'full')) }, summary, runs })}\n`);
+    return `${JSON.stringify({ started, load, args: { ...args, sizes: args.sizes.map((s) => (Number.isFinite(s) ? s : 'full')) }, summary, runs })}\n`;
+  };
+  if (args.save !== null) writeFileSync(args.save, json());
+  if (args.json) {
+    process.stdout.write(json());
   } else {
     process.stdout.write(`Verbatim benchmark, ${started} (node ${process.version}, ${args.reps} repeats; ${load})\n\n${report(args, runs, sizes)}\n`);
   }
