@@ -6,6 +6,9 @@
 // builds (then saves) otherwise. A refresh builds in a worker thread, so questions keep being answered from
 // the current index until the new one is swapped in.
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Article, Skipped } from './corpus/article.ts';
 import { loadCorpus, type LoadOptions } from './corpus/load.ts';
@@ -13,22 +16,24 @@ import { buildIndex } from './index/build.ts';
 import type { Index } from './index/types.ts';
 import { logger } from './log.ts';
 import { buildInWorker } from './refresh/build-in-worker.ts';
-import { defaultSnapshotPath, readSnapshot, writeSnapshot, type SnapshotKey } from './store/snapshots.ts';
-import { answer as answerQuestion, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
+import { builderFingerprint, defaultSnapshotPath, readSnapshot, writeSnapshot, type SnapshotKey } from './store/snapshots.ts';
+import { answer as answerQuestion, checkWeights, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
 import type { Answer, Citation } from './answer/types.ts';
 import { BM25 } from './answer/retrieve.ts';
 import { searchQuotations, speakers as listSpeakers, type FoundQuotation, type QuotationQuery } from './quotes/search.ts';
 import weights from './answer/weights.json' with { type: 'json' };
+import { SPAN_MODEL_VERSION } from './answer/span.ts';
 
 /** Bump when the index layout or the text pipeline changes: it is part of every corpus version. */
 export const ENGINE_SCHEMA = 1;
 
 /** The engine's settings that change answers; part of the corpus version. */
-export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights } as const;
+export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;
 
 export interface Corpus {
   readonly index: Index;
-  /** Fingerprint of the indexed content and the engine settings: changes whenever an answer could. */
+  /** Fingerprint of the indexed content, the engine settings and the code that indexes and answers: changes
+   * whenever an answer could. */
   readonly version: string;
   readonly skipped: readonly Skipped[];
   readonly loadedAt: Date;
@@ -71,9 +76,33 @@ export interface EngineOptions extends LoadOptions {
 
 const log = logger('engine');
 
+let answering: string | null = null;
+/**
+ * A hash of the code that turns files into an index and an index and a question into an answer. It is part of
+ * the corpus version, so the answer cache never serves an answer that other code made, even when nobody bumped
+ * ENGINE_SCHEMA.
+ */
+export function answeringCodeFingerprint(): string {
+  if (answering !== null) return answering;
+  const h = createHash('sha256').update(builderFingerprint());
+  const src = fileURLToPath(new URL('.', import.meta.url));
+  const files = [
+    ...readdirSync(join(src, 'answer'))
+      .filter((name) => /\.(?:ts|json)$/.test(name))
+      .sort()
+      .map((name) => join('answer', name)),
+    join('quotes', 'search.ts'),
+    'engine.ts',
+  ];
+  for (const file of files) h.update(`\n${file}\n`).update(readFileSync(join(src, file)));
+  answering = h.digest('hex').slice(0, 32);
+  return answering;
+}
+
 export function corpusVersion(articles: readonly Pick<Article, 'path' | 'hash'>[]): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(ENGINE_SETTINGS));
+  h.update(answeringCodeFingerprint());
   for (const a of [...articles].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))) h.update(`\n${a.path}\0${a.hash}`);
   return h.digest('hex').slice(0, 32);
 }
@@ -129,6 +158,7 @@ export class Engine {
    * article; a snapshot that cannot be read or written only costs time.
    */
   static async open(options: EngineOptions): Promise<Engine> {
+    checkWeights();
     const path = snapshotPathOf(options);
     if (path !== null) {
       const saved = await readSnapshot(path, options.corpusDir, snapshotKey(options), corpusVersion);

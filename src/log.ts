@@ -42,7 +42,7 @@ export function redact(text: string): string {
   for (const s of secrets) out = out.split(s).join('[redacted]');
   // Credentials in URLs and Discord bot tokens, even ones we were never told about.
   out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*):([^/\s@]+)@/gi, '$1$2:[redacted]@');
-  out = out.replace(/\b[MN][A-Za-z\d_-]{23,}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}\b/g, '[redacted]');
+  out = out.replace(/\b[MNO][A-Za-z\d_-]{23,}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,}\b/g, '[redacted]');
   out = out.replace(/(Bot\s+)[A-Za-z\d._-]{20,}/g, '$1[redacted]');
   return out;
 }

@@ -4,7 +4,7 @@ import type { Index } from '../index/types.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
 import { F, FEATURE_COUNT, featuresOf, queryContext } from './features.ts';
-import { extractShortAnswer } from './span.ts';
+import { shortAnswerOf } from './span.ts';
 import type { Answer, Citation } from './types.ts';
 import weights from './weights.json' with { type: 'json' };
 
@@ -37,9 +37,7 @@ export const NEIGHBOURS_OF = 10;
 
 // Weights learned by src/eval/learn.ts; a feature added since the last learning run weighs 0 until then.
 const rankWeights = Float64Array.from({ length: FEATURE_COUNT }, (_, i) => weights.rank[i] ?? 0);
-// The learner (npm run learn) runs with whatever weights are on disk while the features change under it.
-const LEARNING = process.env.VERBATIM_LEARNING === '1';
-if (weights.rank.length !== FEATURE_COUNT && !LEARNING) throw new Error(`answer: weights.json has ${weights.rank.length} rank weights, expected ${FEATURE_COUNT}: run npm run learn`);
+
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -160,7 +158,17 @@ export function answerableFeatures(ranking: Ranking): Float64Array {
 }
 
 const answerableWeights = Float64Array.from({ length: ANSWERABLE_FEATURE_COUNT }, (_, i) => weights.answerable[i] ?? 0);
-if (weights.answerable.length !== ANSWERABLE_FEATURE_COUNT && !LEARNING) throw new Error(`answer: weights.json has ${weights.answerable.length} answerable weights, expected ${ANSWERABLE_FEATURE_COUNT}: run npm run learn`);
+/**
+ * Throws when weights.json was learned for another set of features (a feature added or removed since the
+ * last `npm run learn`). The engine checks at open; the learner itself runs with whatever is on disk, since
+ * it is what rewrites the file.
+ */
+export function checkWeights(): void {
+  if (weights.rank.length !== FEATURE_COUNT) throw new Error(`answer: weights.json has ${weights.rank.length} rank weights, expected ${FEATURE_COUNT}: run npm run learn`);
+  if (weights.answerable.length !== ANSWERABLE_FEATURE_COUNT) {
+    throw new Error(`answer: weights.json has ${weights.answerable.length} answerable weights, expected ${ANSWERABLE_FEATURE_COUNT}: run npm run learn`);
+  }
+}
 
 /** Probability that the corpus answers the question at all. */
 export function answerableProbability(ranking: Ranking): number {
@@ -205,6 +213,9 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
       citations.push(citationOf(index, r.candidate.sentence, r.probability));
     }
   }
-  const short = extractShortAnswer(index, question, top.candidate.sentence);
+  const short = shortAnswerOf(index, question, citations.map((c) => ({ sentence: c.sentenceId, probability: c.score })));
+  // The sentence the short answer is a phrase of comes first: a reader sees the answer, then where it is said.
+  const at = short === null ? 0 : citations.findIndex((c) => c.sentenceId === short.sentenceId);
+  if (at > 0) citations.unshift(...citations.splice(at, 1));
   return { kind: 'answer', ...base, answer: short, confidence, citations };
 }

@@ -1,10 +1,11 @@
 // Second-stage features of a candidate sentence. Each is a number roughly in [0, 1]; a linear model over them
-// (weights learned on half of SQuAD by scripts/learn.ts) reranks the BM25 candidates.
+// (weights learned on half of SQuAD by src/eval/learn.ts) reranks the BM25 candidates.
 import type { Index } from '../index/types.ts';
 import { FLAG } from '../index/types.ts';
+import { DATE_WORD_TERMS, YEAR } from '../index/dates.ts';
 import { P } from '../nlp/wink.ts';
 import type { Question } from './question.ts';
-import type { Candidate, Retrieval } from './retrieve.ts';
+import { bm25Idf, type Candidate, type Retrieval } from './retrieve.ts';
 
 export const FEATURES = [
   'bias',
@@ -71,7 +72,8 @@ export interface QueryContext {
 
 export function queryContext(index: Index, question: Question, retrieval: Retrieval): QueryContext {
   const clauseIdf = new Float64Array(retrieval.clauses.length);
-  const clauseOfTerm = termScratch(index);
+  const scratchTerms = termScratch(index);
+  const clauseOfTerm = scratchTerms.terms;
   const set: number[] = [];
   let properMask = 0;
   let numberMask = 0;
@@ -95,6 +97,7 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   });
   const release = () => {
     for (const t of set) clauseOfTerm[t] = 0;
+    scratchTerms.busy = false;
   };
   const total = retrieval.totalIdf || 1;
   let bestCoverage = 0;
@@ -110,7 +113,7 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
     bestInParagraph.set(p, Math.max(bestInParagraph.get(p) ?? 0, c.bm25));
   }
   const nParagraphs = index.paragraphLength.length;
-  const idfs = clauseTerms.map((ts) => ts.map((t) => Math.log(1 + (nParagraphs - index.paragraphDf[t]! + 0.5) / (index.paragraphDf[t]! + 0.5))));
+  const idfs = clauseTerms.map((ts) => ts.map((t) => bm25Idf(nParagraphs, index.paragraphDf[t]!)));
   let paragraphIdf = 0;
   for (const v of idfs) paragraphIdf += Math.max(0, ...v);
   const avg = averageParagraphLength(index);
@@ -137,10 +140,13 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   return { clauseIdf, totalIdf: total, clauseOfTerm, release, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph };
 }
 
-const termScratches = new WeakMap<Index, Uint8Array>();
-function termScratch(index: Index): Uint8Array {
+const termScratches = new WeakMap<Index, { terms: Uint8Array; busy: boolean }>();
+/** The per-index term -> clause array; cleared whole if the last question threw before releasing it. */
+function termScratch(index: Index): { terms: Uint8Array; busy: boolean } {
   let a = termScratches.get(index);
-  if (!a) termScratches.set(index, (a = new Uint8Array(index.vocabulary.size)));
+  if (!a) termScratches.set(index, (a = { terms: new Uint8Array(index.vocabulary.size), busy: false }));
+  if (a.busy) a.terms.fill(0);
+  a.busy = true;
   return a;
 }
 
@@ -156,7 +162,7 @@ function termClass(index: Index): Uint8Array {
     a = new Uint8Array(terms.length);
     for (let t = 0; t < terms.length; t++) {
       const text = terms[t]!;
-      a[t] = (stop[t] === 1 ? TERM_STOP : 0) | (YEAR.test(text) ? TERM_YEAR : 0) | (MONTH_OR_DAY.test(text) ? TERM_DATE_WORD : 0);
+      a[t] = (stop[t] === 1 ? TERM_STOP : 0) | (YEAR.test(text) ? TERM_YEAR : 0) | (DATE_WORD_TERMS.has(text) ? TERM_DATE_WORD : 0);
     }
     termClasses.set(index, a);
   }
@@ -230,9 +236,6 @@ function titleMask(index: Index, ctx: QueryContext, article: number): number {
   return m;
 }
 
-const YEAR = /^(?:1[0-9]|20)\d\d(?:s)?$/;
-const MONTH_OR_DAY =
-  /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|century|centuries|decade)$/;
 
 /** Sentences of `article` that contain `term`: a binary search in the term's sorted postings. */
 function articleDf(index: Index, term: number, article: number): number {
@@ -254,7 +257,7 @@ function localIdf(index: Index, ctx: QueryContext, article: number): Float64Arra
     for (let c = 0; c < ctx.clauseTerms.length; c++) {
       let df = 0;
       for (const t of ctx.clauseTerms[c]!) df = Math.max(df, articleDf(index, t, article));
-      v[c] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      v[c] = bm25Idf(n, df);
     }
     cache.set(article, v);
   }

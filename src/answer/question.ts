@@ -151,7 +151,7 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     if (i > 0 && words[i - 1] === 'how' && MEASURE_ADJ.test(word)) continue;
     if (!/[\p{L}\p{N}]/u.test(word)) continue;
     const isAcronym = acronymTerm(value) !== null;
-    if (isStopWord(word, tokens.stop[i] === 1) && !isAcronym) continue;
+    if (isStopWord(word, tokens.stop[i] === 1, tag) && !isAcronym) continue;
     let id = vocabulary.termOf(value, word, tag, false, false);
     // A lower-case "icc" finds the acronym "ICC"; an all-caps word the corpus only has in lower case finds that.
     if (id === NO_TERM && !isAcronym && /^\p{L}{2,6}$/u.test(value)) id = vocabulary.lookup(value.toUpperCase());

@@ -46,6 +46,8 @@ export interface Retrieval {
 
 export interface RetrieveOptions {
   readonly limit: number;
+  /** Sentences a question may touch before commoner words stop adding new ones (default ACCUMULATORS). */
+  readonly accumulators?: number;
   /** The paragraphs and next-door sentences of this many best sentences join the candidates. */
   readonly neighboursOf?: number;
   /** Restrict to the sentences of one article (index into index.articles). */
@@ -58,10 +60,15 @@ export const ACCUMULATORS = 20_000;
 const FRAME = new Set(['name', 'named', 'called', 'call', 'type', 'types', 'kind', 'kinds', 'term', 'known', 'example', 'refer', 'referred', 'describe', 'described']);
 const FRAME_WEIGHT = 0.3;
 
+/** Lucene's BM25 idf, never negative: ln(1 + (N - df + 0.5) / (df + 0.5)), for N units of which df hold the term. */
+export function bm25Idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
 export function idf(index: Index, term: number): number {
   const n = index.sentenceStart.length;
   const df = term === NO_TERM ? 0 : (index.postingOffset[term + 1] as number) - (index.postingOffset[term] as number);
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  return bm25Idf(n, df);
 }
 
 /**
@@ -85,6 +92,9 @@ interface Scratch {
   articleMask: Uint32Array;
   paragraphMark: Uint8Array;
   paragraphMask: Uint32Array;
+  /** Set while a question is using the arrays: still set at the start of the next one means the last one
+   * threw half-way, and every array is cleared before use. */
+  busy: boolean;
 }
 const scratchOf = new WeakMap<Index, Scratch>();
 function scratch(index: Index): Scratch {
@@ -110,9 +120,14 @@ function scratch(index: Index): Scratch {
       articleMask: new Uint32Array(articles),
       paragraphMark: new Uint8Array(paragraphs),
       paragraphMask: new Uint32Array(paragraphs),
+      busy: false,
     };
     scratchOf.set(index, s);
   }
+  if (s.busy) {
+    for (const a of [s.score, s.mask, s.altSum, s.altHits, s.best, s.articleMark, s.articleMask, s.paragraphMark, s.paragraphMask]) a.fill(0);
+  }
+  s.busy = true;
   return s;
 }
 
@@ -182,7 +197,7 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
   for (const c of order) {
     const clause = clauses[c]!;
     const bit = 1 << c;
-    const open = nTouched < ACCUMULATORS;
+    const open = nTouched < (options.accumulators ?? ACCUMULATORS);
     if (clause.alternatives.length === 1 && clause.alternatives[0]!.length === 1) {
       const term = clause.alternatives[0]![0]!;
       const w = idf(index, term) * clause.weight * k1;
@@ -338,5 +353,6 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
     paragraphMark[p] = 0;
     paragraphMask[p] = 0;
   }
+  work.busy = false;
   return { clauses, candidates, totalIdf };
 }

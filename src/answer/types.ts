@@ -19,11 +19,13 @@ export interface Citation {
   readonly score: number;
 }
 
-/** A short answer: an exact slice of the first citation's article. */
+/** A short answer: an exact slice of a cited sentence's article, inside that sentence. */
 export interface ShortAnswer {
   readonly text: string;
   readonly start: number;
   readonly end: number;
+  /** The cited sentence it is a phrase of (always the answer's first citation). */
+  readonly sentenceId: number;
 }
 
 export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence';

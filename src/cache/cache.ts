@@ -280,6 +280,8 @@ export function createAnswerCache(options: AnswerCacheOptions): AnswerCache {
 
     async forget(version) {
       if (closed) return null;
+      // Writes still in flight under the old version would land after the delete and linger until their TTL.
+      await flush();
       const r = await within(store.deletePrefix(versionPrefix(version)), writeTimeoutMs * 5);
       if (!r.ok) {
         failed(r.error, r.timedOut);

@@ -2,8 +2,8 @@
 // as the baseline a developer would get without this engine.
 import MiniSearch from 'minisearch';
 import { createRequire } from 'node:module';
-import winkNLP, { type ItemToken } from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
+import type { ItemToken } from 'wink-nlp';
+import { defaultPipeline } from '../nlp/wink.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -61,7 +61,7 @@ interface WinkBM25 {
 
 /** The prep task of wink-bm25-text-search's README: wink-nlp words, no stop words, stems. */
 function winkPrep(): (text: string) => string[] {
-  const nlp = winkNLP(model);
+  const nlp = defaultPipeline();
   const its = nlp.its;
   // wink's bundled types reject its.stem in out() (its types drift from its code), hence the cast.
   const out = (t: ItemToken, f: unknown): unknown => (t.out as unknown as (f: unknown) => unknown)(f);

@@ -7,7 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { loadCorpus } from '../corpus/load.ts';
 import { buildIndex } from '../index/build.ts';
 import type { Index } from '../index/types.ts';
-import { answerFromRanking, rank } from '../answer/answer.ts';
+import { answerFromRanking, checkWeights, rank } from '../answer/answer.ts';
+import { extractShortAnswer, questionFrame, QUESTION_CLASSES, shortAnswerOf } from '../answer/span.ts';
+import { analyseQuestion } from '../answer/question.ts';
 import { exactMatch, f1Score, loadSquad, type SquadQuestion } from './squad.ts';
 import { miniSearchBaseline, winkBm25Baseline, type SentenceSearch } from './baselines.ts';
 
@@ -19,6 +21,9 @@ export interface QualityRow {
   mrr: number;
   exact: number;
   f1: number;
+  /** EM and F1 when every answer carries a short answer (no threshold on the span's probability). */
+  exactAlways: number;
+  f1Always: number;
   answered: number;
   /** Of the answered questions, the share whose first citation is right. */
   precisionAnswered: number;
@@ -71,11 +76,13 @@ interface Tally {
   rr: number;
   em: number;
   f1: number;
+  emAlways: number;
+  f1Always: number;
   answered: number;
   answeredRight: number;
   ms: number[];
 }
-const tally = (): Tally => ({ n: 0, hit1: 0, hit3: 0, hit5: 0, rr: 0, em: 0, f1: 0, answered: 0, answeredRight: 0, ms: [] });
+const tally = (): Tally => ({ n: 0, hit1: 0, hit3: 0, hit5: 0, rr: 0, em: 0, f1: 0, emAlways: 0, f1Always: 0, answered: 0, answeredRight: 0, ms: [] });
 
 function row(t: Tally): QualityRow {
   const n = t.n || 1;
@@ -87,6 +94,8 @@ function row(t: Tally): QualityRow {
     mrr: t.rr / n,
     exact: (100 * t.em) / n,
     f1: (100 * t.f1) / n,
+    exactAlways: (100 * t.emAlways) / n,
+    f1Always: (100 * t.f1Always) / n,
     answered: t.answered / n,
     precisionAnswered: t.answered > 0 ? t.answeredRight / t.answered : 0,
     msPerQuestion: median(t.ms),
@@ -102,9 +111,46 @@ function addRanking(t: Tally, ids: readonly number[], hit: (s: number) => boolea
   if (first >= 0 && first < 10) t.rr += 1 / (first + 1);
 }
 
+/** The short answer given the sentence that holds the gold answer: the span model alone. */
+export interface SpanRow {
+  questions: number;
+  /** Share of them given a short answer at the shipped threshold. */
+  answered: number;
+  exact: number;
+  f1: number;
+  /** The same with a short answer for every question. */
+  exactAlways: number;
+  f1Always: number;
+}
+
+interface SpanTally {
+  n: number;
+  answered: number;
+  em: number;
+  f1: number;
+  emAlways: number;
+  f1Always: number;
+}
+const spanTally = (): SpanTally => ({ n: 0, answered: 0, em: 0, f1: 0, emAlways: 0, f1Always: 0 });
+const spanRow = (t: SpanTally): SpanRow => {
+  const n = t.n || 1;
+  return { questions: t.n, answered: t.answered / n, exact: (100 * t.em) / n, f1: (100 * t.f1) / n, exactAlways: (100 * t.emAlways) / n, f1Always: (100 * t.f1Always) / n };
+};
+
+/** The sentence of `index` that holds a question's first gold answer, or -1. */
+export function goldSentence(index: Index, q: SquadQuestion): number {
+  const a = q.answers[0]!;
+  for (let s = index.articleSentence[q.article]!; s < index.articleSentence[q.article + 1]!; s++) {
+    if (index.sentenceStart[s]! <= a.start && a.start < index.sentenceEnd[s]!) return s;
+  }
+  return -1;
+}
+
 export interface EvalReport {
   corpus: { articles: number; sentences: number; questions: number; buildMs: number };
   engine: Record<'all' | 'tune' | 'held-out', QualityRow>;
+  /** Short answers read from the gold sentence, by half and by question class. */
+  spans: { halves: Record<'all' | 'tune' | 'held-out', SpanRow>; classes: Record<string, SpanRow> };
   baselines: Record<string, Record<'all' | 'tune' | 'held-out', QualityRow>>;
   abstention: {
     squadOnSeeds: { questions: number; declined: number };
@@ -116,6 +162,7 @@ export interface EvalReport {
 }
 
 export async function evaluate(args: Args): Promise<EvalReport> {
+  checkWeights();
   const squad = loadSquad(args.squad);
   let t0 = performance.now();
   const index = buildIndex(squad.articles);
@@ -133,17 +180,51 @@ export async function evaluate(args: Args): Promise<EvalReport> {
     const hit = (s: number) => isHit(index, s, q);
     const gold = q.answers.map((a) => a.text);
     const prediction = result.kind === 'answer' ? (result.answer?.text ?? '') : '';
+    const always = result.kind === 'answer' ? (shortAnswerOf(index, ranking.question, result.citations.map((c) => ({ sentence: c.sentenceId, probability: c.score })), 0)?.text ?? '') : '';
     for (const h of [engine.all, engine[squad.half(q.article)]]) {
       addRanking(h, ids, hit);
       h.ms.push(ms);
       h.em += exactMatch(prediction, gold);
       h.f1 += f1Score(prediction, gold);
+      h.emAlways += exactMatch(always, gold);
+      h.f1Always += f1Score(always, gold);
       if (result.kind === 'answer') {
         h.answered++;
         if (hit(result.citations[0]!.sentenceId)) h.answeredRight++;
       }
     }
   }
+
+  // The span model alone, on the sentence that holds the answer.
+  const spanHalves = { all: spanTally(), tune: spanTally(), 'held-out': spanTally() };
+  const spanClasses = new Map<string, SpanTally>();
+  for (const q of questions) {
+    const s = goldSentence(index, q);
+    if (s < 0) continue;
+    const question = analyseQuestion(q.question, index.vocabulary);
+    if (question.type === 'yes-no') continue;
+    const klass = QUESTION_CLASSES[questionFrame(question).klass]!;
+    if (!spanClasses.has(klass)) spanClasses.set(klass, spanTally());
+    const always = extractShortAnswer(index, question, s, 0);
+    const shown = always !== null && extractShortAnswer(index, question, s) !== null;
+    const gold = q.answers.map((a) => a.text);
+    for (const t of [spanHalves.all, spanHalves[squad.half(q.article)], spanClasses.get(klass)!]) {
+      t.n++;
+      const em = exactMatch(always?.text ?? '', gold);
+      const f1 = f1Score(always?.text ?? '', gold);
+      t.emAlways += em;
+      t.f1Always += f1;
+      if (shown) {
+        t.answered++;
+        t.em += em;
+        t.f1 += f1;
+      }
+    }
+  }
+  const spans: EvalReport['spans'] = {
+    halves: Object.fromEntries(halves.map((h) => [h, spanRow(spanHalves[h])])) as EvalReport['spans']['halves'],
+    classes: Object.fromEntries([...spanClasses].sort((a, b) => b[1].n - a[1].n).map(([k, t]) => [k, spanRow(t)])),
+  };
 
   const baselines: EvalReport['baselines'] = {};
   if (args.baselines) {
@@ -196,6 +277,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   return {
     corpus: { articles: index.articles.length, sentences: index.sentenceStart.length, questions: questions.length, buildMs },
     engine: Object.fromEntries(halves.map((h) => [h, row(engine[h])])) as EvalReport['engine'],
+    spans,
     baselines,
     abstention: {
       squadOnSeeds: { questions: questions.length, declined: declinedOnSeeds / (questions.length || 1) },
@@ -213,13 +295,20 @@ function print(report: EvalReport): void {
   const c = report.corpus;
   out.push(`SQuAD v1.1 dev as one corpus: ${c.articles} articles, ${c.sentences} sentences, ${c.questions} questions (index built in ${(c.buildMs / 1000).toFixed(1)} s)`);
   out.push('');
-  out.push('system                  half       hit@1   hit@3   hit@5   MRR@10  EM     F1     answered  right|answered  ms/q (median)');
+  out.push('system                  half       hit@1   hit@3   hit@5   MRR@10  EM     F1     EM*    F1*    answered  right|answered  ms/q (median)');
   const line = (name: string, half: string, r: QualityRow) =>
-    `${name.padEnd(23)} ${half.padEnd(9)} ${pct(r.hit1).padStart(6)}  ${pct(r.hit3).padStart(6)}  ${pct(r.hit5).padStart(6)}  ${r.mrr.toFixed(3).padStart(6)}  ${r.exact.toFixed(1).padStart(5)}  ${r.f1.toFixed(1).padStart(5)}  ${pct(r.answered).padStart(8)}  ${pct(r.precisionAnswered).padStart(14)}  ${r.msPerQuestion.toFixed(3)}`;
+    `${name.padEnd(23)} ${half.padEnd(9)} ${pct(r.hit1).padStart(6)}  ${pct(r.hit3).padStart(6)}  ${pct(r.hit5).padStart(6)}  ${r.mrr.toFixed(3).padStart(6)}  ${r.exact.toFixed(1).padStart(5)}  ${r.f1.toFixed(1).padStart(5)}  ${r.exactAlways.toFixed(1).padStart(5)}  ${r.f1Always.toFixed(1).padStart(5)}  ${pct(r.answered).padStart(8)}  ${pct(r.precisionAnswered).padStart(14)}  ${r.msPerQuestion.toFixed(3)}`;
   for (const half of ['all', 'tune', 'held-out'] as const) {
     out.push(line('verbatim', half, report.engine[half]));
     for (const [name, b] of Object.entries(report.baselines)) out.push(line(name, half, b[half]));
   }
+  out.push('EM, F1: the short answer as the bot shows it (none below the span threshold); EM*, F1*: a short answer whenever the bot answers.');
+  out.push('');
+  out.push('short answer given the gold sentence   questions  shown    EM     F1     EM*    F1*');
+  const spanLine = (name: string, r: SpanRow) =>
+    `${name.padEnd(38)} ${String(r.questions).padStart(9)}  ${pct(r.answered).padStart(6)}  ${r.exact.toFixed(1).padStart(5)}  ${r.f1.toFixed(1).padStart(5)}  ${r.exactAlways.toFixed(1).padStart(5)}  ${r.f1Always.toFixed(1).padStart(5)}`;
+  for (const half of ['all', 'tune', 'held-out'] as const) out.push(spanLine(half, report.spans.halves[half]));
+  for (const [klass, r] of Object.entries(report.spans.classes)) out.push(spanLine(`  ${klass}`, r));
   out.push('');
   for (const [name, b] of Object.entries(report.baselines)) {
     const e = report.engine.all;

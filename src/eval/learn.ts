@@ -4,7 +4,7 @@
 // articles); the held-out half is never read here. Three models:
 //   rank        pairwise logistic ranking of the BM25 candidates, then Platt-calibrated (Platt, 1999) so that
 //               sigmoid(score) estimates P(sentence overlaps the answer)
-//   span        pairwise ranking of candidate phrases within the sentence that holds the answer, calibrated
+//   span        the short-answer model, written to its own file: see src/eval/learn-span.ts
 //   answerable  logistic regression: does the corpus answer the question at all? Positives are tuning
 //               questions asked of a corpus holding their article; negatives the same questions asked of
 //               corpora made of the other tuning articles only (large and tiny), so abstention learns to
@@ -15,10 +15,9 @@ import { loadCorpus } from '../corpus/load.ts';
 import type { Index } from '../index/types.ts';
 import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, rank, withProbabilities, type Ranking } from '../answer/answer.ts';
 import { FEATURE_COUNT, FEATURES } from '../answer/features.ts';
-import { scoreSpans, SPAN_FEATURE_COUNT, SPAN_FEATURES } from '../answer/span.ts';
-import { analyseQuestion } from '../answer/question.ts';
 import weights from '../answer/weights.json' with { type: 'json' };
-import { f1Score, loadSquad, type SquadQuestion } from './squad.ts';
+import { loadSquad } from './squad.ts';
+import { learnSpans, writeSpanModel } from './learn-span.ts';
 import { isHit } from './eval.ts';
 import { logisticScore, trainListwise, trainLogistic, type PairwiseGroup } from './linear.ts';
 
@@ -66,55 +65,9 @@ log(`rank: tuning hit@1 with learned weights ${((100 * top1) / tuneQuestions.len
 log(`rank weights: ${FEATURES.map((n, k) => `${n}=${calibratedRank[k]!.toFixed(2)}`).join(' ')}`);
 
 // ---- span ----
-function goldSentence(q: SquadQuestion): number {
-  const a = q.answers[0]!;
-  for (let s = index.articleSentence[q.article]!; s < index.articleSentence[q.article + 1]!; s++) {
-    if (index.sentenceStart[s]! <= a.start && a.start < index.sentenceEnd[s]!) return s;
-  }
-  return -1;
-}
-const spanGroups: PairwiseGroup[] = [];
-const spanEval: { scores: number[]; f1: number[] }[] = [];
-for (const q of tuneQuestions) {
-  const s = goldSentence(q);
-  if (s < 0) continue;
-  const question = analyseQuestion(q.question, index.vocabulary);
-  if (question.expects === 'none') continue;
-  const article = index.articles[q.article]!;
-  const start = index.sentenceStart[s]!;
-  const text = article.text.slice(start, index.sentenceEnd[s]!);
-  const { tokens, spans } = scoreSpans(index, question, text);
-  const gold = q.answers.map((a) => a.text);
-  const f1s = spans.map((x) => f1Score(text.slice(tokens.starts[x.candidate.first]!, tokens.ends[x.candidate.end - 1]!), gold));
-  const best = Math.max(0, ...f1s);
-  if (best < 0.5) continue;
-  spanGroups.push({ features: spans.map((x) => x.features), labels: f1s.map((f) => (f >= best - 1e-9 ? 1 : 0)) });
-  spanEval.push({ scores: [], f1: f1s });
-}
-const spanW = trainListwise(spanGroups, SPAN_FEATURE_COUNT);
-const spanX: Float64Array[] = [];
-const spanY: number[] = [];
-let spanF1 = 0;
-spanGroups.forEach((g, gi) => {
-  let best = 0;
-  let bestScore = -Infinity;
-  g.features.forEach((f, i) => {
-    let s = 0;
-    for (let k = 0; k < SPAN_FEATURE_COUNT; k++) s += spanW[k]! * f[k]!;
-    if (s > bestScore) {
-      bestScore = s;
-      best = i;
-    }
-  });
-  spanF1 += spanEval[gi]!.f1[best]!;
-  // Calibrate on the chosen span only: P(its F1 >= 0.5 | score).
-  spanX.push(Float64Array.of(1, bestScore));
-  spanY.push(spanEval[gi]!.f1[best]! >= 0.5 ? 1 : 0);
-});
-const spanPlatt = trainLogistic(spanX, spanY, 2, 0, 600);
-const calibratedSpan = Float64Array.from(spanW, (w, k) => (k === 0 ? spanPlatt[0]! + spanPlatt[1]! * w : spanPlatt[1]! * w));
-log(`span: F1 of the chosen phrase in the answer's own sentence (answerable groups) ${((100 * spanF1) / Math.max(1, spanGroups.length)).toFixed(1)}`);
-log(`span weights: ${SPAN_FEATURES.map((n, k) => `${n}=${calibratedSpan[k]!.toFixed(2)}`).join(' ')}`);
+// The short-answer model has its own weight file and learner (src/eval/learn-span.ts).
+writeSpanModel(learnSpans(index, tuneArticles.map((i) => squad.articles[i]!), tuneQuestions, log));
+log('wrote src/answer/span-weights.json');
 
 // ---- answerable ----
 // The rank weights above change the features' topProbability, so the rankings are recomputed with them.
@@ -204,8 +157,6 @@ for (const c of corpora.slice(1)) log(`  declined on ${c.name}: ${(100 * decline
 const out = {
   rank: round(calibratedRank),
   supportRatio: weights.supportRatio,
-  span: round(calibratedSpan),
-  spanThreshold: weights.spanThreshold,
   answerable: round(answerableW),
   answerableThreshold: Math.round(threshold * 10000) / 10000,
 };

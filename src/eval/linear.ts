@@ -113,3 +113,91 @@ export function logisticScore(w: ArrayLike<number>, x: Float64Array): number {
   for (let i = 0; i < w.length; i++) s += (w[i] as number) * x[i]!;
   return 1 / (1 + Math.exp(-s));
 }
+
+/** One query's candidates as compressed rows of binary feature ids, with a target distribution. */
+export interface SparseGroup {
+  /** Features of candidate c: featureIds[rowStart[c] .. rowStart[c+1]). */
+  readonly rowStart: Uint32Array;
+  readonly featureIds: Uint32Array;
+  /** Target probability of each candidate (sums to 1). */
+  readonly target: Float64Array;
+}
+
+export interface SparseOptions {
+  readonly epochs?: number;
+  readonly rate?: number;
+  readonly l2?: number;
+  /** Seed of the order in which groups are visited. */
+  readonly seed?: number;
+}
+
+/**
+ * Listwise softmax ranking (as trainListwise) over sparse binary features, for models with tens of
+ * thousands of weights where full-batch gradients are too slow: one AdaGrad step (Duchi et al., 2011) per
+ * group, L2 applied to the weights a group touches, and the average of the iterates returned (Polyak
+ * averaging, which steadies the last epoch's noise).
+ */
+export function trainSparseListwise(groups: readonly SparseGroup[], dim: number, options: SparseOptions = {}): Float64Array {
+  const { epochs = 8, rate = 0.1, l2 = 1e-6, seed = 1 } = options;
+  const w = new Float64Array(dim);
+  const sumSq = new Float64Array(dim);
+  const grad = new Float64Array(dim);
+  // Averaging with lazy updates: avg = w - u / t, where u accumulates step-weighted changes.
+  const u = new Float64Array(dim);
+  const touched = new Int32Array(dim).fill(-1);
+  const order = groups.map((_, i) => i);
+  let state = seed >>> 0 || 1;
+  const random = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  let step = 1;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const gi of order) {
+      const g = groups[gi]!;
+      const count = g.target.length;
+      if (count < 2) continue;
+      const scores = new Float64Array(count);
+      let max = -Infinity;
+      for (let c = 0; c < count; c++) {
+        let s = 0;
+        for (let k = g.rowStart[c]!; k < g.rowStart[c + 1]!; k++) s += w[g.featureIds[k]!]!;
+        scores[c] = s;
+        if (s > max) max = s;
+      }
+      let z = 0;
+      for (let c = 0; c < count; c++) z += (scores[c] = Math.exp(scores[c]! - max));
+      const list: number[] = [];
+      for (let c = 0; c < count; c++) {
+        const d = scores[c]! / z - g.target[c]!;
+        if (d === 0) continue;
+        for (let k = g.rowStart[c]!; k < g.rowStart[c + 1]!; k++) {
+          const f = g.featureIds[k]!;
+          if (touched[f] !== gi + epoch * groups.length) {
+            touched[f] = gi + epoch * groups.length;
+            grad[f] = 0;
+            list.push(f);
+          }
+          grad[f]! += d;
+        }
+      }
+      for (const f of list) {
+        const gf = grad[f]! + l2 * w[f]!;
+        sumSq[f]! += gf * gf;
+        const delta = (rate * gf) / (Math.sqrt(sumSq[f]!) + 1e-8);
+        w[f]! -= delta;
+        u[f]! -= step * delta;
+      }
+      step++;
+    }
+  }
+  const avg = new Float64Array(dim);
+  for (let f = 0; f < dim; f++) avg[f] = w[f]! - u[f]! / step;
+  return avg;
+}

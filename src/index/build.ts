@@ -4,6 +4,7 @@ import type { Article } from '../corpus/article.ts';
 import { P, tokenize } from '../nlp/wink.ts';
 import { findQuotations, type Quotation } from '../quotes/quotations.ts';
 import { findAcronyms } from './acronyms.ts';
+import { isDateWord, YEAR } from './dates.ts';
 import { segment } from './segment.ts';
 import { NO_TERM, Vocabulary } from './terms.ts';
 import { FLAG, type Index } from './types.ts';
@@ -37,9 +38,6 @@ const u32 = (n: number) => new Growable(new Uint32Array(n), (m) => new Uint32Arr
 const u16 = (n: number) => new Growable(new Uint16Array(n), (m) => new Uint16Array(m));
 const u8 = (n: number) => new Growable(new Uint8Array(n), (m) => new Uint8Array(m));
 
-const MONTH_OR_DAY =
-  /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow)\.?$/i;
-const YEAR = /^(?:1[0-9]|20)\d\d(?:s)?$/;
 const MONEY = /^[$£€¥%]$|^(?:percent|per cent|dollars?|pounds?|euros?|cents?)$/i;
 
 /** Incrementally builds an index; `add` each article, then `finish`. */
@@ -113,10 +111,10 @@ export class IndexBuilder {
           if (YEAR.test(value)) flags |= FLAG.year;
         } else if (tag === P.PROPN) {
           flags |= FLAG.properNoun;
-          if (MONTH_OR_DAY.test(value)) flags |= FLAG.dateWord;
+          if (isDateWord(value)) flags |= FLAG.dateWord;
         } else if (tag === P.SYM || tag === P.NOUN) {
           if (MONEY.test(value)) flags |= FLAG.money;
-          if (tag === P.NOUN && MONTH_OR_DAY.test(value)) flags |= FLAG.dateWord;
+          if (tag === P.NOUN && isDateWord(value)) flags |= FLAG.dateWord;
         } else if (tag === P.PUNCT && (value === '"' || value === '“' || value === '”')) {
           flags |= FLAG.quote;
         }
@@ -154,9 +152,9 @@ export class IndexBuilder {
       }
     }
 
-    // An all-capitals headline ("BAHIA COCOA REVIEW") is shouting, not acronyms.
     for (const q of findQuotations(article, tokens)) this.quotations.push(q);
 
+    // An all-capitals headline ("BAHIA COCOA REVIEW") is shouting, not acronyms.
     const title = tokenize(/\p{Ll}/u.test(article.title) ? article.title : article.title.toLowerCase());
     for (let t = 0; t < title.values.length; t++) {
       const term = vocab.termOf(title.values[t] as string, title.normals[t] as string, title.pos[t] as number, title.stop[t] === 1);

@@ -38,9 +38,27 @@ export function withinOneEdit(a: string, b: string): boolean {
 }
 
 /** Is a word (wink's normal form, with wink's stop flag) a stop word for the index? */
-export function isStopWord(normal: string, winkStop: boolean): boolean {
-  return (winkStop && !KEEP.has(normal)) || EXTRA_STOP.has(normal);
+export function isStopWord(normal: string, winkStop: boolean, pos: number): boolean {
+  // A proper noun is never a stop word: "May" the month, "Will" the name, "The Who".
+  if (pos === P.PROPN) return false;
+  return isStopForm(normal, winkStop, pos);
 }
+
+function isStopForm(normal: string, winkStop: boolean, pos: number): boolean {
+  if (EXTRA_STOP.has(normal)) return true;
+  // Kept words are kept in every form: wink flags "using" but not "used", and both are the term "use".
+  return winkStop && !keptTerms().has(termText(normal, pos));
+}
+
+let kept: Set<string> | null = null;
+function keptTerms(): Set<string> {
+  if (kept === null) kept = new Set([...KEEP].flatMap((w) => [termText(w, P.VERB), termText(w, P.NOUN), termText(w, P.ADJ)]));
+  return kept;
+}
+
+/** A proper noun spelled like a stop word ("May", "Will") is a term of its own, so it never shares an id, or
+ * a stop flag, with the modal. */
+const PROPER_MARK = '^';
 
 export class Vocabulary {
   readonly terms: string[] = [''];
@@ -50,6 +68,7 @@ export class Vocabulary {
   // differently; a repeated word costs one Map lookup, never a second stem.
   private readonly byVerb = new Map<string, number>();
   private readonly byNoun = new Map<string, number>();
+  private readonly byProper = new Map<string, number>();
   private readonly byOther = new Map<string, number>();
 
   static from(terms: readonly string[], stop: ArrayLike<number>): Vocabulary {
@@ -127,15 +146,15 @@ export class Vocabulary {
     // An acronym ("US", "ONS", "ICC") is a name: not the pronoun, not a stem of another word.
     const acronym = acronymTerm(value);
     if (acronym !== null) return add ? this.intern(acronym, false) : this.lookup(acronym);
-    const cache = pos === P.VERB || pos === P.AUX ? this.byVerb : pos === P.NOUN ? this.byNoun : this.byOther;
+    const cache = pos === P.VERB || pos === P.AUX ? this.byVerb : pos === P.NOUN ? this.byNoun : pos === P.PROPN ? this.byProper : this.byOther;
     const cached = cache.get(normal);
     if (cached !== undefined) return cached;
     const term = termText(normal, pos);
     if (term.length === 0) return NO_TERM;
-    if (!add) {
-      return this.lookup(term);
-    }
-    const id = this.intern(term, isStopWord(normal, isStop));
+    const stop = isStopWord(normal, isStop, pos);
+    const key = pos === P.PROPN && isStopForm(normal, isStop, P.X) ? PROPER_MARK + term : term;
+    if (!add) return this.lookup(key);
+    const id = this.intern(key, stop);
     cache.set(normal, id);
     return id;
   }

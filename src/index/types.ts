@@ -59,7 +59,3 @@ export interface Index {
   /** Direct quotations with their speakers, in corpus order. */
   readonly quotations: readonly Quotation[];
 }
-
-export function sentenceCount(index: Index): number {
-  return index.sentenceStart.length;
-}

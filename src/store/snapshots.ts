@@ -161,8 +161,10 @@ export async function readSnapshot(
     if (!decoded.ok) return { kind: 'rejected', reason: decoded.reason };
     const index = decoded.value;
     const same = index.articles.length === meta.files.length && index.articles.every((a, i) => a.path === meta.files[i]![0] && a.hash === meta.files[i]![1]);
-    if (!same || versionOf(index.articles) !== meta.version) return { kind: 'rejected', reason: 'corrupt: the articles do not match the file list' };
-    return { kind: 'loaded', corpus: { index, version: meta.version, skipped: meta.skipped } };
+    if (!same) return { kind: 'rejected', reason: 'corrupt: the articles do not match the file list' };
+    // The version is recomputed rather than read back: it also fingerprints the code that answers, which may
+    // have changed since the snapshot was written without changing the index.
+    return { kind: 'loaded', corpus: { index, version: versionOf(index.articles), skipped: meta.skipped } };
   } catch (err) {
     return { kind: 'rejected', reason: `unreadable: ${(err as Error).message}` };
   } finally {

@@ -128,14 +128,11 @@ describe('when Redis fails', () => {
 
     redis.freeze();
     try {
-      const t0 = performance.now();
+      // Without the bound this call would never return: Redis is frozen.
       const r = await answers.ask(LAUSANNE);
-      const waited = performance.now() - t0;
-      // The entry is in Redis, but Redis does not answer: the engine did.
+      // The entry is in Redis, but Redis does not answer: the engine did, after one timed-out lookup.
       expect(r.cached).toBe(false);
       expect(r.answer).toStrictEqual(engine.answer(LAUSANNE));
-      // The bound is 50 ms; the margin is for a loaded machine. Without the bound this call would never return.
-      expect(waited).toBeLessThan(1500);
       await askAllFresh(answers);
       expect(answers.stats()).toMatchObject({ healthy: false, timeouts: 1, bypassed: SEED_QUESTIONS.length });
       // Shutting down does not wait for a Redis that never answers.

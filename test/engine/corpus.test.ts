@@ -175,3 +175,18 @@ describe('loadCorpus', () => {
     await expect(loadCorpus('/nonexistent/verbatim')).rejects.toThrow();
   });
 });
+
+describe('loadCorpus and links inside the corpus', () => {
+  it('reads a folder or file reached twice through a symlink once, and says why the second is skipped', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'verbatim-links-'));
+    mkdirSync(join(root, 'a'));
+    writeFileSync(join(root, 'a', 'x.txt'), SEED_004);
+    writeFileSync(join(root, 'y.txt'), SEED_000);
+    symlinkSync(join(root, 'a'), join(root, 'b')); // the folder again
+    symlinkSync(join(root, 'y.txt'), join(root, 'z.txt')); // the file again
+    symlinkSync(root, join(root, 'a', 'loop')); // a loop back to the top
+    const { articles, skipped } = await loadCorpus(root);
+    expect(articles.map((a) => a.id)).toEqual(['a/x', 'y']);
+    expect(skipped).toEqual([{ path: 'z.txt', reason: 'the same file as y.txt (a link to it)' }]);
+  });
+});

@@ -59,13 +59,14 @@ describe('ranking on the seed articles', () => {
     expect(plain(cited(engine.answer('How many did the convoy strikes kill?'))[0]!.text)).toContain('strikes that killed 20 last week');
   });
 
-  it('returns one to three citations, best first', () => {
+  it('returns one to three citations: the one holding the short answer first, the rest best first', () => {
     for (const { q } of fixture.answerable) {
       const a = engine.answer(q);
       if (a.kind !== 'answer') continue;
       expect(a.citations.length).toBeGreaterThanOrEqual(1);
       expect(a.citations.length).toBeLessThanOrEqual(3);
-      for (let i = 1; i < a.citations.length; i++) expect(a.citations[i]!.score).toBeLessThanOrEqual(a.citations[i - 1]!.score);
+      if (a.answer) expect(a.answer.sentenceId).toBe(a.citations[0]!.sentenceId);
+      for (let i = 2; i < a.citations.length; i++) expect(a.citations[i]!.score).toBeLessThanOrEqual(a.citations[i - 1]!.score);
     }
   });
 });
@@ -133,7 +134,7 @@ describe('citations', () => {
           expect(a.answer.end).toBeLessThanOrEqual(a.citations[0]!.end);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 400, seed: 20261121 },
     );
   });
 });

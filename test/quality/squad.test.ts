@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.ts';
-import { answerFromRanking, rank } from '../../src/answer/answer.ts';
+import { answerFromRanking, checkWeights, rank } from '../../src/answer/answer.ts';
 import { exactMatch, f1Score, loadSquad } from '../../src/eval/squad.ts';
 import { isHit } from '../../src/eval/eval.ts';
 
@@ -21,6 +21,7 @@ if (!SQUAD) console.warn('SQuAD v1.1 dev not found (set SQUAD_PATH): the quality
 
 describe.runIf(SQUAD !== undefined)('quality guard on a fixed SQuAD subset', () => {
   it('keeps hit@1, short-answer F1 and the answered rate above their floors', () => {
+    checkWeights();
     const squad = loadSquad(SQUAD!);
     const index = buildIndex(squad.articles);
     const questions = squad.questions.filter((_, i) => i % 20 === 0);

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../src/corpus/load.ts';
+import { buildIndex } from '../../src/index/build.ts';
+import type { Index } from '../../src/index/types.ts';
+import { answer } from '../../src/answer/answer.ts';
+import { analyseQuestion } from '../../src/answer/question.ts';
+import { extractShortAnswer, learnedSpanWeights, MAX_SPAN, pickSpan, questionFrame, QUESTION_CLASSES, spanProblem, spanScores, SPAN_DIM } from '../../src/answer/span.ts';
+import { parseArticle, isSkipped } from '../../src/corpus/article.ts';
+import { normaliseAnswer } from '../../src/eval/squad.ts';
+import { trainSparseListwise } from '../../src/eval/linear.ts';
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/seed-questions.json', import.meta.url), 'utf8')) as {
+  answerable: { q: string; cite: string; answer: string | null }[];
+};
+const expected = new Map(fixture.answerable.map((x) => [x.q, x.answer]));
+
+let seeds: Index;
+beforeAll(async () => {
+  seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
+});
+
+const shortAnswer = (q: string) => {
+  const a = answer(seeds, q);
+  if (a.kind !== 'answer') throw new Error(`test: the seeds do not answer ${q}`);
+  return a.answer;
+};
+
+/** One article made of `text`, indexed alone. */
+function indexOf(text: string): Index {
+  const a = parseArticle('test.txt', Buffer.from(`A test\n\n${text}\n`, 'utf8'));
+  if (isSkipped(a)) throw new Error(a.reason);
+  return buildIndex([a]);
+}
+
+describe('short answers to the seed questions', () => {
+  // Each question's expected answer is the fixture's, compared as SQuAD compares answers (case, punctuation
+  // and articles aside). The comment says which evidence picks it.
+  const cases: [string, string][] = [
+    // The speaker of a reporting verb ("French officials said ...") whose reported clause holds the
+    // question's words (ICC, investigate): the acceptance case.
+    ['who called for an ICC investigation?', 'the rule for speakers'],
+    // A number right before the focus noun of "how many civilians", next to the question's words.
+    ['How many civilians died in Aleppo since the ceasefire collapsed?', 'number before the focus noun'],
+    ['How many airstrikes did Russia and Syria launch in 72 hours?', 'number before the focus noun'],
+    ['How many civilians are trapped in Syria\'s largest city?', 'number before the focus noun'],
+    ['How many civilians were killed on Thursday?', 'number before the focus noun'],
+    ['How many rebel groups signed the statement?', 'number before the focus noun'],
+    ['How many civilians were killed this week by Russian and Syrian military operations?', 'number before the focus noun'],
+    // A proper noun after "in", right after the matched verb ("meet in Lausanne").
+    ['Where will the foreign ministers meet?', 'a place after "meet in"'],
+    // The time after "until", the question's own preposition.
+    ['Until what time did the bombardment continue?', 'a time after "until"'],
+    // The subject of the question's verb ("Boris Johnson claimed"), "Yesterday" being a date, not a name.
+    ['Who claimed Russia could be guilty of war crimes?', 'the subject of the matched verb'],
+    ['Who condemned the Putin regime?', 'the subject of the matched verb'],
+    ['Which country is committed to saving the population of Aleppo?', 'the subject of the matched verb'],
+    ['What has become the main battle ground of the conflict?', 'the subject of the matched verb'],
+    // The object right after the question's last verb ("dropping napalm", "condemned the Putin regime").
+    ['What are Russian and Syrian warplanes accused of dropping?', 'the object of the matched verb'],
+    ['What did the Foreign Secretary condemn?', 'the object of the matched verb'],
+    // A date entity, for a when-question, right after the matched verb ("meet on Saturday", "said on Monday").
+    ['When are the delegations expected to meet?', 'a date after the matched verb'],
+    ['When did French officials say the ICC must investigate war crimes?', 'a date after the matched verb'],
+    // A place after "in", right after the question's words "further north".
+    ['Where were air raids reported further north?', 'a place after "in"'],
+    // The speaker of "told": Mishal told Reuters that the bombardment intensifies at night.
+    ['Who told Reuters that the bombardment intensifies at night?', 'the speaker of a reporting verb'],
+  ];
+  for (const [q, why] of cases) {
+    it(`${q} (${why})`, () => {
+      const want = expected.get(q);
+      expect(want).toBeTypeOf('string');
+      const got = shortAnswer(q);
+      expect(got).not.toBeNull();
+      expect(normaliseAnswer(got!.text)).toBe(normaliseAnswer(want!));
+    });
+  }
+
+  it('reads a title from "Syrian President Bashar al-Assad" (the fixture expects none; the title is right there)', () => {
+    expect(shortAnswer("What is Bashar al-Assad's title?")?.text).toBe('Syrian President');
+  });
+
+  it('quotes every short answer exactly from a cited sentence, at its offsets in the article', () => {
+    for (const { q } of fixture.answerable) {
+      const a = answer(seeds, q);
+      if (a.kind !== 'answer' || !a.answer) continue;
+      // Inside one of the cited sentences, and an exact slice of its article.
+      const { start, end, text } = a.answer;
+      const cite = a.citations.find((c) => c.start <= start && end <= c.end);
+      expect(cite).toBeDefined();
+      const article = seeds.articles.find((x) => x.id === cite!.articleId)!;
+      expect(article.text.slice(start, end)).toBe(text);
+    }
+  });
+});
+
+describe('question classes', () => {
+  const klass = (q: string) => QUESTION_CLASSES[questionFrame(analyseQuestion(q, seeds.vocabulary)).klass];
+  it('refines the wh-word by what follows it', () => {
+    expect(klass('Who called for an ICC investigation?')).toBe('who');
+    expect(klass('When are the delegations expected to meet?')).toBe('when');
+    expect(klass('In what year did the war start?')).toBe('what-date');
+    expect(klass('How many civilians died?')).toBe('how-many');
+    expect(klass('How long did the bombardment last?')).toBe('how-measure');
+    expect(klass('Which country is committed to saving Aleppo?')).toBe('what-place');
+    expect(klass('What is the capital of Syria?')).toBe('what-be');
+    expect(klass('What did the Foreign Secretary condemn?')).toBe('what-do');
+    expect(klass('Was the ceasefire broken?')).toBe('yes-no');
+  });
+
+  it('tells a subject question from an object question', () => {
+    const role = (q: string) => questionFrame(analyseQuestion(q, seeds.vocabulary)).whRole;
+    expect(role('Who condemned the Putin regime?')).toBe(0);
+    expect(role('What did the Foreign Secretary condemn?')).toBe(1);
+  });
+});
+
+describe('candidate spans', () => {
+  it('never cut a word that wink splits at a letter outside ASCII, and never start or end at punctuation', () => {
+    const index = indexOf('The Zachęta National Gallery of Art, founded by Piłsudski, stands in Warsaw.');
+    const question = analyseQuestion('What is the oldest gallery in Warsaw?', index.vocabulary);
+    const text = index.articles[0]!.text.slice(index.sentenceStart[0]!, index.sentenceEnd[0]!);
+    const p = spanProblem(index, question, questionFrame(question), text);
+    const { starts, ends } = p.tokens;
+    const spans = Array.from(p.first, (f, c) => text.slice(starts[f]!, ends[p.last[c]!]!));
+    expect(spans).toContain('Zachęta National Gallery of Art');
+    expect(spans).toContain('Piłsudski');
+    for (const s of spans) {
+      expect(s).not.toMatch(/^(?:ęta|ta|łsudski|sudski)\b/);
+      expect(s).not.toMatch(/^[,.]|[,.]$/);
+    }
+    for (let c = 0; c < p.first.length; c++) expect(p.last[c]! - p.first[c]!).toBeLessThan(MAX_SPAN);
+  });
+
+  it('score the same whether the features are recorded (for learning) or summed as they are computed', () => {
+    const index = indexOf('Illustrating the pressure now faced by Russia, French officials said on Monday that the International Criminal Court (ICC) must investigate possible war crimes.');
+    const question = analyseQuestion('who called for an ICC investigation?', index.vocabulary);
+    const text = index.articles[0]!.text.slice(index.sentenceStart[0]!, index.sentenceEnd[0]!);
+    const weights = new Float64Array(SPAN_DIM);
+    const plain = spanProblem(index, question, questionFrame(question), text);
+    const recorded = spanProblem(index, question, questionFrame(question), text, { record: true, weights });
+    expect(recorded.featureIds.length).toBeGreaterThan(0);
+    // Under zero weights only the rules' priors are left.
+    expect(Array.from(recorded.scores)).toEqual(Array.from(recorded.prior));
+    // Recorded features under the learned weights give the scores computed directly.
+    const again = spanScores(recorded, learnedSpanWeights());
+    expect(again.length).toBe(plain.scores.length);
+    for (let c = 0; c < again.length; c++) expect(again[c]).toBeCloseTo(plain.scores[c]!, 9);
+    const pick = pickSpan(plain)!;
+    expect(text.slice(plain.tokens.starts[pick.first]!, plain.tokens.ends[pick.last]!)).toBe('French officials');
+  });
+
+  it('give no short answer to a yes-no question, and one to any other when the threshold is 0', () => {
+    const index = indexOf('The foreign ministers of the two countries said that the talks would be held in Lausanne on Saturday.');
+    const yes = analyseQuestion('Will the talks be held in Lausanne?', index.vocabulary);
+    expect(extractShortAnswer(index, yes, 0, 0)).toBeNull();
+    const where = analyseQuestion('Where will the talks be held?', index.vocabulary);
+    expect(extractShortAnswer(index, where, 0, 0)?.text).toBe('Lausanne');
+    const when = analyseQuestion('When will the talks be held?', index.vocabulary);
+    expect(extractShortAnswer(index, when, 0, 0)?.text).toBe('Saturday');
+  });
+});
+
+describe('trainSparseListwise', () => {
+  it('learns the feature that marks the right candidate of each group, and leaves unseen features at 0', () => {
+    // Three candidates per group; feature 1 marks the right one, feature 2 a wrong one, feature 3 both.
+    const group = (right: number) => {
+      const rows = [0, 1, 2].map((c) => (c === right ? [1, 3] : c === (right + 1) % 3 ? [2, 3] : [3]));
+      const rowStart = Uint32Array.from([0, rows[0]!.length, rows[0]!.length + rows[1]!.length, rows.flat().length]);
+      return { rowStart, featureIds: Uint32Array.from(rows.flat()), target: Float64Array.from([0, 1, 2], (c) => (c === right ? 1 : 0)) };
+    };
+    const w = trainSparseListwise([group(0), group(1), group(2)], 5, { epochs: 50, rate: 0.1 });
+    expect(w[1]).toBeGreaterThan(0.5);
+    expect(w[2]).toBeLessThan(-0.5);
+    expect(w[4]).toBe(0);
+  });
+});
