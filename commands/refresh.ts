@@ -40,10 +40,13 @@ function render({ report, titles }: RefreshOutcome): OutgoingMessage {
     });
   }
   const changed = report.added.length + report.removed.length + report.changed.length;
+  const same = changed === 0 && report.version === report.previousVersion;
+  const counts = `**${report.articles}** article${report.articles === 1 ? '' : 's'}, **${report.sentences}** sentences`;
   const lines = [
-    `**${report.articles}** article${report.articles === 1 ? '' : 's'}, **${report.sentences}** sentences indexed in ${Math.round(report.ms)} ms.`,
+    // Nothing is rebuilt when every file is as it was: the time is the check's.
+    same ? `${counts}; every file checked in ${Math.round(report.ms)} ms.` : `${counts} indexed in ${Math.round(report.ms)} ms.`,
     `${report.added.length} added · ${report.removed.length} removed · ${report.changed.length} changed · ${report.unchanged} unchanged · ${report.skipped.length} file${report.skipped.length === 1 ? '' : 's'} skipped`,
-    changed === 0 && report.version === report.previousVersion ? 'The articles are as they were.' : `Corpus version ${report.previousVersion.slice(0, 8)} → ${report.version.slice(0, 8)}.`,
+    same ? 'The articles are as they were.' : `Corpus version ${report.previousVersion.slice(0, 8)} → ${report.version.slice(0, 8)}.`,
   ];
   return message({
     content: '',

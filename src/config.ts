@@ -27,6 +27,11 @@ export interface Config {
   readonly moderatorRoleId: string | null;
   /** Where the bot keeps what it records (answer and feedback log). */
   readonly dataDir: string;
+  /**
+   * Where saved indexes live, one file per corpus folder (start-up reads the folder's when it still matches
+   * the folder, and every build writes one); null (SNAPSHOT_DIR=off): none is read or written.
+   */
+  readonly snapshotDir: string | null;
   /** /ingest: the most bytes downloaded for one article (attachment or web page). */
   readonly ingestMaxBytes: number;
   /** /ingest: how long one download may take, redirects included. */
@@ -149,6 +154,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const corpus = optional(env, 'CORPUS_DIR') ?? 'seeds';
   const data = optional(env, 'DATA_DIR') ?? '.data';
+  const snapshots = optional(env, 'SNAPSHOT_DIR') ?? '.cache/snapshots';
   const token = optional(env, 'DISCORD_TOKEN');
   const shards = optional(env, 'TOTAL_SHARDS');
   if (token !== null && /\s/.test(token)) throw new ConfigError('DISCORD_TOKEN must not contain spaces');
@@ -164,6 +170,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFileBytes: integer(env, 'MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     moderatorRoleId: snowflake(env, 'MODERATOR_ROLE_ID'),
     dataDir: isAbsolute(data) ? data : resolve(PROJECT_ROOT, data),
+    snapshotDir: snapshots.toLowerCase() === 'off' ? null : isAbsolute(snapshots) ? snapshots : resolve(PROJECT_ROOT, snapshots),
     ingestMaxBytes: integer(env, 'INGEST_MAX_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     ingestTimeoutMs: integer(env, 'INGEST_TIMEOUT_MS', 15_000, 500, 120_000),
     ingestAllowHosts: parseAllowHosts(optional(env, 'INGEST_ALLOW_HOSTS')),

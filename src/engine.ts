@@ -262,16 +262,25 @@ export class Engine {
     const before = this.current;
     try {
       const path = snapshotPathOf(this.options);
-      const { maxFileBytes, concurrency } = this.options;
-      const built = await buildInWorker(
-        {
-          corpusDir: this.options.corpusDir,
-          snapshot: path,
-          ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
-          ...(concurrency === undefined ? {} : { concurrency }),
-        },
-        before.index,
-      );
+      const { maxFileBytes } = this.options;
+      const built = await buildInWorker({ corpusDir: this.options.corpusDir, snapshot: path, ...(maxFileBytes === undefined ? {} : { maxFileBytes }) }, before);
+      if (built.kind === 'unchanged') {
+        // Every file as it was: the corpus, its version and the answers cached for it stay.
+        const { index } = before;
+        return {
+          ok: true,
+          added: [],
+          removed: [],
+          changed: [],
+          unchanged: index.articles.length,
+          skipped: before.skipped,
+          articles: index.articles.length,
+          sentences: index.sentenceStart.length,
+          ms: performance.now() - t0,
+          version: before.version,
+          previousVersion: before.version,
+        };
+      }
       if (built.snapshotError !== null) log.warn(`could not save the index: ${built.snapshotError}`, { path });
       const next: Corpus = { index: built.index, version: built.version, skipped: built.skipped, loadedAt: new Date() };
       const d = diff(before.index, next.index);

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Engine } from './engine.ts';
 import { logger } from './log.ts';
 import { buildBotContext, loadCommands, runConsole, startDiscord } from './bot/index.ts';
+import { snapshotSetting } from './store/snapshots.ts';
 import { FeedbackStore } from './feedback/index.ts';
 import { catchStrayErrors } from './stray-errors.ts';
 import { createAnswers, openAnswerCache } from './cache/index.ts';
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
   catchStrayErrors(logger('process'));
 
   const t0 = performance.now();
-  const engine = await Engine.open({ corpusDir: config.corpusDir, maxFileBytes: config.maxFileBytes });
+  const engine = await Engine.open({ corpusDir: config.corpusDir, maxFileBytes: config.maxFileBytes, snapshot: snapshotSetting(config.snapshotDir, config.corpusDir) });
   const { index, skipped } = engine.corpus;
   log.info(`indexed ${index.articles.length} articles, ${index.sentenceStart.length} sentences in ${Math.round(performance.now() - t0)} ms`, {
     corpus: config.corpusDir,

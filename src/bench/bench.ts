@@ -1,16 +1,18 @@
-// npm run bench -- [--quick] [--json] [--reps N] [--sizes 1000,5000,full] [--questions N]
-//                  [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]
+// npm run bench -- [--quick] [--json] [--save FILE] [--discord] [--burst N] [--reps N] [--sizes 1000,5000,full]
+//                  [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]
 //
 // The engine against the stock libraries at news-archive scale (README "Performance"). The corpus is the BBC
 // folder plus the Reuters-21578 items written out as article files once (under --cache), at 1k, 5k and all
 // ~21k articles. Each measurement runs in its own child process (so peak RSS is its own); the jobs of one
-// size are interleaved and repeated, and the report gives medians with ratios measured in the same run.
+// size are interleaved and repeated, and the report gives medians with ratios measured in the same run. The
+// Discord job (discord.ts) runs the real bot against the Discord emulator: bursts of --burst concurrent /ask,
+// cold and warm cache, and a refresh under load; --discord runs only it (after the build it starts from).
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchQuestions, prepareCorpus } from './corpus.ts';
+import { benchQuestions, linkedCopy, prepareCorpus } from './corpus.ts';
 import type { Job, Library, Metrics } from './jobs.ts';
 import { median } from './stats.ts';
 
@@ -24,12 +26,19 @@ interface Args {
   questions: number;
   warmup: number;
   digest: number;
+  /** Concurrent /ask interactions in the Discord job's bursts. */
+  burst: number;
   json: boolean;
   quick: boolean;
+  /** Only the Discord job (and the engine build whose saved index it starts from). */
+  discordOnly: boolean;
+  /** Also write the JSON report to this file. */
+  save: string | null;
 }
 
 const FULL = Number.POSITIVE_INFINITY;
-const USAGE = 'usage: npm run bench -- [--quick] [--json] [--reps N] [--sizes 1000,5000,full] [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]';
+const USAGE =
+  'usage: npm run bench -- [--quick] [--json] [--save FILE] [--discord] [--burst N] [--reps N] [--sizes 1000,5000,full] [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]';
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
@@ -42,8 +51,11 @@ function parseArgs(argv: readonly string[]): Args {
     questions: 2000,
     warmup: 100,
     digest: 200,
+    burst: 200,
     json: false,
     quick: false,
+    discordOnly: false,
+    save: null,
   };
   const value = (i: number, name: string): string => {
     const v = argv[i];
@@ -63,6 +75,9 @@ function parseArgs(argv: readonly string[]): Args {
     if (a === '--') continue;
     else if (a === '--json') args.json = true;
     else if (a === '--quick') args.quick = true;
+    else if (a === '--discord') args.discordOnly = true;
+    else if (a === '--save') args.save = value(++i, a);
+    else if (a === '--burst') args.burst = count(value(++i, a), a);
     else if (a === '--bbc') args.bbc = value(++i, a);
     else if (a === '--reuters') args.reuters = value(++i, a);
     else if (a === '--squad') args.squad = value(++i, a);
@@ -141,6 +156,11 @@ function jobsFor(folder: string, work: string, size: number, questionsFile: stri
   // libraries index and the snapshot the start uses, so it comes first.
   const build = { label: 'engine-build', job: { kind: 'engine-build', corpusDir: folder, snapshot, sentences: firstRep ? sentences : null } as Job };
   const readDoc = { label: 'readdoc', job: { kind: 'readdoc', corpusDir: folder } as Job };
+  // The bot's own folder (links to the same files): the Discord job adds a file to it for a refresh.
+  const botDir = join(work, `bot-${tag}`);
+  linkedCopy(folder, botDir);
+  const discord = { label: 'discord', job: { kind: 'discord', corpusDir: botDir, snapshot, work: join(work, `discord-${tag}`), questions: questionsFile, burst: args.burst } as Job };
+  if (args.discordOnly) return [[build], [discord]];
   return [
     rep % 2 === 0 ? [build, readDoc] : [readDoc, build],
     [{ label: 'engine-start', job: { kind: 'engine-start', corpusDir: folder, snapshot, questions: questionsFile, digest: args.digest } }],
@@ -148,6 +168,7 @@ function jobsFor(folder: string, work: string, size: number, questionsFile: stri
     [{ label: 'engine-cold', job: { kind: 'engine-cold', corpusDir: copy, questions: questionsFile, digest: args.digest, refreshAll: firstRep } }],
     library('minisearch'),
     library('wink-bm25'),
+    [discord],
   ];
 }
 
@@ -282,7 +303,7 @@ function report(args: Args, runs: readonly Run[], sizes: Map<number, number>): s
     rows.push(['latency p99 (ms)', fmt(es('p99Ms'), 3), ...libCells((l) => lb(l, 'p99Ms'), 3), '', '']);
     rows.push(['questions/s', fmt(es('qps'), 0), ...libCells((l) => lb(l, 'qps'), 0), '', '']);
     rows.push(['answered (share)', fmt(es('answeredShare'), 2), ...libCells((l) => lb(l, 'answeredShare'), 2), '', '']);
-    rows.push(['Map memo p50/p99 (µs)', `${fmt(es('cachedP50Us'), 2)}/${fmt(es('cachedP99Us'), 2)}`, ...libs.map(([, l]) => `${fmt(lb(l, 'cachedP50Us'), 2)}/${fmt(lb(l, 'cachedP99Us'), 2)}`), '', '']);
+    rows.push(['cached ask p50/p99 (µs)', `${fmt(es('cachedP50Us'), 1)}/${fmt(es('cachedP99Us'), 1)}`, '', '', '', '']);
     rows.push(['cold start, files (s)', fmt(ec('openMs') / 1000, 2), ...libCells((l) => lb(l, 'coldStartMs') / 1000, 2), '', '']);
     rows.push(['start, saved index (s)', fmt(es('openMs') / 1000, 2), ...libCells((l) => ls(l, 'openMs') / 1000, 2), '', '']);
     rows.push(['  process up to ready (s)', fmt(es('processReadyMs') / 1000, 2), ...libCells((l) => ls(l, 'processReadyMs') / 1000, 2), '', '']);
@@ -290,36 +311,76 @@ function report(args: Args, runs: readonly Run[], sizes: Map<number, number>): s
     rows.push(['RSS, from files (MB)', fmt(ec('rssMb'), 0), ...libCells((l) => lb(l, 'rssAfterMb'), 0), '', '']);
     rows.push(['saved index (MB)', fmt(eb('snapshotMb'), 1), ...libCells((l) => lb(l, 'savedMb'), 1), '', '']);
     rows.push(['latency, CPU time p50/p99 (ms)', `${fmt(es('cpuP50Ms'), 3)}/${fmt(es('cpuP99Ms'), 2)}`, ...libs.map(([, l]) => `${fmt(lb(l, 'cpuP50Ms'), 3)}/${fmt(lb(l, 'cpuP99Ms'), 2)}`), '', '']);
-    rows.push(['refresh, folder unchanged (s)', fmt(es('refreshMs') / 1000, 2), ...libCells((l) => lb(l, 'buildMs') / 1000, 2), '', '']);
-    rows.push(['  loop delay p50/p99/max (ms)', `${fmt(es('eldP50Ms'))}/${fmt(es('eldP99Ms'))}/${fmt(es('eldMaxMs'), 0)}`, ...libCells((l) => lb(l, 'buildMs'), 0), '', '']);
-    rows.push(['  answers meanwhile p50/p99 (ms)', `${fmt(es('duringRefreshP50Ms'), 2)}/${fmt(es('duringRefreshP99Ms'), 2)}`, '', '', '', '']);
-    rows.push(['  peak RSS (MB)', fmt(es('peakRssWithRefreshMb'), 0), '', '', '', '']);
-    rows.push(['refresh, every file changed (s) [1st run]', fmt(ec('refreshMs') / 1000, 2), ...libCells((l) => lb(l, 'buildMs') / 1000, 2), '', '']);
-    rows.push(['  loop delay p50/p99/max (ms)', `${fmt(ec('eldP50Ms'))}/${fmt(ec('eldP99Ms'))}/${fmt(ec('eldMaxMs'), 0)}`, ...libCells((l) => lb(l, 'buildMs'), 0), '', '']);
-    rows.push(['  answers meanwhile p50/p99 (ms)', `${fmt(ec('duringRefreshP50Ms'), 2)}/${fmt(ec('duringRefreshP99Ms'), 2)}`, '', '', '', '']);
-    rows.push(['  peak RSS (MB)', fmt(ec('peakRssWithRefreshMb'), 0), '', '', '', '']);
-    out.push(table(rows));
-    const digests = new Set(runs.filter((r) => r.size === size).flatMap((r) => [r.metrics.digest, r.metrics.digestAfterRefresh]).filter((d) => typeof d === 'string'));
-    const fromSnapshot = runs.filter((r) => r.size === size && r.label === 'engine-start').every((r) => r.metrics.fromSnapshot === true);
-    const refreshes = runs.filter((r) => r.size === size && (r.label === 'engine-start' || r.label === 'engine-cold'));
-    if (!refreshes.some((r) => r.metrics.refreshOk === true)) throw new Error('bench: no refresh was measured');
+    const refreshRows = (title: string, m: (k: string) => number, p: string, libsToo: boolean) => {
+      rows.push([title, fmt(m(`${p}Ms`) / 1000, 2), ...(libsToo ? libCells((l) => lb(l, 'buildMs') / 1000, 2) : ['', '']), '', '']);
+      rows.push(['  loop delay p50/p99/max (ms)', `${fmt(m(`${p}EldP50Ms`))}/${fmt(m(`${p}EldP99Ms`))}/${fmt(m(`${p}EldMaxMs`), 0)}`, ...(libsToo ? libCells((l) => lb(l, 'buildMs'), 0) : ['', '']), '', '']);
+      rows.push(['  answers meanwhile p50/p99 (ms)', `${fmt(m(`${p}AnswerP50Ms`), 2)}/${fmt(m(`${p}AnswerP99Ms`), 2)}`, '', '', '', '']);
+      rows.push(['  peak RSS (MB)', fmt(m(`${p}PeakRssMb`), 0), '', '', '', '']);
+    };
+    refreshRows('refresh, folder unchanged (s)', es, 'unchanged', true);
+    refreshRows('refresh, one file added (s)', ec, 'refresh', true);
+    refreshRows('refresh, every file changed (s) [1st run]', ec, 'refreshAll', false);
+    if (!args.discordOnly) out.push(table(rows));
+    const dj = (k: string) => num(s, 'discord', k);
+    if (s.discord) {
+      const trio = (p: string) => `${fmt(dj(`${p}P50Ms`), 0)}/${fmt(dj(`${p}P99Ms`), 0)}/${fmt(dj(`${p}MaxMs`), 0)}`;
+      out.push(
+        `Discord emulator on loopback, the bot as npm start runs it (src/main.ts), started from the saved index: index open ${fmt(dj('openMs') / 1000, 2)} s, ` +
+          `process up to ready ${fmt(dj('processReadyMs') / 1000, 2)} s, RSS ${fmt(dj('rssReadyMb'), 0)} MB at ready, ${fmt(dj('rssAfterBurstsMb'), 0)} MB after the bursts, peak ${fmt(dj('peakRssMb'), 0)} MB (refreshes included)`,
+      );
+      const d: string[][] = [['', 'cold cache', 'warm cache']];
+      d.push([`${fmt(dj('burst'), 0)} concurrent /ask: late / failed`, `${fmt(dj('coldLate'), 0)} / ${fmt(dj('coldFailed'), 0)}`, `${fmt(dj('warmLate'), 0)} / ${fmt(dj('warmFailed'), 0)}`]);
+      d.push(['  acknowledged p50/p99/max (ms)', trio('coldAck'), trio('warmAck')]);
+      d.push(['  reply shown p50/p99/max (ms)', trio('coldReply'), trio('warmReply')]);
+      out.push(table(d));
+      const r: string[][] = [['', 'full refresh (one file added)', 'refresh, nothing changed']];
+      r.push(['/refresh to its reply (s)', fmt(dj('refreshMs') / 1000, 2), fmt(dj('unchangedRefreshMs') / 1000, 2)]);
+      r.push(['  bot loop delay p50/p99/max (ms)', trio('refreshLoop'), trio('unchangedRefreshLoop')]);
+      r.push([
+        `  heartbeats (every ${fmt(dj('heartbeatIntervalMs'), 0)} ms); longest gap (ms)`,
+        `${fmt(dj('refreshHeartbeats'), 0)}; ${fmt(dj('refreshHeartbeatMaxGapMs'), 0)}`,
+        `${fmt(dj('unchangedRefreshHeartbeats'), 0)}; ${fmt(dj('unchangedRefreshHeartbeatMaxGapMs'), 0)}`,
+      ]);
+      r.push(['  /ask meanwhile: sent, late / failed', `${fmt(dj('refreshAsked'), 0)}, ${fmt(dj('refreshAskLate'), 0)} / ${fmt(dj('refreshAskFailed'), 0)}`, `${fmt(dj('unchangedRefreshAsked'), 0)}, ${fmt(dj('unchangedRefreshAskLate'), 0)} / ${fmt(dj('unchangedRefreshAskFailed'), 0)}`]);
+      r.push(['  /ask meanwhile: reply p50/p99/max (ms)', trio('refreshAskReply'), trio('unchangedRefreshAskReply')]);
+      r.push(['  report', String(s.discord.refreshReport ?? ''), String(s.discord.unchangedRefreshReport ?? '')]);
+      out.push(table(r));
+    }
+    if (args.discordOnly) {
+      out.push('');
+      continue;
+    }
+    const digests = new Set(
+      runs
+        .filter((r) => r.size === size)
+        // Not after the refresh that adds a file: that corpus holds one more article, so scores move.
+        .flatMap((r) => [r.metrics.digest, r.metrics.unchangedDigest, r.metrics.refreshAllDigest])
+        .filter((d) => typeof d === 'string'),
+    );
+    const fromSnapshot = runs.filter((r) => r.size === size && (r.label === 'engine-start' || r.label === 'discord')).every((r) => r.metrics.fromSnapshot === true);
+    const refreshOk = runs.filter((r) => r.size === size).flatMap((r) => ['unchangedOk', 'refreshOk', 'refreshAllOk'].map((k) => r.metrics[k]).filter((v) => v !== undefined));
+    if (refreshOk.length === 0) throw new Error('bench: no refresh was measured');
     const ratios = libs.map(([name, l]) => `${name} ${fmt(lb(l, 'p50Ms') / es('p50Ms'))}x p50, ${fmt(lb(l, 'p99Ms') / es('p99Ms'))}x p99, ${fmt(lb(l, 'peakRssMb') / es('peakRssBeforeRefreshMb'))}x peak RSS`);
     out.push(
       `ratios: engine build / wink readDoc default pass ${fmt(buildRatio, 2)} wall, ${fmt(buildCpuRatio, 2)} CPU (engine pipe alone ${fmt(pipeRatio, 2)}; medians of per-repeat ratios); ` +
         `library / engine: ${ratios.join('; ')}`,
     );
     out.push(
-      `checks: started from the saved index every time: ${fromSnapshot ? 'yes' : 'NO'}; answers identical built, from snapshot and after refresh (${Math.min(args.digest, args.questions)} questions): ${digests.size === 1 ? 'yes' : `NO (${[...digests].join(', ')})`}; refreshes ok: ${refreshes.every((r) => r.metrics.refreshOk === undefined || r.metrics.refreshOk === true) ? 'yes' : 'NO'}`,
+      `checks: started from the saved index every time: ${fromSnapshot ? 'yes' : 'NO'}; answers identical built, from snapshot and after refresh (${Math.min(args.digest, args.questions)} questions): ${digests.size === 1 ? 'yes' : `NO (${[...digests].join(', ')})`}; refreshes ok: ${refreshOk.every((v) => v === true) ? 'yes' : 'NO'}; ` +
+        `unchanged folder found unchanged: ${runs.filter((r) => r.size === size && r.label === 'engine-start').every((r) => r.metrics.unchangedChanged === 0) ? 'yes' : 'NO'}`,
     );
     out.push('');
   }
   out.push(
     'Notes: tokens are wink-nlp\'s, of the article texts for the engine and readDoc, of the indexed sentences for the libraries. ' +
       'Latency is the whole pipeline for the engine (engine.answer: question analysis, BM25, reranking, short answer) and plain search (top 10) for the libraries; ' +
-      `${args.questions} SQuAD dev questions, uncached, after ${args.warmup} warm-up questions. "Map memo" is an in-process Map in front of the same call, a placeholder for src/cache. ` +
+      `${args.questions} SQuAD dev questions, uncached, after ${args.warmup} warm-up questions. ` +
+      '"Cached ask" is the answers service the bot calls (src/cache, memory store), each question asked once and then again, awaited one at a time. ' +
       'Libraries have no worker refresh: their "refresh" is a rebuild on the main thread, which blocks the loop for the whole build (shown as the loop delay). ' +
       'Loop delay is monitorEventLoopDelay at 1 ms resolution from the refresh call to 2 s after the swap, with a question every 10 ms; ' +
-      'an unchanged folder sends almost nothing to the main thread (unchanged articles are reused), a folder with every file changed sends every article (measured in the first repeat only). ' +
+      'an unchanged folder is read and hashed in the worker and nothing is built; one file added rebuilds the whole index in the worker and sends one article to the main thread; ' +
+      'every file changed sends every article (measured in the first repeat only). ' +
+      'The Discord rows are the real bot process (its loop delay from a preloaded probe, src/bench/loop-probe.mjs) and the emulator in the benchmark process; a reply is late past Discord\'s 3 s. ' +
       'CPU time is the process\'s user+system time (all its threads, GC included), which waiting for a busy core does not inflate. RSS is after a full GC; peak RSS is the process maximum.',
   );
   return out.join('\n');
@@ -331,9 +392,13 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const { runs, sizes } = await measure(args);
   const load = `load average ${loadBefore.map((x) => x.toFixed(1)).join('/')} before, ${loadavg().map((x) => x.toFixed(1)).join('/')} after (1/5/15 min)`;
-  if (args.json) {
+  const json = () => {
     const summary = Object.fromEntries([...sizes].map(([size, files]) => [String(files), summarise(runs, size)]));
-    process.stdout.write(`${JSON.stringify({ started, load, args: { ...args, sizes: args.sizes.map((s) => (Number.isFinite(s) ? s : 'full')) }, summary, runs })}\n`);
+    return `${JSON.stringify({ started, load, args: { ...args, sizes: args.sizes.map((s) => (Number.isFinite(s) ? s : 'full')) }, summary, runs })}\n`;
+  };
+  if (args.save !== null) writeFileSync(args.save, json());
+  if (args.json) {
+    process.stdout.write(json());
   } else {
     process.stdout.write(`Verbatim benchmark, ${started} (node ${process.version}, ${args.reps} repeats; ${load})\n\n${report(args, runs, sizes)}\n`);
   }

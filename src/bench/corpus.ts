@@ -122,3 +122,24 @@ export function benchQuestions(squadPath: string, n: number, warm: number): { qu
   const warmup = Array.from({ length: warm }, (_, i) => all[Math.min(all.length - 1, Math.floor(i * wstep + wstep / 2))]!);
   return { questions, warmup };
 }
+
+/**
+ * A folder of hard links to every file under `from` (made once; later calls reuse it), for a job that adds
+ * and removes files of its own beside the corpus's without touching the folders other jobs read.
+ */
+export function linkedCopy(from: string, to: string): void {
+  const done = join(to, '.complete');
+  if (existsSync(done)) return;
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(to, { recursive: true });
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) linkOrCopy(p, join(to, relative(from, p)));
+    }
+  };
+  walk(from);
+  writeFileSync(done, '');
+}

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { Engine } from '../engine.ts';
 import { logger } from '../log.ts';
 import { runMain, startProcess } from '../process.ts';
+import { snapshotSetting } from '../store/snapshots.ts';
 import { createAnswers, openAnswerCache } from '../cache/index.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 
@@ -105,7 +106,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const t0 = performance.now();
-  const engine = await Engine.open({ corpusDir, maxFileBytes: config.maxFileBytes });
+  const engine = await Engine.open({ corpusDir, maxFileBytes: config.maxFileBytes, snapshot: snapshotSetting(config.snapshotDir, corpusDir) });
   const { index, skipped } = engine.corpus;
   log.info(`indexed ${index.articles.length} articles, ${index.sentenceStart.length} sentences in ${Math.round(performance.now() - t0)} ms`, { corpus: corpusDir, skipped: skipped.length });
   for (const s of skipped.slice(0, 10)) log.warn(`skipped ${s.path}: ${s.reason}`);

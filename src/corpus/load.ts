@@ -1,15 +1,21 @@
 // The file-system edge of the corpus: walk a folder, read each article file, parse it. Every problem with a
 // single file becomes a Skipped entry with a reason; only an unreadable corpus folder is an error.
-import { constants, type Stats } from 'node:fs';
-import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+//
+// Files are read with synchronous calls, in time slices that yield to the event loop between them. Reading
+// 21,000 small files through the thread pool (open, stat, read, close: four round trips each) took ~1.2 s
+// against ~0.2 s synchronously, and the promise per call cost more than the read. A slice holds the thread
+// for about SLICE_MS (parsing included), so a loader on the main thread still lets timers, the gateway's
+// heartbeat and questions run between slices; the refresh worker loads the same way, off the main thread.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { join, sep } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { formatOf, hashBytes, isSkipped, parseArticle, type Article, type Skipped } from './article.ts';
 
 export interface LoadOptions {
   /** Files larger than this are skipped. */
   readonly maxFileBytes?: number;
-  /** How many files are read at once. */
-  readonly concurrency?: number;
 }
 
 export interface LoadResult {
@@ -26,10 +32,6 @@ export interface CorpusFile {
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Documentation that ships beside articles in public corpora (the BBC set has a README.TXT). */
 const NOT_ARTICLES = /^(?:readme|license|licence|changelog|notice)(?:\.[^/]*)?$/i;
-
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
 
 function describe(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | null)?.code;
@@ -63,28 +65,30 @@ export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; s
   const seenFiles = new Map<string, string>();
   const inside = (p: string) => p === rootReal || p.startsWith(rootReal + sep);
 
-  async function walk(dir: string): Promise<void> {
+  // `rel` is `dir` relative to the root, '/'-separated ('' for the root): built up name by name, as
+  // path.relative() per file resolves both paths again (a tenth of the listing's time on 21,000 files).
+  async function walk(dir: string, rel: string): Promise<void> {
     let dirReal: string;
     try {
       dirReal = await realpath(dir);
       if (seenDirs.has(dirReal)) return;
       seenDirs.add(dirReal);
     } catch (err) {
-      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: `folder unreadable: ${describe(err)}` });
+      skipped.push({ path: rel || '.', reason: `folder unreadable: ${describe(err)}` });
       return;
     }
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      skipped.push({ path: toPosix(relative(root, dir)) || '.', reason: `folder unreadable: ${describe(err)}` });
+      skipped.push({ path: rel || '.', reason: `folder unreadable: ${describe(err)}` });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const absolute = join(dir, entry.name);
-      const path = toPosix(relative(root, absolute));
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
@@ -107,7 +111,7 @@ export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; s
         }
       }
       if (isDir) {
-        await walk(absolute);
+        await walk(absolute, path);
       } else if (isFile) {
         if (NOT_ARTICLES.test(entry.name)) continue;
         if (formatOf(path) === null) {
@@ -128,7 +132,7 @@ export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; s
       }
     }
   }
-  await walk(root);
+  await walk(root, '');
   return { files, skipped };
 }
 
@@ -136,12 +140,20 @@ export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; s
 // then refused) instead of waiting for a writer. No effect on regular files. Absent on Windows.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-/** Up to `max + 1` bytes from the handle: enough to tell a file that is over the cap, even one still growing. */
-async function readAtMost(handle: FileHandle, size: number, max: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(Math.min(size, max) + 1);
+/** How long one slice of synchronous reading and parsing may hold the thread before it yields. */
+export const SLICE_MS = 8;
+
+/**
+ * Up to `max + 1` bytes from the open file: enough to tell a file that is over the cap, even one still growing.
+ * Into `into` when it is large enough (the caller is done with the bytes before it reads the next file).
+ */
+function readAtMost(fd: number, size: number, max: number, into?: Buffer): Buffer {
+  const want = Math.min(size, max) + 1;
+  // Unsafe (uninitialised) is fine: only the bytes read are ever looked at, through the subarray.
+  const buffer = into !== undefined && into.length >= want ? into.subarray(0, want) : Buffer.allocUnsafe(want);
   let length = 0;
   while (length < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
     if (bytesRead === 0) break;
     length += bytesRead;
   }
@@ -151,24 +163,50 @@ async function readAtMost(handle: FileHandle, size: number, max: number): Promis
 const tooLarge = (path: string, size: number, max: number): Skipped => ({ path, reason: `too large (${size} bytes; the limit is ${max})` });
 
 /**
- * Read one file, checked on the open handle (so a file swapped since the listing is judged as it is now):
- * a regular file, within the size cap before and while it is read.
+ * One file's bytes, checked on the open handle (so a file swapped since the listing is judged as it is now):
+ * a regular file, within the size cap before and while it is read. Synchronous. With `scratch`, the bytes are
+ * read into it when they fit, and are only good until the next read into it.
  */
-export async function readArticleFile(file: CorpusFile, maxFileBytes: number): Promise<Article | Skipped> {
-  let handle: FileHandle | null = null;
+export function readFileBytes(file: CorpusFile, maxFileBytes: number, scratch?: Buffer): Buffer | Skipped {
+  let fd: number | null = null;
   try {
-    handle = await open(file.absolute, OPEN_FLAGS);
-    const st = await handle.stat();
+    fd = openSync(file.absolute, OPEN_FLAGS);
+    const st = fstatSync(fd);
     if (!st.isFile()) return { path: file.path, reason: st.isDirectory() ? 'is a directory' : `not a regular file: ${special(st)}` };
     if (st.size > maxFileBytes) return tooLarge(file.path, st.size, maxFileBytes);
-    const bytes = await readAtMost(handle, st.size, maxFileBytes);
+    const bytes = readAtMost(fd, st.size, maxFileBytes, scratch);
     if (bytes.length > maxFileBytes) return tooLarge(file.path, bytes.length, maxFileBytes);
-    return parseArticle(file.path, bytes, hashBytes(bytes));
+    return bytes;
   } catch (err) {
     return { path: file.path, reason: describe(err) };
   } finally {
-    await handle?.close().catch(() => undefined);
+    if (fd !== null) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Closing a descriptor that was read cannot lose data; nothing to report.
+      }
+    }
   }
+}
+
+/** Read and parse one file (see readFileBytes). Synchronous. */
+export function readArticleFile(file: CorpusFile, maxFileBytes: number): Article | Skipped {
+  const bytes = readFileBytes(file, maxFileBytes);
+  return Buffer.isBuffer(bytes) ? parseArticle(file.path, bytes, hashBytes(bytes)) : bytes;
+}
+
+/**
+ * Paces a loop of synchronous work: `await pause()` after each item yields to the event loop once SLICE_MS
+ * have passed since the last yield, and costs next to nothing otherwise.
+ */
+export function pacer(): () => Promise<void> {
+  let until = performance.now() + SLICE_MS;
+  return async () => {
+    if (performance.now() < until) return;
+    await yieldToLoop();
+    until = performance.now() + SLICE_MS;
+  };
 }
 
 /** Load every article under `root`. Throws only when `root` itself cannot be read. */
@@ -182,18 +220,14 @@ export async function loadCorpus(root: string, options: LoadOptions = {}): Promi
  */
 export async function readListed(listing: { readonly files: readonly CorpusFile[]; readonly skipped: readonly Skipped[] }, options: LoadOptions = {}): Promise<LoadResult> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const concurrency = options.concurrency ?? 32;
   const files = listing.files;
   const skipped = [...listing.skipped];
   const results: (Article | Skipped)[] = new Array(files.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < files.length) {
-      const i = next++;
-      results[i] = await readArticleFile(files[i] as CorpusFile, maxFileBytes);
-    }
+  const pause = pacer();
+  for (let i = 0; i < files.length; i++) {
+    results[i] = readArticleFile(files[i]!, maxFileBytes);
+    await pause();
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
   const articles: Article[] = [];
   const ids = new Set<string>();
   for (const r of results) {

@@ -112,8 +112,8 @@ function paragraphUnits(text: string): Unit[] {
     const softWrap =
       prev !== undefined &&
       !line.indented &&
-      ((width > 0 && (prev.raw.trimEnd().length >= width * 0.6 || !TERMINAL.test(prev.text))) ||
-        (!TERMINAL.test(prev.text) && /^\p{Ll}/u.test(line.text)));
+      ((width > 0 && (prev.raw.trimEnd().length >= width * 0.6 || !endsAsSentence(prev.text))) ||
+        (!endsAsSentence(prev.text) && /^\p{Ll}/u.test(line.text)));
     if (!softWrap) flush();
     current.push(line);
   }
@@ -123,8 +123,19 @@ function paragraphUnits(text: string): Unit[] {
 
 const LETTER = /\p{L}/u;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu;
-/** Sentence-final punctuation, looking through closing quotes and brackets. */
-const TERMINAL = /[.!?…:;]["'”’)\]]*$/u;
+/** Sentence-final punctuation, and the closing quotes and brackets that may follow it. */
+const FINAL_MARKS = '.!?…:;';
+const CLOSERS = `"'”’)]`;
+
+/**
+ * Does `text` end with sentence-final punctuation, looking through closing quotes and brackets? (As the regex
+ * /[.!?…:;]["'”’)\]]*$/u would say, read from the end instead of tried at every position from the start.)
+ */
+function endsAsSentence(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && CLOSERS.includes(text[i]!)) i--;
+  return i >= 0 && FINAL_MARKS.includes(text[i]!);
+}
 /** A credit glued to or closing a caption: "...in AleppoCredit: Getty Images", "(Photo: AP)". */
 const CREDIT = /(?:^|\p{Ll}|\s|\()(?:credit|credits|photo|photograph|picture|image|illustration|video)\s*:\s*\S/iu;
 /** A captcha or sum: digits and operators only ("20 − 19 ="). Letters make it something else. */
@@ -136,8 +147,16 @@ const CHROME =
 const BYLINE =
   /^(?:(?:additional\s+)?(?:reporting|writing|written|edited|editing|compiled|story|text|words)\s+by\s*:?|by\s*:?)\s+\p{Lu}/iu;
 
-function words(text: string): string[] {
-  return text.match(WORD) ?? [];
+/**
+ * How many words `text` has, counting no further than `atMost + 1`: callers compare with small numbers, and
+ * collecting every word of a long paragraph into an array was the loader's largest single cost.
+ */
+function wordCount(text: string, atMost: number): number {
+  WORD.lastIndex = 0;
+  let n = 0;
+  while (n <= atMost && WORD.exec(text) !== null) n++;
+  WORD.lastIndex = 0;
+  return n;
 }
 
 type Shape = 'noise' | 'caption' | 'byline' | 'furniture' | 'fragment' | 'sentence';
@@ -146,34 +165,44 @@ function shapeOf(units: readonly Unit[], index: number): Shape {
   const unit = units[index] as Unit;
   const t = unit.text;
   if (!LETTER.test(t) || SUM.test(t)) return 'noise';
-  const w = words(t);
+  // Exact up to 16 words; 17 stands for "more than 16".
+  const w = wordCount(t, 16);
   // An image id or similar: one long token mixing letters with a run of digits.
-  if (w.length === 1 && t.length >= 10 && /\d{4,}/.test(t) && !/\s/.test(t)) return 'noise';
-  if (CREDIT.test(t) && !TERMINAL.test(t)) return 'caption';
-  if (BYLINE.test(t) && w.length <= 16) return 'byline';
+  if (w === 1 && t.length >= 10 && /\d{4,}/.test(t) && !/\s/.test(t)) return 'noise';
+  // The cheap test first: most paragraphs end as sentences do, and then the credit does not matter.
+  if (!endsAsSentence(t) && CREDIT.test(t)) return 'caption';
+  if (BYLINE.test(t) && w <= 16) return 'byline';
   // A caption repeated as the start of a nearby line in its block (alt text, then caption with credit).
   for (let j = Math.max(0, index - 3); j <= Math.min(units.length - 1, index + 3); j++) {
     const other = units[j] as Unit;
     if (j === index || other.block !== unit.block) continue;
     if (t.length >= 15 && other.text.length > t.length && other.text.startsWith(t)) return 'caption';
   }
-  if (w.length <= 15 && CHROME.test(t) && !/[.!?]["'”’]*\s+\p{Lu}/u.test(t)) return 'furniture';
+  if (w <= 15 && CHROME.test(t) && !/[.!?]["'”’]*\s+\p{Lu}/u.test(t)) return 'furniture';
   // A line that does not end as a sentence ends is a heading or caption when short; a long run of prose that
   // merely lacks its final full stop (a truncated paragraph) is prose, unless it is a menu of capitalised
   // words with hardly a lower-case one among them.
-  if (!TERMINAL.test(t)) return isLongRun(w) ? 'sentence' : 'fragment';
+  if (!endsAsSentence(t)) return w > 16 && isLongRun(t) ? 'sentence' : 'fragment';
   return 'sentence';
 }
 
 /** More than 25 words, at least 40% of them in lower case: running text, not a menu of capitalised links. */
-function isLongRun(w: readonly string[]): boolean {
-  return w.length > 25 && w.filter((x) => /^\p{Ll}/u.test(x)).length >= w.length * 0.4;
+function isLongRun(text: string): boolean {
+  WORD.lastIndex = 0;
+  let n = 0;
+  let lower = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+    n++;
+    if (/^\p{Ll}/u.test(m[0])) lower++;
+  }
+  WORD.lastIndex = 0;
+  return n > 25 && lower >= n * 0.4;
 }
 
 /** A paragraph of real prose: long enough, several words, ending as a sentence ends (or long running text
  * that has lost its final full stop). */
 function isProse(text: string): boolean {
-  return text.length >= 60 && words(text).length >= 8 && /\p{Ll}/u.test(text) && (TERMINAL.test(text) || isLongRun(words(text)));
+  return text.length >= 60 && wordCount(text, 8) >= 8 && /\p{Ll}/u.test(text) && (endsAsSentence(text) || isLongRun(text));
 }
 
 /**
@@ -202,7 +231,7 @@ export function classifyParagraphs(text: string): Paragraph[] {
   let prose = units.map((u, i) => shapes[i] === 'sentence' && isProse(u.text));
   // A short item (a wire brief, a results table with a note) may have no paragraph long enough to count as
   // prose; then every sentence-shaped paragraph of a few words is its text.
-  if (!prose.includes(true)) prose = units.map((u, i) => shapes[i] === 'sentence' && words(u.text).length >= 4 && /\p{Ll}/u.test(u.text));
+  if (!prose.includes(true)) prose = units.map((u, i) => shapes[i] === 'sentence' && wordCount(u.text, 4) >= 4 && /\p{Ll}/u.test(u.text));
   const firstProse = prose.indexOf(true) === -1 ? units.length : prose.indexOf(true);
   const lastProse = prose.lastIndexOf(true);
 

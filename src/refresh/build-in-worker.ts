@@ -1,6 +1,7 @@
 // The engine's side of the build worker: start it, take the index in pieces (acknowledging each, so each is
 // deserialised in its own event-loop turn), and reassemble it, reusing the current index's objects for
-// unchanged articles. The main thread never runs the build.
+// unchanged articles; or learn that no file has changed, and build nothing. The main thread never runs the
+// build.
 import { Worker } from 'node:worker_threads';
 import type { Article, Skipped } from '../corpus/article.ts';
 import { restoreInstance } from '../index/portable.ts';
@@ -9,6 +10,7 @@ import type { Quotation } from '../quotes/quotations.ts';
 import type { Ack, BuildRequest, Part, WorkerMessage } from './protocol.ts';
 
 export interface WorkerBuild {
+  readonly kind: 'built';
   readonly index: Index;
   readonly version: string;
   readonly skipped: readonly Skipped[];
@@ -16,6 +18,18 @@ export interface WorkerBuild {
   /** Articles the worker sent; the others were reused from the current index. */
   readonly sentArticles: number;
   readonly snapshotError: string | null;
+}
+
+/** The folder holds exactly the current corpus's files: nothing was built. */
+export interface WorkerUnchanged {
+  readonly kind: 'unchanged';
+  readonly checkMs: number;
+}
+
+/** The corpus the engine serves now, as far as the worker needs it. */
+export interface CurrentCorpus {
+  readonly index: Index;
+  readonly skipped: readonly Skipped[];
 }
 
 const ENTRY = new URL('./worker.mjs', import.meta.url);
@@ -88,11 +102,15 @@ function assemble(m: Extract<WorkerMessage, { kind: 'done' }>, lists: Map<string
 }
 
 /**
- * Build the corpus in `request.corpusDir` in a worker thread. With `current`, articles whose file has not
- * changed are taken from it instead of being sent. Rejects with the worker's error.
+ * Build the corpus in `request.corpusDir` in a worker thread. With `current`, nothing is built when the folder
+ * holds exactly its files (same paths, same bytes, the same files skipped alike), and otherwise articles
+ * whose file has not changed are taken from it instead of being sent. Rejects with the worker's error.
  */
-export function buildInWorker(request: BuildRequest, current?: Index): Promise<WorkerBuild> {
-  const withCurrent: BuildRequest = current ? { ...request, current: current.articles.map((a) => [a.path, a.hash] as const) } : request;
+export function buildInWorker(request: BuildRequest, current?: CurrentCorpus): Promise<WorkerBuild | WorkerUnchanged> {
+  const withCurrent: BuildRequest = current
+    ? { ...request, current: current.index.articles.map((a) => [a.path, a.hash] as const), currentSkipped: current.skipped }
+    : request;
+  const currentIndex = current?.index;
   return new Promise((resolve, reject) => {
     const worker = new Worker(ENTRY, { workerData: withCurrent });
     const lists = new Map<string, unknown[]>();
@@ -118,10 +136,14 @@ export function buildInWorker(request: BuildRequest, current?: Index): Promise<W
           for (const [k, v] of m.entries) map.set(k, v);
           worker.postMessage('next' satisfies Ack);
         } else if (m.kind === 'done') {
-          const index = assemble(m, lists, maps, current);
+          const index = assemble(m, lists, maps, currentIndex);
           settled = true;
           worker.postMessage('next' satisfies Ack);
-          resolve({ index, version: m.version, skipped: m.skipped, buildMs: m.buildMs, sentArticles: m.sentArticles, snapshotError: m.snapshotError });
+          resolve({ kind: 'built', index, version: m.version, skipped: m.skipped, buildMs: m.buildMs, sentArticles: m.sentArticles, snapshotError: m.snapshotError });
+        } else if (m.kind === 'unchanged') {
+          settled = true;
+          worker.postMessage('next' satisfies Ack);
+          resolve({ kind: 'unchanged', checkMs: m.checkMs });
         } else {
           fail(new Error(m.message));
         }

@@ -2,7 +2,8 @@
 // before the next is sent, so the main thread deserialises one bounded piece per event-loop turn and never
 // stalls on the whole corpus at once. Typed arrays are transferred, not copied. Articles whose file is
 // unchanged since the current index (same path, same bytes) are not sent at all: the engine reuses its own
-// Article objects, and their quotations, which depend on nothing but the article.
+// Article objects, and their quotations, which depend on nothing but the article. When no file has changed
+// at all, nothing is built: the worker says so ('unchanged') and the engine keeps its corpus.
 import type { Skipped } from '../corpus/article.ts';
 import type { LoadOptions } from '../corpus/load.ts';
 import type { TypedArray } from '../index/portable.ts';
@@ -13,6 +14,11 @@ export interface BuildRequest extends LoadOptions {
   readonly snapshot: string | null;
   /** [path, SHA-256] of the current index's articles, in order, so unchanged articles are not sent. */
   readonly current?: readonly (readonly [string, string])[];
+  /**
+   * The files the current corpus skipped. With `current`, the worker first compares the folder with the
+   * current corpus, and builds nothing when every file is as it was.
+   */
+  readonly currentSkipped?: readonly Skipped[];
 }
 
 /** Elements per message for large arrays and Maps (articles hold their text: ~1 MB per 256 news articles). */
@@ -47,6 +53,8 @@ export type WorkerMessage =
       /** Why the snapshot could not be saved, if it could not. */
       readonly snapshotError: string | null;
     }
+  /** The folder holds exactly the current corpus's files (checked in checkMs): nothing was built. */
+  | { readonly kind: 'unchanged'; readonly checkMs: number }
   | { readonly kind: 'error'; readonly message: string };
 
 /** The engine's only message to the worker: send the next piece. */

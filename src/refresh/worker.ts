@@ -1,11 +1,14 @@
 // The build worker: load and index a corpus folder off the main thread, save its snapshot, and send the
-// index to the engine (see protocol.ts). Any failure is reported as an 'error' message.
+// index to the engine (see protocol.ts). When the folder still holds exactly the current corpus, it builds
+// nothing and says so. Any failure is reported as an 'error' message.
+//
+// Only what compares the folder is imported up front: the indexing code (and the language model it loads,
+// most of the worker's start-up time) is imported when there is something to build.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Article } from '../corpus/article.ts';
-import { buildCorpus, snapshotKey } from '../engine.ts';
-import { registeredClassOf } from '../index/portable.ts';
+import { folderChange } from '../corpus/compare.ts';
+import { DEFAULT_MAX_FILE_BYTES } from '../corpus/load.ts';
 import type { Quotation } from '../quotes/quotations.ts';
-import { writeSnapshot } from '../store/snapshots.ts';
 import { PIECE, type Ack, type BuildRequest, type Part, type WorkerMessage } from './protocol.ts';
 
 const port = parentPort;
@@ -38,14 +41,14 @@ async function sendMap(key: string, map: ReadonlyMap<unknown, unknown>): Promise
 }
 
 /** Send a value as pieces where it is large; small values travel in the 'done' message. */
-async function sendValue(key: string, value: unknown): Promise<Part> {
+async function sendValue(key: string, value: unknown, registeredClassOf: (v: unknown) => string | null): Promise<Part> {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return { kind: 'typed', array: value as Extract<Part, { kind: 'typed' }>['array'] };
   if (Array.isArray(value) && value.length > PIECE) return sendList(key, value);
   if (value instanceof Map && value.size > PIECE) return sendMap(key, value);
   const name = registeredClassOf(value);
   if (name !== null) {
     const props: Record<string, Part> = {};
-    for (const [prop, v] of Object.entries(value as object)) props[prop] = await sendValue(`${key}.${prop}`, v);
+    for (const [prop, v] of Object.entries(value as object)) props[prop] = await sendValue(`${key}.${prop}`, v, registeredClassOf);
     return { kind: 'instance', name, props };
   }
   return { kind: 'value', value };
@@ -53,6 +56,25 @@ async function sendValue(key: string, value: unknown): Promise<Part> {
 
 async function run(request: BuildRequest): Promise<void> {
   const t0 = performance.now();
+  // Reading and hashing every file costs a small fraction of indexing them: a refresh of a folder that has
+  // not changed (the usual /refresh) is over in a fraction of a second and the engine keeps its index.
+  if (request.current !== undefined && request.currentSkipped !== undefined) {
+    const change = await folderChange(request.corpusDir, {
+      files: request.current,
+      skipped: request.currentSkipped,
+      skippedFiles: [],
+      maxFileBytes: request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    });
+    if (change === null) {
+      await send({ kind: 'unchanged', checkMs: performance.now() - t0 });
+      return;
+    }
+  }
+  const [{ buildCorpus, snapshotKey }, { writeSnapshot }, { registeredClassOf }] = await Promise.all([
+    import('../engine.ts'),
+    import('../store/snapshots.ts'),
+    import('../index/portable.ts'),
+  ]);
   const corpus = await buildCorpus(request);
   const buildMs = performance.now() - t0;
   let snapshotError: string | null = null;
@@ -88,7 +110,7 @@ async function run(request: BuildRequest): Promise<void> {
       await sendList('quotations', fresh);
       fields[field] = { kind: 'quotations', counts, key: 'quotations' };
     } else {
-      fields[field] = await sendValue(field, value);
+      fields[field] = await sendValue(field, value, registeredClassOf);
     }
   }
   const buffers = new Set<ArrayBuffer>();

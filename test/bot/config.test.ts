@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, PROJECT_ROOT } from '../../src/config.ts';
+import { snapshotSetting } from '../../src/store/snapshots.ts';
 
 describe('DATA_DIR', () => {
   it('defaults to the project\'s .data folder and resolves relative paths against the project', () => {
@@ -21,6 +22,25 @@ describe('DATA_DIR', () => {
 
   it('the data folder is not committed', () => {
     expect(readFileSync(join(PROJECT_ROOT, '.gitignore'), 'utf8').split('\n')).toContain('.data/');
+  });
+});
+
+describe('SNAPSHOT_DIR', () => {
+  it("defaults to the project's .cache/snapshots folder, resolves relative paths against the project, and off turns snapshots off", () => {
+    expect(parseConfig({}).snapshotDir).toBe(join(PROJECT_ROOT, '.cache', 'snapshots'));
+    expect(parseConfig({ SNAPSHOT_DIR: 'var/index' }).snapshotDir).toBe(join(PROJECT_ROOT, 'var/index'));
+    expect(parseConfig({ SNAPSHOT_DIR: '/srv/verbatim/index' }).snapshotDir).toBe('/srv/verbatim/index');
+    expect(parseConfig({ SNAPSHOT_DIR: 'off' }).snapshotDir).toBeNull();
+    expect(parseConfig({ SNAPSHOT_DIR: ' OFF ' }).snapshotDir).toBeNull();
+  });
+
+  it('names one file per corpus folder inside it, or none when off', () => {
+    const dir = parseConfig({ SNAPSHOT_DIR: '/srv/verbatim/index' }).snapshotDir;
+    const seeds = snapshotSetting(dir, join(PROJECT_ROOT, 'seeds'));
+    expect(seeds).toMatch(/^\/srv\/verbatim\/index\/[0-9a-f]{16}\.snapshot$/);
+    expect(snapshotSetting(dir, join(PROJECT_ROOT, 'test'))).not.toBe(seeds);
+    expect(snapshotSetting(dir, join(PROJECT_ROOT, 'seeds', '.'))).toBe(seeds);
+    expect(snapshotSetting(null, join(PROJECT_ROOT, 'seeds'))).toBe(false);
   });
 });
 

@@ -82,8 +82,10 @@ describe('npm run start:sharded', () => {
     const pids = [shardPids(0)[0], shardPids(1)[0]];
     expect(pids.every((p) => p !== undefined && alive(p))).toBe(true);
     expect(new Set(pids).size).toBe(2);
-    expect(bot.stderr).toMatch(/shard 0 \[discord\] ready: logged in as verbatim \(shard 0 of 2\)/);
-    expect(bot.stderr).toMatch(/shard 1 \[discord\] ready: logged in as verbatim \(shard 1 of 2\)/);
+    // Each shard's log reaches the manager's stderr through a pipe, which may deliver the last shard's "ready"
+    // line after the manager, told over IPC, has said that all are ready.
+    await bot.waitForOutput(/shard 0 \[discord\] ready: logged in as verbatim \(shard 0 of 2\)/);
+    await bot.waitForOutput(/shard 1 \[discord\] ready: logged in as verbatim \(shard 1 of 2\)/);
     // The shared cache is Redis, so the manager has no warning about per-shard caches.
     expect(bot.stderr).not.toContain('each shard keeps its own in-memory answer cache');
     expect([shardOfGuild(emu.guild.id, 2), shardOfGuild(second.id, 2)]).toEqual([0, 1]);

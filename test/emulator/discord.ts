@@ -219,8 +219,8 @@ export class DiscordEmulator {
   readonly sent: SentMessage[] = [];
   readonly interactions = new Map<string, EmulatedInteraction>();
   readonly registered = { global: null as Json[] | null, guild: new Map<string, Json[]>() };
-  /** `identified`: the shard of each IDENTIFY accepted, in order. */
-  readonly gateway = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0, closes: [] as number[], identified: [] as [number, number][] };
+  /** `identified`: the shard of each IDENTIFY accepted, in order; `heartbeatAt`: when each heartbeat arrived. */
+  readonly gateway = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0, heartbeatAt: [] as number[], closes: [] as number[], identified: [] as [number, number][] };
 
   private readonly heartbeatIntervalMs: number;
   private readonly messages = new Map<string, StoredMessage>();
@@ -477,6 +477,7 @@ export class DiscordEmulator {
       switch (msg.op) {
         case 1:
           this.gateway.heartbeats++;
+          this.gateway.heartbeatAt.push(Date.now());
           this.send(ws, { op: 11 });
           return;
         case 2: {

@@ -1,6 +1,6 @@
 // The CLI contract: `npm run --silent ask -- [--json] [--corpus DIR] [--batch FILE] [QUESTION...]`.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 async function npmAsk(args: string[], env: Record<string, string> = {}) {
-  return run(NPM, ['run', '--silent', 'ask', '--', ...args], { cwd: ROOT, env: { ...process.env, CACHE_URL: '', CORPUS_DIR: '', ...env }, timeout: 60_000 });
+  return run(NPM, ['run', '--silent', 'ask', '--', ...args], { cwd: ROOT, env: { ...process.env, CACHE_URL: '', CORPUS_DIR: '', SNAPSHOT_DIR: '', ...env }, timeout: 60_000 });
 }
 
 const CONTRACT_KEYS = ['question', 'answered', 'answer', 'confidence', 'citations', 'cached'];
@@ -72,6 +72,33 @@ describe('npm run ask', () => {
     expect(stdout).toMatch(/^Q: How many civilians died in Aleppo since the ceasefire collapsed\?\nA: /);
     expect(stdout).toContain('“The Syrian Observatory for Human Rights, a monitoring group, reported that 213 civilians had died in Aleppo since the ceasefire collapsed last week.”');
     expect(stdout).toMatch(/000_9c97e5d4a05ee18f\.txt, paragraph 9, sentence 1 \[\d+-\d+\]/);
+  });
+
+  it('keeps its saved index in SNAPSHOT_DIR, uses it on the next run, and neither reads nor writes one when it is off', async () => {
+    const corpus = mkdtempSync(join(tmpdir(), 'verbatim-cli-snap-'));
+    writeFileSync(join(corpus, 'harbour.txt'), 'Harbour tolls rise\n\nThe port authority said on Tuesday that harbour tolls would rise by 12% from April, citing dredging costs.\n');
+    const dir = join(mkdtempSync(join(tmpdir(), 'verbatim-snapshots-')), 'saved');
+    const question = 'By how much will harbour tolls rise?';
+    const first = await npmAsk(['--json', '--corpus', corpus, question], { SNAPSHOT_DIR: dir });
+    const files = readdirSync(dir);
+    expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{16}\.snapshot$/)]);
+    const saved = join(dir, files[0]!);
+    // The second run answers from the saved index: the same answer, and nothing rebuilt or rewritten.
+    const before = statSync(saved).mtimeMs;
+    const second = await npmAsk(['--json', '--corpus', corpus, question], { SNAPSHOT_DIR: dir });
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.stderr).not.toMatch(/saved index not used/);
+    expect(statSync(saved).mtimeMs).toBe(before);
+    // A damaged file there is rejected (and replaced) when the setting points at it, ignored when it is off.
+    writeFileSync(saved, 'not an index');
+    const off = await npmAsk(['--json', '--corpus', corpus, question], { SNAPSHOT_DIR: 'off' });
+    expect(off.stdout).toBe(first.stdout);
+    expect(off.stderr).not.toMatch(/saved index/);
+    expect(readFileSync(saved, 'utf8')).toBe('not an index');
+    const on = await npmAsk(['--json', '--corpus', corpus, question], { SNAPSHOT_DIR: dir });
+    expect(on.stdout).toBe(first.stdout);
+    expect(on.stderr).toMatch(/saved index not used \(truncated: 12 bytes is shorter than the header\); rebuilding/);
+    expect(readFileSync(saved).subarray(0, 12).toString('latin1')).not.toBe('not an index');
   });
 
   it('fails with a usage message on a bad option, and exits non-zero', async () => {

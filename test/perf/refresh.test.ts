@@ -1,23 +1,29 @@
 // Refresh off the main thread: the worker builds the same index the main thread would, questions asked while
 // it works are answered from the current index, the new one is swapped in whole, and a failed refresh
 // changes nothing.
-import { appendFileSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCorpus, corpusVersion, Engine, snapshotKey } from '../../src/engine.ts';
 import { toPortable } from '../../src/index/portable.ts';
-import { buildInWorker } from '../../src/refresh/build-in-worker.ts';
+import { buildInWorker, type WorkerBuild, type WorkerUnchanged } from '../../src/refresh/build-in-worker.ts';
 import { readSnapshot } from '../../src/store/snapshots.ts';
 import { answersOf, corpusWith, expectExactSlices, SEED_000, SEED_004 } from './helpers.ts';
 
 /** Seed 004 alone does not say; seed 000 does ("Yesterday Boris Johnson claimed Russia could be guilty..."). */
 const ABOUT_000 = 'What did Boris Johnson claim?';
 
+function built(result: WorkerBuild | WorkerUnchanged): WorkerBuild {
+  if (result.kind !== 'built') throw new Error('expected the worker to build an index');
+  return result;
+}
+
 describe('the build worker', () => {
   it('builds an index equal to the main-thread one, field by field', async () => {
     const { dir } = corpusWith(SEED_000, SEED_004);
     writeFileSync(join(dir, 'empty.txt'), '');
-    const [inWorker, onMain] = await Promise.all([buildInWorker({ corpusDir: dir, snapshot: null }), buildCorpus({ corpusDir: dir })]);
+    const [result, onMain] = await Promise.all([buildInWorker({ corpusDir: dir, snapshot: null }), buildCorpus({ corpusDir: dir })]);
+    const inWorker = built(result);
     expect(inWorker.version).toBe(onMain.version);
     expect(inWorker.skipped).toEqual(onMain.skipped);
     expect(inWorker.snapshotError).toBeNull();
@@ -35,10 +41,12 @@ describe('the build worker', () => {
 
   it('reuses the current index\'s articles and quotations where files are unchanged, and sends the rest', async () => {
     const { dir } = corpusWith(SEED_000, SEED_004);
-    const current = (await buildCorpus({ corpusDir: dir })).index;
+    const corpus = await buildCorpus({ corpusDir: dir });
+    const current = corpus.index;
     appendFileSync(join(dir, '004_08d7a890f8e88d95.txt'), '\n“We will rebuild every school in the district,” the governor said on Friday.\n');
     copyFileSync(SEED_004, join(dir, 'copy.txt'));
-    const [inWorker, onMain] = await Promise.all([buildInWorker({ corpusDir: dir, snapshot: null }, current), buildCorpus({ corpusDir: dir })]);
+    const [result, onMain] = await Promise.all([buildInWorker({ corpusDir: dir, snapshot: null }, corpus), buildCorpus({ corpusDir: dir })]);
+    const inWorker = built(result);
     expect(inWorker.sentArticles).toBe(2); // the changed file and the new one
     expect(inWorker.index).toEqual(onMain.index);
     // The unchanged article and its quotations are the current index's own objects, not copies.
@@ -50,6 +58,23 @@ describe('the build worker', () => {
     const governor = inWorker.index.quotations.find((q) => q.speaker === 'the governor');
     expect(governor?.text).toBe('We will rebuild every school in the district');
     expect(governor?.articleId).toBe('004_08d7a890f8e88d95');
+  });
+
+  it('builds nothing when every file is as the current corpus has it, and builds when any differs, a skipped one too', async () => {
+    const { dir } = corpusWith(SEED_000, SEED_004);
+    writeFileSync(join(dir, 'empty.txt'), '');
+    const corpus = await buildCorpus({ corpusDir: dir });
+    expect(corpus.skipped).toEqual([{ path: 'empty.txt', reason: 'empty file' }]);
+    expect(await buildInWorker({ corpusDir: dir, snapshot: null }, corpus)).toMatchObject({ kind: 'unchanged' });
+    // Rewritten with the same bytes: the bytes are what counts, not the time stamp.
+    copyFileSync(SEED_004, join(dir, '004_08d7a890f8e88d95.txt'));
+    expect(await buildInWorker({ corpusDir: dir, snapshot: null }, corpus)).toMatchObject({ kind: 'unchanged' });
+    // The skipped file now holds an article: built, and the new article is in.
+    copyFileSync(SEED_000, join(dir, 'empty.txt'));
+    const after = built(await buildInWorker({ corpusDir: dir, snapshot: null }, corpus));
+    expect(after.index.articles.map((a) => a.id)).toEqual(['000_9c97e5d4a05ee18f', '004_08d7a890f8e88d95', 'empty']);
+    expect(after.skipped).toEqual([]);
+    expect(after.sentArticles).toBe(1);
   });
 
   it('reports a corpus it cannot build as an error', async () => {
@@ -111,6 +136,25 @@ describe('Engine.refresh', () => {
     expect(expectExactSlices(engine, answers)).toBeGreaterThan(50);
     const saved = await readSnapshot(snapshot, dir, snapshotKey({}), corpusVersion);
     expect(saved.kind === 'loaded' && saved.corpus.version).toBe(report.version);
+  });
+
+  it('says nothing changed when no file has, and keeps the corpus it serves, its version and its snapshot', async () => {
+    const { dir, snapshot } = corpusWith(SEED_000, SEED_004);
+    const engine = await Engine.open({ corpusDir: dir, snapshot });
+    const old = engine.corpus;
+    const saved = readFileSync(snapshot);
+    const report = await engine.refresh();
+    expect(report).toMatchObject({ ok: true, added: [], removed: [], changed: [], unchanged: 2, skipped: [], articles: 2, version: old.version, previousVersion: old.version });
+    expect(engine.corpus).toBe(old);
+    expect(readFileSync(snapshot).equals(saved)).toBe(true);
+
+    // One file changed: the whole index is rebuilt in the worker, and only that article crosses.
+    appendFileSync(join(dir, '000_9c97e5d4a05ee18f.txt'), '\nThe talks resume on Monday, officials said.\n');
+    const changed = await engine.refresh();
+    expect(changed).toMatchObject({ ok: true, added: [], removed: [], changed: ['000_9c97e5d4a05ee18f'], unchanged: 1 });
+    expect(engine.corpus).not.toBe(old);
+    expect(engine.corpus.version).not.toBe(old.version);
+    expect(answersOf(engine)).toEqual(answersOf(await Engine.open({ corpusDir: dir, snapshot: false })));
   });
 
   it('keeps the old corpus serving when the refresh fails', async () => {
