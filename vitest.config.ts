@@ -8,6 +8,6 @@ export default defineConfig({
     pool: 'forks',
     // Captures what every bot process printed and every message it sent, and scans it all for secrets at the end.
     globalSetup: ['test/support/capture-setup.ts'],
-    setupFiles: ['test/support/fast-check-setup.ts'],
+    setupFiles: ['test/support/fast-check-setup.ts', 'test/support/snapshot-setup.ts'],
   },
 });

@@ -72,7 +72,17 @@ export interface EngineOptions extends LoadOptions {
    * folder under .cache/snapshots/ in the project (see defaultSnapshotPath).
    */
   readonly snapshot?: string | false;
+  /**
+   * How long a refresh's build may take before it is abandoned (the worker stopped, the refresh reported as
+   * failed, the current corpus kept). Default REFRESH_DEADLINE_MS.
+   */
+  readonly refreshDeadlineMs?: number;
 }
+
+/** Thirty minutes: the 21,000-article news bench builds in well under one on two cores. A build still running
+ * after this is stuck (a file system that stopped answering), and a stuck refresh would hold every later
+ * /refresh, which joins the one in flight. */
+export const REFRESH_DEADLINE_MS = 30 * 60 * 1000;
 
 const log = logger('engine');
 
@@ -263,7 +273,8 @@ export class Engine {
     try {
       const path = snapshotPathOf(this.options);
       const { maxFileBytes } = this.options;
-      const built = await buildInWorker({ corpusDir: this.options.corpusDir, snapshot: path, ...(maxFileBytes === undefined ? {} : { maxFileBytes }) }, before);
+      const request = { corpusDir: this.options.corpusDir, snapshot: path, ...(maxFileBytes === undefined ? {} : { maxFileBytes }) };
+      const built = await buildInWorker(request, before, this.options.refreshDeadlineMs ?? REFRESH_DEADLINE_MS);
       if (built.kind === 'unchanged') {
         // Every file as it was: the corpus, its version and the answers cached for it stay.
         const { index } = before;

@@ -6,6 +6,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+// wink-nlp is imported here directly, not through src/nlp/wink.ts, on purpose: the readdoc job measures the
+// library itself with its default pipeline (the floor for any index built on it), as baselines.ts measures
+// MiniSearch and wink-bm25 themselves.
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { createAnswers, openAnswerCache } from '../cache/index.ts';

@@ -6,11 +6,10 @@
 //
 // Every reindex of the process goes through here (`reload`), so those who must follow the corpus (the answer
 // cache, other shards serving the same folder) are told in one place.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
-import { isSkipped, parseArticle } from '../corpus/article.ts';
+import { hashBytes, isSkipped, parseArticle } from '../corpus/article.ts';
 import { logger } from '../log.ts';
 import { articleFileName } from '../ingest/filename.ts';
 import { prepareArticle, type IngestLimits, type IngestSource } from '../ingest/prepare.ts';
@@ -101,10 +100,6 @@ export interface CuratorOptions {
    * Other processes serving the same folder (the other shards) should reload.
    */
   readonly onChanged?: (change: CorpusChange) => void;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Where an ingest came from, as recorded: a web link as given, an attachment by name and address (no query). */
@@ -212,7 +207,7 @@ export class Curator {
     if (prepared.kind === 'refused') return this.refuse('ingest', actor, prepared.reason, { from });
     const bytes = Buffer.from(prepared.text, 'utf8');
     if (bytes.length > this.maxFileBytes) return this.refuse('ingest', actor, `the article's text is larger than the corpus file limit (${this.maxFileBytes} bytes)`, { from });
-    const hash = sha256(bytes);
+    const hash = hashBytes(bytes);
     const path = `${INGEST_DIR}/${articleFileName(prepared.title, hash, prepared.extension)}`;
 
     return this.exclusive(async () => {
@@ -254,7 +249,7 @@ export class Curator {
       const gone = () => this.refuse('remove', actor, `its file ${path} is no longer in the articles folder; /refresh updates the list`, { id: article.id });
       const bytes = await readIfPresent(join(this.corpusDir, path));
       if (bytes === null) return gone();
-      const hash = sha256(bytes);
+      const hash = hashBytes(bytes);
       const before = this.engine.corpus.version;
       const moved = await moveToTrash(this.corpusDir, path, { articleId: article.id, title: article.title, removedBy: { id: actor.id, name: actor.name }, sha256: hash });
       if (moved.kind === 'missing') return gone();
@@ -303,7 +298,7 @@ export class Curator {
         return this.refuse('restore', actor, `it could not be indexed (${why}); ${where}`, {}, back.kind !== 'moved');
       }
       const version = { before, after: this.engine.corpus.version };
-      const hash = sha256(bytes);
+      const hash = hashBytes(bytes);
       await this.audit.append(
         this.entry(actor, { action: 'restore', article: { id: article.id, path: article.path, title: article.title }, sha256: hash, bytes: bytes.length, trash: trashedPath(trash), corpus: version }),
       );

@@ -19,7 +19,7 @@ import weights from '../answer/weights.json' with { type: 'json' };
 import { loadSquad } from './squad.ts';
 import { learnSpans, writeSpanModel } from './learn-span.ts';
 import { isHit } from './eval.ts';
-import { logisticScore, trainListwise, trainLogistic, type PairwiseGroup } from './linear.ts';
+import { logisticScore, trainListwise, trainLogistic, type RankGroup } from './linear.ts';
 
 const path = process.argv[2] ?? '../shared/data/squad-dev-v1.1.json';
 /** A news corpus no SQuAD question is about: BBC articles (2004-2005), read as the bot reads a folder. */
@@ -36,16 +36,15 @@ log(`index: ${index.sentenceStart.length} sentences; tuning questions: ${tuneQue
 
 // ---- rank ----
 const rankings = new Map<string, Ranking>();
-const groups: PairwiseGroup[] = [];
+const groups: RankGroup[] = [];
 for (const q of tuneQuestions) {
   const r = rank(index, q.question);
   rankings.set(q.id, r);
   groups.push({ features: r.ranked.map((x) => x.features), labels: r.ranked.map((x) => (isHit(index, x.candidate.sentence, q) ? 1 : 0)) });
 }
-const rankW = trainListwise(groups, FEATURE_COUNT);
 // The listwise model's scores are read through a softmax over each question's candidates (answer.ts), so no
 // separate calibration is needed: the softmax is what the model was trained to get right.
-const calibratedRank = rankW;
+const rankW = trainListwise(groups, FEATURE_COUNT);
 let top1 = 0;
 for (const g of groups) {
   if (g.features.length === 0) continue;
@@ -53,7 +52,7 @@ for (const g of groups) {
   let bestScore = -Infinity;
   g.features.forEach((f, i) => {
     let s = 0;
-    for (let k = 0; k < FEATURE_COUNT; k++) s += calibratedRank[k]! * f[k]!;
+    for (let k = 0; k < FEATURE_COUNT; k++) s += rankW[k]! * f[k]!;
     if (s > bestScore) {
       bestScore = s;
       best = i;
@@ -62,7 +61,7 @@ for (const g of groups) {
   top1 += g.labels[best]!;
 }
 log(`rank: tuning hit@1 with learned weights ${((100 * top1) / tuneQuestions.length).toFixed(1)}%`);
-log(`rank weights: ${FEATURES.map((n, k) => `${n}=${calibratedRank[k]!.toFixed(2)}`).join(' ')}`);
+log(`rank weights: ${FEATURES.map((n, k) => `${n}=${rankW[k]!.toFixed(2)}`).join(' ')}`);
 
 // ---- span ----
 // The short-answer model has its own weight file and learner (src/eval/learn-span.ts).
@@ -71,7 +70,7 @@ log('wrote src/answer/span-weights.json');
 
 // ---- answerable ----
 // The rank weights above change the features' topProbability, so the rankings are recomputed with them.
-(weights as { rank: number[] }).rank = round(calibratedRank);
+(weights as { rank: number[] }).rank = round(rankW);
 const halfA = tuneArticles.filter((_, i) => i % 2 === 0);
 const halfB = tuneArticles.filter((_, i) => i % 2 === 1);
 const only = (ids: readonly number[]): Index => buildIndex(ids.map((i) => squad.articles[i]!));
@@ -92,7 +91,7 @@ const corpora: { name: string; index: Index; articles: Set<number> }[] = [
 const withWeights = (r: Ranking): Ranking => {
   const scored = r.ranked.map((x) => {
     let score = 0;
-    for (let k = 0; k < FEATURE_COUNT; k++) score += calibratedRank[k]! * x.features[k]!;
+    for (let k = 0; k < FEATURE_COUNT; k++) score += rankW[k]! * x.features[k]!;
     return { candidate: x.candidate, features: x.features, score };
   });
   return { ...r, ranked: withProbabilities(scored) };
@@ -155,7 +154,7 @@ log(`answerable: ${positives} positives, ${negatives} negatives; threshold ${thr
 for (const c of corpora.slice(1)) log(`  declined on ${c.name}: ${(100 * declined(c.name)).toFixed(1)}%`);
 
 const out = {
-  rank: round(calibratedRank),
+  rank: round(rankW),
   supportRatio: weights.supportRatio,
   answerable: round(answerableW),
   answerableThreshold: Math.round(threshold * 10000) / 10000,

@@ -1,8 +1,8 @@
-// Small linear learners for the weights in src/answer/weights.json: pairwise logistic ranking (RankNet with
-// a linear scorer, Burges et al. 2005) and plain L2-regularised logistic regression. Full-batch gradient
-// descent with Adam (Kingma & Ba, 2015); the problems are tiny (tens of features, ~10^5 examples).
+// Small linear learners for the weights in src/answer/weights.json: listwise softmax ranking (ListNet's top-one
+// probability with a linear scorer) and plain L2-regularised logistic regression. Full-batch gradient descent
+// with Adam (Kingma & Ba, 2015); the problems are tiny (tens of features, ~10^5 examples).
 
-export interface PairwiseGroup {
+export interface RankGroup {
   /** Feature vectors of the items to rank for one query. */
   readonly features: readonly Float64Array[];
   /** Relevance: 1 for a right item, 0 for a wrong one. */
@@ -36,37 +36,12 @@ const dot = (w: Float64Array, x: Float64Array) => {
   return s;
 };
 
-/** Weights that order right items above wrong ones within each group. Feature 0 (bias) is left at 0. */
-export function trainPairwise(groups: readonly PairwiseGroup[], dim: number, l2 = 1e-3, steps = 300): Float64Array {
-  const usable = groups.filter((g) => g.labels.some((l) => l > 0) && g.labels.some((l) => l === 0));
-  return adam(dim, steps, (w, grad) => {
-    let pairs = 0;
-    for (const g of usable) {
-      const scores = g.features.map((f) => dot(w, f));
-      for (let i = 0; i < g.labels.length; i++) {
-        if (g.labels[i]! <= 0) continue;
-        for (let j = 0; j < g.labels.length; j++) {
-          if (g.labels[j]! > 0) continue;
-          // d/dw log(1 + exp(-(s_i - s_j)))
-          const p = 1 / (1 + Math.exp(scores[i]! - scores[j]!));
-          const fi = g.features[i]!;
-          const fj = g.features[j]!;
-          for (let k = 1; k < dim; k++) grad[k]! -= p * (fi[k]! - fj[k]!);
-          pairs++;
-        }
-      }
-    }
-    for (let k = 0; k < dim; k++) grad[k] = grad[k]! / Math.max(1, pairs) + l2 * w[k]!;
-    grad[0] = 0;
-  });
-}
-
 /**
  * Listwise softmax ranking (ListNet's top-one probability, Cao et al. 2007): maximise the probability mass
  * the softmax over each group's scores puts on its right items. It targets the first place directly, which
  * is what a cited answer needs. Feature 0 (bias) cancels in a softmax and is left at 0.
  */
-export function trainListwise(groups: readonly PairwiseGroup[], dim: number, l2 = 1e-4, steps = 500, rate = 0.05): Float64Array {
+export function trainListwise(groups: readonly RankGroup[], dim: number, l2 = 1e-4, steps = 500, rate = 0.05): Float64Array {
   const usable = groups.filter((g) => g.labels.some((l) => l > 0) && g.labels.some((l) => l === 0));
   return adam(
     dim,

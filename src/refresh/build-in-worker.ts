@@ -34,6 +34,10 @@ export interface CurrentCorpus {
 
 const ENTRY = new URL('./worker.mjs', import.meta.url);
 
+function formatMs(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
 /** The current index's quotations of each article, by article id (they are contiguous, in corpus order). */
 function quotationsByArticle(quotations: readonly Quotation[]): Map<string, Quotation[]> {
   const by = new Map<string, Quotation[]>();
@@ -104,9 +108,10 @@ function assemble(m: Extract<WorkerMessage, { kind: 'done' }>, lists: Map<string
 /**
  * Build the corpus in `request.corpusDir` in a worker thread. With `current`, nothing is built when the folder
  * holds exactly its files (same paths, same bytes, the same files skipped alike), and otherwise articles
- * whose file has not changed are taken from it instead of being sent. Rejects with the worker's error.
+ * whose file has not changed are taken from it instead of being sent. Rejects with the worker's error, or when
+ * the build has not finished within `deadlineMs` (the worker is then stopped).
  */
-export function buildInWorker(request: BuildRequest, current?: CurrentCorpus): Promise<WorkerBuild | WorkerUnchanged> {
+export function buildInWorker(request: BuildRequest, current?: CurrentCorpus, deadlineMs = Infinity): Promise<WorkerBuild | WorkerUnchanged> {
   const withCurrent: BuildRequest = current
     ? { ...request, current: current.index.articles.map((a) => [a.path, a.hash] as const), currentSkipped: current.skipped }
     : request;
@@ -116,11 +121,21 @@ export function buildInWorker(request: BuildRequest, current?: CurrentCorpus): P
     const lists = new Map<string, unknown[]>();
     const maps = new Map<string, Map<unknown, unknown>>();
     let settled = false;
+    const deadline = Number.isFinite(deadlineMs)
+      ? setTimeout(() => fail(new Error(`the build took longer than ${formatMs(deadlineMs)} and was stopped`)), deadlineMs)
+      : null;
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
+      if (deadline) clearTimeout(deadline);
       void worker.terminate();
       reject(err);
+    };
+    const succeed = (result: WorkerBuild | WorkerUnchanged) => {
+      settled = true;
+      if (deadline) clearTimeout(deadline);
+      worker.postMessage('next' satisfies Ack);
+      resolve(result);
     };
     worker.on('message', (m: WorkerMessage) => {
       if (settled) return;
@@ -137,13 +152,9 @@ export function buildInWorker(request: BuildRequest, current?: CurrentCorpus): P
           worker.postMessage('next' satisfies Ack);
         } else if (m.kind === 'done') {
           const index = assemble(m, lists, maps, currentIndex);
-          settled = true;
-          worker.postMessage('next' satisfies Ack);
-          resolve({ kind: 'built', index, version: m.version, skipped: m.skipped, buildMs: m.buildMs, sentArticles: m.sentArticles, snapshotError: m.snapshotError });
+          succeed({ kind: 'built', index, version: m.version, skipped: m.skipped, buildMs: m.buildMs, sentArticles: m.sentArticles, snapshotError: m.snapshotError });
         } else if (m.kind === 'unchanged') {
-          settled = true;
-          worker.postMessage('next' satisfies Ack);
-          resolve({ kind: 'unchanged', checkMs: m.checkMs });
+          succeed({ kind: 'unchanged', checkMs: m.checkMs });
         } else {
           fail(new Error(m.message));
         }

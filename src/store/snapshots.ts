@@ -70,9 +70,19 @@ export function snapshotPathIn(snapshotDir: string, corpusDir: string): string {
   return join(snapshotDir, `${name}.snapshot`);
 }
 
+let defaultDir = DEFAULT_SNAPSHOT_DIR;
+
+/**
+ * Move the default home of snapshots for this process. The test suite points it at a temporary folder, so the
+ * hundreds of throwaway corpus folders the tests index leave nothing in the project.
+ */
+export function setDefaultSnapshotDir(dir: string): void {
+  defaultDir = dir;
+}
+
 /** Where a corpus folder's snapshot lives by default (see DEFAULT_SNAPSHOT_DIR). */
 export function defaultSnapshotPath(corpusDir: string): string {
-  return snapshotPathIn(DEFAULT_SNAPSHOT_DIR, corpusDir);
+  return snapshotPathIn(defaultDir, corpusDir);
 }
 
 /** EngineOptions.snapshot from the SNAPSHOT_DIR setting: the folder's file there, or false when it is off. */

@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { TEST_SNAPSHOTS_ENV } from '../support/capture.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 async function npmAsk(args: string[], env: Record<string, string> = {}) {
-  return run(NPM, ['run', '--silent', 'ask', '--', ...args], { cwd: ROOT, env: { ...process.env, CACHE_URL: '', CORPUS_DIR: '', SNAPSHOT_DIR: '', ...env }, timeout: 60_000 });
+  return run(NPM, ['run', '--silent', 'ask', '--', ...args], { cwd: ROOT, env: { ...process.env, CACHE_URL: '', CORPUS_DIR: '', SNAPSHOT_DIR: process.env[TEST_SNAPSHOTS_ENV] ?? '', ...env }, timeout: 60_000 });
 }
 
 const CONTRACT_KEYS = ['question', 'answered', 'answer', 'confidence', 'citations', 'cached'];

@@ -175,4 +175,23 @@ describe('Engine.refresh', () => {
     expect(engine.corpus).toBe(old);
     expect(engine.answer(ABOUT_000).kind).toBe('answer');
   });
+
+  it('abandons a build that outlasts its deadline and keeps serving the corpus it had', async () => {
+    const { dir, snapshot } = corpusWith(SEED_000, SEED_004);
+    // 1 ms: the worker cannot even start the language model in that time.
+    const engine = await Engine.open({ corpusDir: dir, snapshot, refreshDeadlineMs: 1 });
+    const old = engine.corpus;
+    const answers = answersOf(engine);
+    copyFileSync(SEED_004, join(dir, 'copy.txt'));
+    const report = await engine.refresh();
+    expect(report).toMatchObject({ ok: false, error: 'the build took longer than 1 ms and was stopped' });
+    expect(engine.corpus).toBe(old);
+    expect(answersOf(engine)).toEqual(answers);
+    // The abandoned build does not hold the next refresh (it is a new attempt, not the stuck one joined)...
+    const next = engine.refresh();
+    expect(await next).toMatchObject({ ok: false, error: 'the build took longer than 1 ms and was stopped' });
+    // ...and it was the deadline that failed it: the same folder builds when given time.
+    const again = await buildInWorker({ corpusDir: dir, snapshot: null }, old, 60_000);
+    expect(again.kind).toBe('built');
+  });
 });

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { capture, secretsOfConfig, type Capture } from './capture.ts';
+import { capture, secretsOfConfig, TEST_SNAPSHOTS_ENV, type Capture } from './capture.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -88,6 +88,7 @@ export class BotProcess {
 function environment(config: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of CONFIG_KEYS) env[key] = '';
+  env.SNAPSHOT_DIR = process.env[TEST_SNAPSHOTS_ENV] ?? '';
   env.RATE_USER_PER_MINUTE = '0';
   env.RATE_SERVER_PER_MINUTE = '0';
   return Object.assign(env, config);

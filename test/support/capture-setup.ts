@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CAPTURE_DIR_ENV } from './capture.ts';
+import { CAPTURE_DIR_ENV, TEST_SNAPSHOTS_ENV } from './capture.ts';
 
 export interface ScanResult {
   readonly sources: number;
@@ -33,7 +33,11 @@ export function scanCaptured(dir: string): ScanResult {
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'verbatim-capture-'));
   process.env[CAPTURE_DIR_ENV] = dir;
+  // Saved indexes of the run's throwaway corpus folders go here, not into the project's .cache/snapshots.
+  const snapshots = mkdtempSync(join(tmpdir(), 'verbatim-snapshots-'));
+  process.env[TEST_SNAPSHOTS_ENV] = snapshots;
   return () => {
+    rmSync(snapshots, { recursive: true, force: true });
     try {
       const result = scanCaptured(dir);
       if (result.found.length > 0) {

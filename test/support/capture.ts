@@ -10,6 +10,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CAPTURE_DIR_ENV = 'VERBATIM_CAPTURE_DIR';
+/** Where the run's saved indexes go (a temporary folder the global setup makes): see snapshot-setup.ts. */
+export const TEST_SNAPSHOTS_ENV = 'VERBATIM_TEST_SNAPSHOTS';
 
 let sequence = 0;
 
