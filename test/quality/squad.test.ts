@@ -46,9 +46,12 @@ describe.runIf(SQUAD !== undefined)('quality guard on a fixed SQuAD subset', () 
     expect(n).toBe(529);
     const report = { hit1: hit1 / n, hit5: hit5 / n, f1: (100 * f1) / n, em: (100 * em) / n, answered: answered / n };
     console.log('quality guard', JSON.stringify(report));
-    expect(report.hit1).toBeGreaterThanOrEqual(0.66);
-    expect(report.hit5).toBeGreaterThanOrEqual(0.83);
-    expect(report.f1).toBeGreaterThanOrEqual(22);
-    expect(report.answered).toBeGreaterThanOrEqual(0.88);
+    // On 2026-11-21 the subset gave hit@1 73.3%, hit@5 92.6%, F1 49.6, answered 92.4% (the whole set: 72.8%,
+    // 90.7%, 46.9, 91.5%). The floors sit about three points below, so a real regression fails the suite and
+    // a relearning that moves a few questions does not. (MiniSearch scores 65.3% hit@1 on the whole set.)
+    expect(report.hit1).toBeGreaterThanOrEqual(0.7);
+    expect(report.hit5).toBeGreaterThanOrEqual(0.89);
+    expect(report.f1).toBeGreaterThanOrEqual(45);
+    expect(report.answered).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 });
