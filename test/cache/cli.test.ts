@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SNAPSHOTS_ENV } from '../support/capture.ts';
 import { Engine } from '../../src/engine.ts';
 import { toJson } from '../../src/cli/ask.ts';
 import { RedisServer } from './redis-server.ts';
@@ -14,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 async function ask(env: Record<string, string>, ...questions: string[]): Promise<{ lines: Record<string, unknown>[]; stderr: string }> {
   const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', '--json', ...questions], {
     cwd: ROOT,
-    env: { ...process.env, CACHE_URL: '', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, CACHE_URL: '', LOG_LEVEL: 'info', SNAPSHOT_DIR: process.env[TEST_SNAPSHOTS_ENV] ?? '', ...env },
     timeout: 30_000,
   });
   return { lines: stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>), stderr };
