@@ -7,7 +7,8 @@
 //     (a hash of the source of src/corpus, src/index, src/nlp and src/quotes and the wink package versions);
 //   - the corpus folder lists the same files as when it was built, each with the same bytes (SHA-256, the
 //     hash the loader already keeps per article), and each file the loader skipped is still skipped alike;
-//   - the decoded index passes its structural checks and its corpus version recomputes to the saved one.
+//   - the decoded index passes its structural checks and its articles are exactly the saved file list.
+// The corpus version is recomputed on loading, not read back (see readSnapshot).
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
