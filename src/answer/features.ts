@@ -40,6 +40,7 @@ export const FEATURES = [
   'paragraphShare', // BM25 relative to the best candidate of the same paragraph
   'paragraphFirst', // the first sentence of its paragraph
   'phrase', // longest run of question words (stop words included) found in the same order in the sentence
+  'exactCoverage', // idf share of the question's words the sentence has in the very form the question uses
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 /** Feature positions by name: F.coverage is where the coverage feature sits in a feature vector. */
@@ -49,6 +50,8 @@ export const FEATURE_COUNT = FEATURES.length;
 export interface QueryContext {
   readonly clauseIdf: Float64Array;
   readonly totalIdf: number;
+  /** Each clause's word as the question writes it, in lower case (matched by stem, compared as written). */
+  readonly clauseWords: readonly string[];
   /** term id -> clause index + 1 (0: not a question term), for every term of every alternative. A
    * per-index array shared by all questions: release() clears what this question set. */
   readonly clauseOfTerm: Uint8Array;
@@ -80,6 +83,7 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   let verbMask = 0;
   let focusTerm = -1;
   const clauseTerms = retrieval.clauses.map((c) => c.alternatives.filter((a) => a.length === 1).map((a) => a[0]!));
+  const clauseWords = retrieval.clauses.map((c) => (question.terms[c.term]?.word ?? '').toLowerCase());
   retrieval.clauses.forEach((c, i) => {
     clauseIdf[i] = c.idf;
     for (const alt of c.alternatives) {
@@ -137,7 +141,7 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   const order = [...paragraphScore].sort((a, b) => b[1] - a[1]);
   const paragraphRank = new Map(order.map(([p], i) => [p, i]));
   const bestParagraphScore = order[0]?.[1] ?? 0;
-  return { clauseIdf, totalIdf: total, clauseOfTerm, release, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph };
+  return { clauseIdf, totalIdf: total, clauseWords, clauseOfTerm, release, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph };
 }
 
 const termScratches = new WeakMap<Index, { terms: Uint8Array; busy: boolean }>();
@@ -398,4 +402,36 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   out[F.paragraphShare] = bestHere > 0 ? c.bm25 / bestHere : 0;
   out[F.paragraphFirst] = index.paragraphSentence[paragraph] === s ? 1 : 0;
   out[F.phrase] = longestRun(index, question.sequence, first, end) / Math.max(1, question.sequence.length);
+  out[F.exactCoverage] = c.mask === 0 ? 0 : exactIdf(index, ctx, c) / total;
+}
+
+/** Letters and digits (any script above ASCII counts as a letter): what may not touch a whole word. */
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
+}
+
+/** Does `text` (lower case) contain `word` as a whole word? */
+function hasWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    const before = at === 0 ? 32 : text.charCodeAt(at - 1);
+    const after = at + word.length >= text.length ? 32 : text.charCodeAt(at + word.length);
+    if (!isWordChar(before) && !isWordChar(after)) return true;
+  }
+  return false;
+}
+
+/**
+ * idf of the matched clauses whose word the sentence has exactly as the question writes it ("renamed", not
+ * only "rename"): stems make inflections equal for retrieval, but a question is often written from its
+ * sentence's own words, so the same form is the stronger evidence.
+ */
+function exactIdf(index: Index, ctx: QueryContext, c: Candidate): number {
+  const s = c.sentence;
+  const text = index.articles[index.sentenceArticle[s]!]!.text.slice(index.sentenceStart[s]!, index.sentenceEnd[s]!).toLowerCase();
+  let sum = 0;
+  for (let i = 0; i < ctx.clauseIdf.length; i++) {
+    const word = ctx.clauseWords[i]!;
+    if (c.mask & (1 << i) && word.length > 0 && hasWord(text, word)) sum += ctx.clauseIdf[i]!;
+  }
+  return sum;
 }

@@ -2,8 +2,8 @@
 //
 // Learns the weights in src/answer/weights.json from the tuning half of SQuAD v1.1 dev (the even-numbered
 // articles); the held-out half is never read here. Three models:
-//   rank        pairwise logistic ranking of the BM25 candidates, then Platt-calibrated (Platt, 1999) so that
-//               sigmoid(score) estimates P(sentence overlaps the answer)
+//   rank        listwise (ListNet top-one) ranking of the BM25 candidates: the softmax of the scores over a
+//               question's candidates estimates P(this sentence is the one that overlaps the answer)
 //   span        the short-answer model, written to its own file: see src/eval/learn-span.ts
 //   answerable  logistic regression: does the corpus answer the question at all? Positives are tuning
 //               questions asked of a corpus holding their article; negatives the same questions asked of

@@ -5,6 +5,7 @@ import { buildIndex } from '../../src/index/build.ts';
 import { analyseQuestion } from '../../src/answer/question.ts';
 import { BM25, retrieve } from '../../src/answer/retrieve.ts';
 import { rank } from '../../src/answer/answer.ts';
+import { FEATURES } from '../../src/answer/features.ts';
 
 function article(path: string, text: string): Article {
   const a = parseArticle(path, Buffer.from(text));
@@ -80,5 +81,30 @@ describe('spelling tolerance', () => {
     const r = retrieve(index, analyseQuestion('who harvets cherries', index.vocabulary), { limit: 10 });
     expect(r.candidates[0]!.sentence).toBe(0);
     expect(r.clauses.map((c) => c.known)).toEqual([false, true]);
+  });
+});
+
+describe('rerank features', () => {
+  // Both sentences match "renamed" and "mall" by stem; only the first has "renamed" as the question writes it.
+  const renamed = 'In 1964 the old market hall was renamed the Fulton Mall by the council.';
+  const rename = 'Every decade the council votes to rename the mall, and never does.';
+  const town = buildIndex([article('town.txt', `Fresno\n\n${renamed}\n\n${rename}\n`)]);
+
+  it('exactCoverage counts the words a sentence has in the very form the question uses', () => {
+    const r = rank(town, 'What was the mall renamed?');
+    const by = new Map(r.ranked.map((x) => [town.articles[0]!.text.slice(town.sentenceStart[x.candidate.sentence], town.sentenceEnd[x.candidate.sentence]), x.features]));
+    const exact = FEATURES.indexOf('exactCoverage');
+    const coverage = FEATURES.indexOf('coverage');
+    // The same clauses match both sentences by stem...
+    expect(by.get(renamed)![coverage]).toBeCloseTo(by.get(rename)![coverage]!, 10);
+    expect(by.get(renamed)![coverage]).toBeCloseTo(1, 10);
+    // ...but only the first writes both words as the question does; the second has only "mall".
+    expect(by.get(renamed)![exact]).toBeCloseTo(1, 10);
+    expect(by.get(rename)![exact]).toBeGreaterThan(0);
+    expect(by.get(rename)![exact]).toBeLessThan(1);
+    // "Mall" in "Fulton Mall" is found whatever its case; "mall," is a whole word before its comma.
+    const shouted = rank(town, 'Which Mall?').ranked;
+    expect(shouted).toHaveLength(2);
+    expect(shouted.map((x) => x.features[exact])).toEqual([1, 1]);
   });
 });
