@@ -199,6 +199,25 @@ export interface QuestionFrame {
   readonly focusTerm: number;
 }
 
+/** The question's class: its type, refined by the wh-word and the word after it. */
+function classOf(question: Question, word: string, next: string): QuestionClass {
+  switch (question.type) {
+    case 'when':
+      return word === 'when' ? 'when' : 'what-date';
+    case 'number':
+      return word === 'how' ? 'how-measure' : 'what-number';
+    case 'what':
+    case 'which':
+      if (question.focus !== null && question.expects === 'place') return 'what-place';
+      if (question.focus !== null && question.expects === 'agent') return 'what-agent';
+      if (question.focus !== null) return 'what-thing';
+      return BE.has(next) ? 'what-be' : DO.has(next) ? 'what-do' : 'what-other';
+    default:
+      // who, where, why, how-many, how-much, how, yes-no, other: the type is the class.
+      return question.type;
+  }
+}
+
 /** The question's class, the wh-phrase's role and the roles of its terms. */
 export function questionFrame(question: Question): QuestionFrame {
   const words = question.tokens.normals;
@@ -206,46 +225,7 @@ export function questionFrame(question: Question): QuestionFrame {
   let wh = words.findIndex((w) => WH.has(w));
   const word = wh === -1 ? '' : (words[wh] as string);
   const next = words[wh + 1] ?? '';
-  let klass: QuestionClass;
-  switch (question.type) {
-    case 'who':
-      klass = 'who';
-      break;
-    case 'when':
-      klass = word === 'when' ? 'when' : 'what-date';
-      break;
-    case 'where':
-      klass = 'where';
-      break;
-    case 'why':
-      klass = 'why';
-      break;
-    case 'how-many':
-      klass = 'how-many';
-      break;
-    case 'how-much':
-      klass = 'how-much';
-      break;
-    case 'number':
-      klass = word === 'how' ? 'how-measure' : 'what-number';
-      break;
-    case 'how':
-      klass = 'how';
-      break;
-    case 'yes-no':
-      klass = 'yes-no';
-      break;
-    case 'other':
-      klass = 'other';
-      break;
-    default:
-      if (question.focus !== null && question.expects === 'place') klass = 'what-place';
-      else if (question.focus !== null && question.expects === 'agent') klass = 'what-agent';
-      else if (question.focus !== null) klass = 'what-thing';
-      else if (BE.has(next)) klass = 'what-be';
-      else if (DO.has(next)) klass = 'what-do';
-      else klass = 'what-other';
-  }
+  const klass = classOf(question, word, next);
   // The end of the wh-phrase: "how many civilians", "which country", "what year".
   let end = wh;
   if (wh !== -1) {
