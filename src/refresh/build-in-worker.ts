@@ -8,6 +8,7 @@ import { restoreInstance } from '../index/portable.ts';
 import type { Index } from '../index/types.ts';
 import type { Quotation } from '../quotes/quotations.ts';
 import type { Ack, BuildRequest, Part, WorkerMessage } from './protocol.ts';
+import { removeTemporaries } from '../store/snapshots.ts';
 
 export interface WorkerBuild {
   readonly kind: 'built';
@@ -118,6 +119,8 @@ export function buildInWorker(request: BuildRequest, current?: CurrentCorpus, de
   const currentIndex = current?.index;
   return new Promise((resolve, reject) => {
     const worker = new Worker(ENTRY, { workerData: withCurrent });
+    // Read now: once the thread has stopped, worker.threadId is -1.
+    const thread = worker.threadId;
     const lists = new Map<string, unknown[]>();
     const maps = new Map<string, Map<unknown, unknown>>();
     let settled = false;
@@ -128,8 +131,12 @@ export function buildInWorker(request: BuildRequest, current?: CurrentCorpus, de
       if (settled) return;
       settled = true;
       if (deadline) clearTimeout(deadline);
-      void worker.terminate();
-      reject(err);
+      // A worker stopped while saving the index leaves its temporary file: removed once the thread is gone.
+      void worker
+        .terminate()
+        .then(() => (request.snapshot === null ? 0 : removeTemporaries(request.snapshot, thread)))
+        .catch(() => 0)
+        .then(() => reject(err));
     };
     const succeed = (result: WorkerBuild | WorkerUnchanged) => {
       settled = true;

@@ -11,9 +11,10 @@
 // The corpus version is recomputed on loading, not read back (see readSnapshot).
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from 'node:fs';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { threadId } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashBytes, parseArticle, type Article, type Skipped } from '../corpus/article.ts';
 import { folderChange, skipsAlike } from '../corpus/compare.ts';
@@ -204,6 +205,26 @@ async function hashSkipped(corpusDir: string, corpus: SavedCorpus, maxFileBytes:
   return out;
 }
 
+/** How the temporary files of `path` written by one thread of this process begin (pid and thread id). */
+export function temporaryPrefix(path: string, thread: number): string {
+  return `${path}.${process.pid}-${thread}.`;
+}
+
+/**
+ * Remove what a writer thread of this process left half-written beside `path`: a build worker stopped by
+ * its deadline in the middle of writeSnapshot never reaches its own clean-up. Call it once the thread has exited.
+ */
+export async function removeTemporaries(path: string, thread: number): Promise<number> {
+  const prefix = basename(temporaryPrefix(path, thread));
+  let removed = 0;
+  for (const name of await readdir(dirname(path)).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    await rm(join(dirname(path), name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
 /** Save a corpus to `path`, atomically (a reader sees the old file or the new one, never half of one). */
 export async function writeSnapshot(path: string, corpusDir: string, corpus: SavedCorpus, key: SnapshotKey): Promise<number> {
   const k = keyOf(key);
@@ -216,7 +237,7 @@ export async function writeSnapshot(path: string, corpusDir: string, corpus: Sav
   };
   const chunks = encodeSnapshot(corpus.index, meta);
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = `${temporaryPrefix(path, threadId)}${Math.random().toString(36).slice(2)}.tmp`;
   const bytes = chunks.reduce((sum, c) => sum + c.byteLength, 0);
   try {
     const file = await open(tmp, 'w');

@@ -1,7 +1,9 @@
 // The saved index: a round trip answers exactly as the built index does, and a snapshot that no longer
 // matches (a changed, added or removed file, another corpus, a cut-off or damaged file, another schema or
 // other settings) is rejected and rebuilt, never used.
-import { appendFileSync, copyFileSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCorpus, corpusVersion, Engine, ENGINE_SETTINGS, snapshotKey } from '../../src/engine.ts';
@@ -9,7 +11,7 @@ import { buildIndex } from '../../src/index/build.ts';
 import { fromPortable, toPortable } from '../../src/index/portable.ts';
 import { decodeSnapshot, encodeSnapshot, memorySource, readSnapshotHeader, SNAPSHOT_SCHEMA } from '../../src/index/snapshot.ts';
 import type { Index } from '../../src/index/types.ts';
-import { readSnapshot, writeSnapshot } from '../../src/store/snapshots.ts';
+import { readSnapshot, removeTemporaries, temporaryPrefix, writeSnapshot } from '../../src/store/snapshots.ts';
 import { answersOf, corpusWith, expectExactSlices, SEED_000, SEED_004, SEED_QUESTIONS } from './helpers.ts';
 
 const read = (dir: string, snapshot: string) => readSnapshot(snapshot, dir, snapshotKey({}), corpusVersion);
@@ -236,5 +238,38 @@ describe('decoded indexes are checked', () => {
     const h2 = readSnapshotHeader(good);
     if (!h2.ok) throw new Error(h2.reason);
     expect(decodeSnapshot(good, h2.value).ok).toBe(true);
+  });
+});
+
+describe('temporary files of a write that never finished', () => {
+  it('removes the ones one stopped thread left, and nothing else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verbatim-tmp-'));
+    const path = join(dir, 'corpus.snapshot');
+    writeFileSync(path, 'the saved index');
+    // What a build worker (thread 7) stopped mid-write leaves, beside another thread's file being written and
+    // another snapshot's.
+    const stopped = `${temporaryPrefix(path, 7)}abc123.tmp`;
+    const writing = `${temporaryPrefix(path, 8)}def456.tmp`;
+    const other = `${temporaryPrefix(join(dir, 'other.snapshot'), 7)}ghi789.tmp`;
+    for (const f of [stopped, writing, other]) writeFileSync(f, 'half an index');
+    expect(await removeTemporaries(path, 7)).toBe(1);
+    expect(existsSync(stopped)).toBe(false);
+    expect(existsSync(writing)).toBe(true);
+    expect(existsSync(other)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('the saved index');
+    // A folder that is not there is nothing to clean.
+    expect(await removeTemporaries(join(dir, 'gone', 'corpus.snapshot'), 7)).toBe(0);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('leaves no temporary file once a snapshot is saved', async () => {
+    const { dir } = corpusWith(SEED_000);
+    const out = mkdtempSync(join(tmpdir(), 'verbatim-tmp-'));
+    const path = join(out, 'seed.snapshot');
+    await writeSnapshot(path, dir, await buildCorpus({ corpusDir: dir }), snapshotKey({}));
+    expect(readdirSync(out)).toEqual(['seed.snapshot']);
+    // This thread's prefix finds nothing left to remove.
+    expect(await removeTemporaries(path, threadId)).toBe(0);
+    rmSync(out, { recursive: true });
   });
 });
