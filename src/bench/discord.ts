@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { DiscordEmulator, INTERACTION_DEADLINE_MS, type EmulatedInteraction, type Invoker } from '../../test/emulator/discord.ts';
 import { startBot, type BotProcess } from '../../test/support/bot.ts';
 import { snapshotPathIn } from '../store/snapshots.ts';
-import { latency } from './stats.ts';
+import { latency, spreadMetrics } from './stats.ts';
 import type { Metrics, QuestionSet } from './jobs.ts';
 
 export interface DiscordJob {
@@ -93,19 +93,13 @@ async function settle(emu: DiscordEmulator, sent: readonly EmulatedInteraction[]
 }
 
 function summary(prefix: string, o: Outcome, sent: number): Metrics {
-  const ack = latency(o.ackMs);
-  const reply = latency(o.replyMs);
   return {
     [`${prefix}Sent`]: sent,
     [`${prefix}Answered`]: o.answers,
     [`${prefix}Late`]: o.late,
     [`${prefix}Failed`]: o.failed,
-    [`${prefix}AckP50Ms`]: ack.p50,
-    [`${prefix}AckP99Ms`]: ack.p99,
-    [`${prefix}AckMaxMs`]: ack.max,
-    [`${prefix}ReplyP50Ms`]: reply.p50,
-    [`${prefix}ReplyP99Ms`]: reply.p99,
-    [`${prefix}ReplyMaxMs`]: reply.max,
+    ...spreadMetrics(`${prefix}Ack`, latency(o.ackMs)),
+    ...spreadMetrics(`${prefix}Reply`, latency(o.replyMs)),
   };
 }
 
@@ -152,21 +146,16 @@ async function refreshUnderLoad(emu: DiscordEmulator, bot: BotProcess, questions
   for (let k = 1; k < beats.length; k++) gap = Math.max(gap, beats[k]! - beats[k - 1]!);
   const during = await settle(emu, asked, 60_000);
   const description = (message.embeds[0] as { description?: string } | undefined)?.description ?? '';
-  const reply = latency(during.replyMs);
   return {
     [`${prefix}Ms`]: refreshMs,
     [`${prefix}Report`]: /\d+ added · \d+ removed · \d+ changed · \d+ unchanged/.exec(description)?.[0] ?? description.slice(0, 200),
-    [`${prefix}LoopP50Ms`]: loop.p50,
-    [`${prefix}LoopP99Ms`]: loop.p99,
-    [`${prefix}LoopMaxMs`]: loop.max,
+    ...spreadMetrics(`${prefix}Loop`, loop),
     [`${prefix}Heartbeats`]: emu.gateway.heartbeatAt.length - heartbeatsBefore,
     [`${prefix}HeartbeatMaxGapMs`]: gap,
     [`${prefix}Asked`]: asked.length,
     [`${prefix}AskLate`]: during.late,
     [`${prefix}AskFailed`]: during.failed,
-    [`${prefix}AskReplyP50Ms`]: reply.p50,
-    [`${prefix}AskReplyP99Ms`]: reply.p99,
-    [`${prefix}AskReplyMaxMs`]: reply.max,
+    ...spreadMetrics(`${prefix}AskReply`, latency(during.replyMs)),
   };
 }
 

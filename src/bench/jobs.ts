@@ -20,7 +20,7 @@ import { logger, setLogSink } from '../log.ts';
 import { loadMiniSearchBaseline, loadWinkBm25Baseline, miniSearchBaseline, winkBm25Baseline, type SentenceSearch } from '../eval/baselines.ts';
 import { writeSnapshot } from '../store/snapshots.ts';
 import { discordJob, type DiscordJob } from './discord.ts';
-import { latency } from './stats.ts';
+import { latency, spreadMetrics } from './stats.ts';
 
 export type Library = 'minisearch' | 'wink-bm25';
 
@@ -185,17 +185,13 @@ async function measureRefresh(engine: Engine, set: QuestionSet, digest: number, 
   await new Promise((r) => setTimeout(r, 2000));
   eld.disable();
   clearInterval(asker);
-  const d = latency(during);
   return {
     [`${prefix}Ok`]: report.ok,
     [`${prefix}Changed`]: report.ok ? report.added.length + report.removed.length + report.changed.length : -1,
     [`${prefix}Ms`]: refreshMs,
-    [`${prefix}EldP50Ms`]: eld.percentile(50) / 1e6,
-    [`${prefix}EldP99Ms`]: eld.percentile(99) / 1e6,
-    [`${prefix}EldMaxMs`]: eld.max / 1e6,
+    ...spreadMetrics(`${prefix}Eld`, { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 }),
     [`${prefix}Answered`]: during.length,
-    [`${prefix}AnswerP50Ms`]: d.p50,
-    [`${prefix}AnswerP99Ms`]: d.p99,
+    ...spreadMetrics(`${prefix}Answer`, latency(during)),
     [`${prefix}Digest`]: digestOf(engine, set.questions.slice(0, digest)),
     [`${prefix}PeakRssMb`]: peakRss(),
   };

@@ -34,3 +34,8 @@ export function latency(ms: readonly number[]): Latency {
   }
   return { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max, mean: ms.length ? sum / ms.length : Number.NaN };
 }
+
+/** A latency's spread as benchmark metrics, named as the tables read them: `name`P50Ms, `name`P99Ms, `name`MaxMs. */
+export function spreadMetrics(name: string, l: Pick<Latency, 'p50' | 'p99' | 'max'>): Record<string, number> {
+  return { [`${name}P50Ms`]: l.p50, [`${name}P99Ms`]: l.p99, [`${name}MaxMs`]: l.max };
+}

@@ -1,0 +1,19 @@
+// The benchmark's small statistics: nearest-rank percentiles and how a latency's spread is named in its tables.
+import { describe, expect, it } from 'vitest';
+import { latency, median, percentile, spreadMetrics } from '../../src/bench/stats.ts';
+
+describe('bench statistics', () => {
+  const samples = [5, 1, 4, 2, 3, 100, 6, 8, 7, 9];
+
+  it('takes percentiles by nearest rank and medians of the finite values', () => {
+    expect(percentile(samples, 50)).toBe(5);
+    expect(percentile(samples, 99)).toBe(100);
+    expect(percentile([], 50)).toBeNaN();
+    expect(median([3, null, 1, Number.NaN, 2, undefined])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('names a spread as the tables read it', () => {
+    expect(spreadMetrics('fullLoop', latency(samples))).toEqual({ fullLoopP50Ms: 5, fullLoopP99Ms: 100, fullLoopMaxMs: 100 });
+  });
+});
