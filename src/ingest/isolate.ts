@@ -3,7 +3,7 @@
 // page: about 2.5 s for 10,000 elements, over a minute for 60,000 on this project's CI machine); in a worker
 // the bot keeps answering meanwhile, and a page that takes too long or too much memory is refused by ending
 // the worker, which frees everything it held.
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.ts';
 import type { Extraction } from './extract.ts';
 
 export interface ExtractRequest {
@@ -20,15 +20,17 @@ const ENTRY = new URL('./extract-worker.mjs', import.meta.url);
 
 export function extractInWorker(request: ExtractRequest, timeoutMs = EXTRACT_TIMEOUT_MS): Promise<Extraction> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB } });
+    const worker = startWorker(ENTRY, { workerData: request, resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB } });
     let settled = false;
     const settle = (outcome: Extraction | Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
+      // Settled once the thread has stopped, so no extraction outlives the call that started it.
+      void worker
+        .terminate()
+        .catch(() => 0)
+        .then(() => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
     };
     const timer = setTimeout(() => settle({ kind: 'refused', reason: `the page took longer than ${timeoutMs / 1000} s to read` }), timeoutMs);
     worker.once('message', (m: Extraction) => settle(m));

@@ -2,13 +2,13 @@
 // deserialised in its own event-loop turn), and reassemble it, reusing the current index's objects for
 // unchanged articles; or learn that no file has changed, and build nothing. The main thread never runs the
 // build.
-import { Worker } from 'node:worker_threads';
 import type { Article, Skipped } from '../corpus/article.ts';
 import { restoreInstance } from '../index/portable.ts';
 import type { Index } from '../index/types.ts';
 import type { Quotation } from '../quotes/quotations.ts';
 import type { Ack, BuildRequest, Part, WorkerMessage } from './protocol.ts';
 import { removeTemporaries } from '../store/snapshots.ts';
+import { startWorker } from '../threads.ts';
 
 export interface WorkerBuild {
   readonly kind: 'built';
@@ -118,7 +118,7 @@ export function buildInWorker(request: BuildRequest, current?: CurrentCorpus, de
     : request;
   const currentIndex = current?.index;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY, { workerData: withCurrent });
+    const worker = startWorker(ENTRY, { workerData: withCurrent });
     // Read now: once the thread has stopped, worker.threadId is -1.
     const thread = worker.threadId;
     const lists = new Map<string, unknown[]>();

@@ -1,0 +1,51 @@
+// How the project starts its worker threads (the refresh build and the HTML extraction).
+//
+// The threads run without require(esm) (`--no-experimental-require-module`). Node 20's require(esm) can
+// abort the whole process instead of throwing: "FATAL ERROR: v8::Module::IsGraphAsync must be used on an
+// instantiated module", when a require() reaches a module the loader has started but not yet instantiated (the
+// case Node's module_job.js marks FIXME in runSync). jsdom's dependencies (@exodus/bytes, parse5) are ES
+// modules required from CommonJS, so the extraction worker took that path; the project's CI saw the abort
+// once, and a fatal error in a thread ends the bot with it.
+//
+// Without require(esm), tsx's CommonJS hook compiles such a module instead, so each thread preloads tsx's
+// loader (`--import`, as `npm start` runs the bot) unless the parent's flags already do. On Node 20 only that
+// hook takes effect in a thread; tsx's ES module hooks do not reach it (tsx issue #354), which is why each
+// entry is a small .mjs file that registers them for itself with tsImport.
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+const NO_REQUIRE_ESM = '--no-experimental-require-module';
+const TSX_LOADER = import.meta.resolve('tsx');
+
+/** Whether `flags` already preload tsx (`--import tsx`, or the loader file the tsx command passes). */
+function preloadsTsx(flags: readonly string[]): boolean {
+  return flags.some((flag, i) => {
+    const value = flag === '--import' ? flags[i + 1] : flag.startsWith('--import=') ? flag.slice('--import='.length) : undefined;
+    return value === 'tsx' || value === TSX_LOADER;
+  });
+}
+
+/**
+ * Node's flags for a worker thread: the parent's, with tsx's loader where the parent's do not have it, and
+ * require(esm) off where this Node has it on.
+ */
+export function workerExecArgv(parent: readonly string[] = process.execArgv, requireModule = process.features.require_module === true): string[] {
+  const flags = parent.filter((f) => f !== '--experimental-require-module');
+  if (!preloadsTsx(flags)) flags.push('--import', TSX_LOADER);
+  if (requireModule && !flags.includes(NO_REQUIRE_ESM)) flags.push(NO_REQUIRE_ESM);
+  return flags;
+}
+
+const running = new Set<Worker>();
+
+/** Start the worker thread at `entry` (one of the project's .mjs entries) with the flags above. */
+export function startWorker(entry: URL, options: Omit<WorkerOptions, 'execArgv'> = {}): Worker {
+  const worker = new Worker(entry, { ...options, execArgv: workerExecArgv() });
+  running.add(worker);
+  worker.once('exit', () => running.delete(worker));
+  return worker;
+}
+
+/** How many threads started here have not exited yet. */
+export function runningWorkers(): number {
+  return running.size;
+}
