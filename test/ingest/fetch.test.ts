@@ -71,15 +71,14 @@ describe('fetchGuarded', () => {
 
   it('refuses a body over the cap: at once when declared, else by stopping the read past the cap', async () => {
     expect(await fetchGuarded(web.url('/declared-big'), policy)).toEqual({ kind: 'refused', reason: 'it is larger than the 9.8 KB limit (10,001 bytes)' });
-    const t0 = Date.now();
+    // Stopped at the cap, not at the time limit, which refuses with its own reason (below).
     expect(await fetchGuarded(web.url('/endless'), policy)).toEqual({ kind: 'refused', reason: 'it is larger than the 9.8 KB limit' });
-    expect(Date.now() - t0).toBeLessThan(1000); // stopped at the cap, not at the time limit
   });
 
   it('gives up on a server that stops sending, at the time limit', async () => {
     const t0 = Date.now();
     expect(await fetchGuarded(web.url('/stall'), policy)).toEqual({ kind: 'refused', reason: 'the download took longer than 1 s' });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900); // not before it (a margin for the two clocks involved)
   });
 
   it('checks the media type before reading: only text, Markdown and HTML', async () => {
