@@ -12,7 +12,7 @@ const data = {
   contexts: [InteractionContextType.Guild],
 } satisfies Command['data'];
 
-const VERB = { ingest: 'Added', remove: 'Removed', restore: 'Restored', refresh: 'Refreshed' } as const;
+const VERB = { ingest: 'Added', remove: 'Removed', restore: 'Restored', refresh: 'Refreshed', purge: 'Deleted from the trash' } as const;
 
 function describe(e: AuditEntry): string {
   const head = `**${VERB[e.action]}** · ${formatTime(e.at)} · by ${escapeMarkdown(e.by.name)} (${e.by.id})`;
@@ -20,6 +20,7 @@ function describe(e: AuditEntry): string {
   if (e.article) lines.push(`${fitText(e.article.title, 200)} · id ${escapeMarkdown(e.article.id)}`);
   if (e.from) lines.push(`from ${fitText(e.from, 200)}`);
   if (e.trash && e.action === 'remove') lines.push(`to ${escapeMarkdown(e.trash)}`);
+  if (e.trash && e.action === 'purge') lines.push(`deleted ${escapeMarkdown(e.trash)}`);
   if (e.diff) {
     const d = e.diff;
     lines.push(`${d.added.length} added · ${d.removed.length} removed · ${d.changed.length} changed · ${d.skipped.length} skipped`);

@@ -41,6 +41,11 @@ export interface Config {
    * plain http. Empty in production; the tests list their local servers here.
    */
   readonly ingestAllowHosts: readonly AllowedHost[];
+  /**
+   * /remove's trash: entries removed more than this many days ago are deleted (at start, then every few
+   * hours, each with an audit line); 0 keeps them for ever.
+   */
+  readonly trashKeepDays: number;
   /** How often each user, and each server, may ask questions (/ask, /quote and their buttons). */
   readonly rateLimits: RateLimits;
   /** `npm run start:sharded`: how many shards to run, one process each; null: as many as Discord recommends. */
@@ -174,6 +179,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestMaxBytes: integer(env, 'INGEST_MAX_BYTES', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     ingestTimeoutMs: integer(env, 'INGEST_TIMEOUT_MS', 15_000, 500, 120_000),
     ingestAllowHosts: parseAllowHosts(optional(env, 'INGEST_ALLOW_HOSTS')),
+    trashKeepDays: integer(env, 'TRASH_KEEP_DAYS', 0, 0, 36_500),
     rateLimits: {
       user: { burst: integer(env, 'RATE_USER_BURST', 5, 1, 10_000), perMinute: integer(env, 'RATE_USER_PER_MINUTE', 10, 0, 100_000) },
       server: { burst: integer(env, 'RATE_SERVER_BURST', 60, 1, 100_000), perMinute: integer(env, 'RATE_SERVER_PER_MINUTE', 120, 0, 1_000_000) },

@@ -12,6 +12,7 @@ import { catchStrayErrors } from './stray-errors.ts';
 import { createAnswers, openAnswerCache } from './cache/index.ts';
 import { runMain, startProcess } from './process.ts';
 import { linkToManager, type ShardLink } from './shard/index.ts';
+import { startTrashRetention } from './curate/index.ts';
 
 const log = logger('main');
 
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
   // Logs the hit and miss counts every 10 minutes when there were questions, and at close().
   const answers = createAnswers({ engine, cache, log: logger('answers') });
   let link: ShardLink | null = null;
+  let stopRetention = () => {};
   const feedback = await FeedbackStore.open(config.dataDir);
   try {
     const commands = await loadCommands();
@@ -60,6 +62,8 @@ async function main(): Promise<number> {
       // A moderator's change here: the other shards reload the folder too.
       onChanged: (change) => link?.announce(change),
     });
+    // One process empties the trash: the only one, or shard 0 of a sharded bot (they share the folder).
+    if ((config.shard?.id ?? 0) === 0) stopRetention = startTrashRetention(curator, config.trashKeepDays);
     if (config.shard) {
       link = linkToManager({ shard: config.shard, sync: (version) => curator.sync(version), version: () => engine.corpus.version, onManagerGone: () => onSignal('manager gone') });
     }
@@ -74,6 +78,7 @@ async function main(): Promise<number> {
       await runConsole({ input: process.stdin, output: process.stdout, interactive: process.stdin.isTTY === true, commands, ctx, signal: stopping.signal });
     }
   } finally {
+    stopRetention();
     link?.close();
     // Waits for the last writes and logs the counts since start.
     await answers.close();

@@ -1,13 +1,13 @@
 // The audit trail of moderators' changes to the corpus: one JSON line per change (ingest, remove, restore,
-// refresh), appended to <corpus>/.audit.jsonl (hidden, so the loader ignores it; beside the articles, so it
-// moves and is backed up with them). Only ever appended to. A line torn by a crash is skipped on reading, and
+// refresh, and the trash retention's purge), appended to <corpus>/.audit.jsonl (hidden, so the loader ignores
+// it; beside the articles, so it moves and is backed up with them). Only ever appended to. A line torn by a crash is skipped on reading, and
 // the file is ended with a newline before the next line goes on, so a torn line never swallows a record.
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const AUDIT_FILE = '.audit.jsonl';
 
-export type AuditAction = 'ingest' | 'remove' | 'restore' | 'refresh';
+export type AuditAction = 'ingest' | 'remove' | 'restore' | 'refresh' | 'purge';
 
 export interface AuditArticle {
   readonly id: string;
@@ -27,7 +27,7 @@ export interface AuditEntry {
   readonly bytes?: number;
   /** Ingest: where it came from (a web link, or "attachment <name>"). */
   readonly from?: string;
-  /** Remove: where the file went, relative to the corpus folder; restore: the trash entry it came from. */
+  /** Remove: where the file went, relative to the corpus folder; restore: the trash entry it came from; purge: the file deleted. */
   readonly trash?: string;
   /** Refresh: what changed, by article id, with the SHA-256 of each added or changed file. */
   readonly diff?: {
@@ -41,7 +41,7 @@ export interface AuditEntry {
   readonly corpus: { readonly before: string; readonly after: string };
 }
 
-const ACTIONS: readonly string[] = ['ingest', 'remove', 'restore', 'refresh'] satisfies readonly AuditAction[];
+const ACTIONS: readonly string[] = ['ingest', 'remove', 'restore', 'refresh', 'purge'] satisfies readonly AuditAction[];
 
 function parseEntry(line: string): AuditEntry | null {
   try {

@@ -15,9 +15,11 @@ import { articleFileName } from '../ingest/filename.ts';
 import { prepareArticle, type IngestLimits, type IngestSource } from '../ingest/prepare.ts';
 import type { DocumentFormat } from '../ingest/content.ts';
 import { AuditLog, type AuditEntry } from './audit.ts';
-import { checkedRelative, listTrash, moveToTrash, restoreFromTrash, trashEntry, trashedPath, withdrawNewFile, writeNewFile, type RestoreResult, type TrashEntry } from './files.ts';
+import { checkedRelative, listTrash, moveToTrash, purgeTrash, restoreFromTrash, trashEntry, trashedPath, withdrawNewFile, writeNewFile, type RestoreResult, type TrashEntry, type TrashPurge } from './files.ts';
 
 const log = logger('curate');
+/** The id a purge reports its failure under when the trash could not even be listed. */
+const TRASH_LISTING = '(the trash folder)';
 
 /** Where ingested articles go, inside the corpus folder. */
 export const INGEST_DIR = 'ingested';
@@ -308,6 +310,41 @@ export class Curator {
     });
   }
 
+  /**
+   * Delete the trash entries removed more than `keepDays` days before `now`, each with a line in the audit log
+   * (by "trash retention"). Runs in turn with moderators' changes, so it never races a /restore. The corpus is
+   * not touched: trashed files are not indexed. Never throws: what failed is in the result, and logged.
+   */
+  async purgeTrash(keepDays: number, now = new Date()): Promise<TrashPurge> {
+    return this.exclusive(async () => {
+      const cutoff = new Date(now.getTime() - keepDays * 86_400_000);
+      let result: TrashPurge;
+      try {
+        result = await purgeTrash(this.corpusDir, cutoff);
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        log.error('trash: could not list the trash to purge it', { error });
+        return { purged: [], failed: [{ id: TRASH_LISTING, error }] };
+      }
+      const version = this.engine.corpus.version;
+      for (const e of result.purged) {
+        await this.audit.append({
+          at: now.toISOString(),
+          action: 'purge',
+          by: { id: 'retention', name: `trash retention (${keepDays} days)` },
+          guild: null,
+          article: { id: e.articleId, path: e.path, title: e.title },
+          sha256: e.sha256,
+          trash: trashedPath(e),
+          corpus: { before: version, after: version },
+        });
+      }
+      if (result.purged.length > 0) log.info(`trash: deleted ${result.purged.length} entries removed more than ${keepDays} days ago`, { entries: result.purged.map((e) => e.id) });
+      for (const f of result.failed) log.error('trash: an entry could not be deleted; it stays in the trash', f);
+      return result;
+    });
+  }
+
   async refresh(actor: Actor): Promise<RefreshOutcome> {
     return this.exclusive(async () => {
       const titles = new Map(this.engine.corpus.index.articles.map((a) => [a.id, a.title]));
@@ -379,4 +416,20 @@ export class Curator {
     const shown = Math.min(Math.max(0, page), pages - 1);
     return { entries: newest.slice(shown * pageSize, (shown + 1) * pageSize), total: newest.length, page: shown, pages };
   }
+}
+
+/** How often the trash retention looks for entries past their time. */
+export const TRASH_PURGE_EVERY_MS = 6 * 3_600_000;
+
+/**
+ * Purge the trash of entries older than `keepDays` now and every `everyMs` (nothing at all when `keepDays` is
+ * 0). Returns the function that stops it. The timer does not hold the process open.
+ */
+export function startTrashRetention(curator: Pick<Curator, 'purgeTrash'>, keepDays: number, everyMs = TRASH_PURGE_EVERY_MS): () => void {
+  if (keepDays <= 0) return () => {};
+  const run = () => void curator.purgeTrash(keepDays);
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

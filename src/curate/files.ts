@@ -1,6 +1,7 @@
 // The corpus folder's file-system edge for moderators' changes: a new article file written atomically and
-// never over another, and the trash beside the articles, where removed files wait to be restored. Nothing
-// here deletes an article: a removal is a rename into the trash, a restore a link back out of it.
+// never over another, and the trash beside the articles, where removed files wait to be restored. A removal is
+// a rename into the trash, a restore a move back out of it; the only deletion is purgeTrash, of entries older
+// than the retention a deployment sets (TRASH_KEEP_DAYS; by default entries are kept for ever).
 //
 // Layout (hidden folders and files are ignored by the corpus loader):
 //   <corpus>/.trash/<entry>/<the article's path, as it was>   the removed file
@@ -229,4 +230,43 @@ export async function restoreFromTrash(corpusDir: string, entry: TrashEntry): Pr
   // that is not empty (a stray file) stays, unlisted, since its entry file is gone.
   await removeEmptyDirs(dirname(from), entryDir);
   return { kind: 'restored' };
+}
+
+export interface TrashPurge {
+  /** The entries deleted, oldest first. */
+  readonly purged: readonly TrashEntry[];
+  /** Entries that could not be deleted (they stay listed, and the next purge tries again). */
+  readonly failed: readonly { readonly id: string; readonly error: string }[];
+}
+
+/**
+ * Delete the trash entries removed before `cutoff`: each one's article file, then its entry file, then its
+ * folders if that left them empty. Only those two files are deleted: anything else found in an entry's folder
+ * stays. The article file goes first, so an entry still listed after a failure is retried next time.
+ */
+export async function purgeTrash(corpusDir: string, cutoff: Date): Promise<TrashPurge> {
+  const old = (await listTrash(corpusDir)).filter((e) => Date.parse(e.removedAt) < cutoff.getTime()).reverse();
+  const purged: TrashEntry[] = [];
+  const failed: { id: string; error: string }[] = [];
+  for (const entry of old) {
+    const entryDir = join(corpusDir, TRASH_DIR, entry.id);
+    const file = join(entryDir, checkedRelative(entry.path));
+    try {
+      await unlinkIfPresent(file);
+      await unlinkIfPresent(join(entryDir, ENTRY_FILE));
+      await removeEmptyDirs(dirname(file), entryDir);
+      purged.push(entry);
+    } catch (err) {
+      failed.push({ id: entry.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { purged, failed };
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (err) {
+    if (errno(err) !== 'ENOENT') throw err;
+  }
 }

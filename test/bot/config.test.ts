@@ -61,3 +61,12 @@ describe('sharding', () => {
     expect(() => parseConfig({ SHARDING_MANAGER: 'true', SHARDS: '[0,1]', SHARD_COUNT: '2' })).toThrow(ConfigError);
   });
 });
+
+describe('the trash retention', () => {
+  it('TRASH_KEEP_DAYS: unset keeps the trash for ever (0), else a whole number of days', () => {
+    expect(parseConfig({}).trashKeepDays).toBe(0);
+    expect(parseConfig({ TRASH_KEEP_DAYS: '30' }).trashKeepDays).toBe(30);
+    expect(() => parseConfig({ TRASH_KEEP_DAYS: '-1' })).toThrow(new ConfigError('TRASH_KEEP_DAYS must be a whole number from 0 to 36500 (got "-1")'));
+    expect(() => parseConfig({ TRASH_KEEP_DAYS: '2 weeks' })).toThrow(ConfigError);
+  });
+});

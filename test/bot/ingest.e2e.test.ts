@@ -18,6 +18,7 @@ import { MEMBER as ANY_MEMBER, MODERATOR as ANY_MODERATOR, embedOf, quotesOf, un
 import { WebServer } from '../support/web.ts';
 import { Engine } from '../../src/engine.ts';
 import type { AuditEntry } from '../../src/curate/index.ts';
+import { moveToTrash } from '../../src/curate/files.ts';
 
 const TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0NQ.HyZaBc.ingest-e2e-token-value-0123456789ab';
 const MAX_BYTES = 64 * 1024;
@@ -559,6 +560,38 @@ describe('a restart', () => {
     const answer = await run('ask', { question }, MEMBER);
     const quote = quotesOf(answer)[0];
     expect(quote).toBe(readFileSync(join(corpusDir, c.path), 'utf8').slice(c.start, c.end));
+  });
+});
+
+describe('the trash retention (TRASH_KEEP_DAYS)', () => {
+  const SEED = '000_9c97e5d4a05ee18f';
+
+  it('deletes at start the entries removed before it, audited and shown in /audit; younger ones stay restorable', async () => {
+    const exit = await bot.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    const day = 86_400_000;
+    const about = (id: string) => ({ articleId: id, title: id, removedBy: { id: '400000000000000001', name: 'mod_alice' }, sha256: sha256(readFileSync(join(corpusDir, `${id}.txt`))) });
+    const old = await moveToTrash(corpusDir, 'ferry.txt', about('ferry'), new Date(Date.now() - 45 * day));
+    const young = await moveToTrash(corpusDir, `${SEED}.txt`, about(SEED), new Date(Date.now() - 5 * day));
+    if (old.kind !== 'moved' || young.kind !== 'moved') throw new Error(`precondition: ferry.txt and ${SEED}.txt are in the corpus folder`);
+    const before = audit().length;
+
+    bot = startBot({ ...env, TRASH_KEEP_DAYS: '30' });
+    bots.push(bot);
+    await bot.waitForOutput(/trash: deleted 1 entries removed more than 30 days ago/);
+    await bot.waitForOutput(/ready: logged in as verbatim/);
+    expect(existsSync(join(corpusDir, '.trash', old.entry.id))).toBe(false);
+    expect(existsSync(join(corpusDir, '.trash', young.entry.id, `${SEED}.txt`))).toBe(true);
+    const entries = audit();
+    expect(entries.length).toBe(before + 1);
+    expect(entries.at(-1)).toMatchObject({ action: 'purge', by: { id: 'retention', name: 'trash retention (30 days)' }, article: { id: 'ferry', path: 'ferry.txt' }, trash: `.trash/${old.entry.id}/ferry.txt` });
+
+    const m = await run('audit', {});
+    const newest = unescape(embedOf(m).description!).split('\n\n')[0]!;
+    expect(newest).toMatch(new RegExp(`^\\*\\*Deleted from the trash\\*\\* · .* by trash retention \\(30 days\\) \\(retention\\)\\nferry · id ferry\\ndeleted \\.trash/${old.entry.id}/ferry\\.txt\\n`));
+    expect(embedOf(await run('restore', { article: young.entry.id })).title).toBe('Article restored');
+    expect(existsSync(join(corpusDir, `${SEED}.txt`))).toBe(true);
+    expect(audit().at(-1)).toMatchObject({ action: 'restore', article: { id: SEED } });
   });
 });
 

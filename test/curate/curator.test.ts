@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.ts';
-import { AuditLog, Curator, listTrash, TRASH_DIR, type Actor, type CorpusChange } from '../../src/curate/index.ts';
+import { AuditLog, Curator, listTrash, startTrashRetention, TRASH_DIR, type Actor, type CorpusChange } from '../../src/curate/index.ts';
 import type { RefreshReport } from '../../src/engine.ts';
 import { moveToTrash, restoreFromTrash, trashEntry, writeNewFile } from '../../src/curate/files.ts';
 import { parseAllowHosts } from '../../src/config.ts';
@@ -381,5 +381,92 @@ describe('the corpus folder edge', () => {
     } finally {
       dir.remove();
     }
+  });
+});
+
+describe('the trash retention (TRASH_KEEP_DAYS)', () => {
+  const DAY = 86_400_000;
+  const NOW = new Date('2026-06-30T12:00:00.000Z');
+
+  it('deletes the entries removed before the retention, each audited, and keeps the younger ones and what it does not know', async () => {
+    const { dir, engine, curator } = await curatorOn({ 'a.txt': story(1), 'sub/b.txt': story(2), 'c.txt': story(3), 'd.txt': story(4) });
+    try {
+      const about = (id: string) => ({ articleId: id, title: `Story ${id}`, removedBy: { id: '1', name: 'editor' }, sha256: sha256(id) });
+      const old1 = await moveToTrash(dir.dir, 'a.txt', about('a'), new Date(NOW.getTime() - 40 * DAY));
+      const old2 = await moveToTrash(dir.dir, 'sub/b.txt', about('sub/b'), new Date(NOW.getTime() - 31 * DAY));
+      const young = await moveToTrash(dir.dir, 'c.txt', about('c'), new Date(NOW.getTime() - 29 * DAY));
+      if (old1.kind !== 'moved' || old2.kind !== 'moved' || young.kind !== 'moved') throw new Error('precondition: the moves');
+      // A file a person left in an old entry's folder, and a folder that is no entry: neither is the purge's to delete.
+      writeFileSync(join(dir.dir, TRASH_DIR, old1.entry.id, 'notes.txt'), 'keep me');
+      mkdirSync(join(dir.dir, TRASH_DIR, 'not-an-entry'));
+      const version = engine.corpus.version;
+
+      const result = await curator.purgeTrash(30, NOW);
+      expect(result.purged.map((e) => e.id)).toEqual([old1.entry.id, old2.entry.id]);
+      expect(result.failed).toEqual([]);
+      expect((await listTrash(dir.dir)).map((e) => e.id)).toEqual([young.entry.id]);
+      expect(existsSync(join(dir.dir, TRASH_DIR, old1.entry.id, 'a.txt'))).toBe(false);
+      expect(readFileSync(join(dir.dir, TRASH_DIR, old1.entry.id, 'notes.txt'), 'utf8')).toBe('keep me');
+      expect(existsSync(join(dir.dir, TRASH_DIR, old2.entry.id))).toBe(false);
+      expect(readFileSync(join(dir.dir, TRASH_DIR, young.entry.id, 'c.txt'), 'utf8')).toBe(story(3));
+      expect(existsSync(join(dir.dir, TRASH_DIR, 'not-an-entry'))).toBe(true);
+      // The corpus is what it was: trashed files are not indexed.
+      expect(engine.corpus.version).toBe(version);
+
+      const { entries } = await curator.audit.read();
+      expect(entries).toEqual([old1.entry, old2.entry].map((e) => ({
+        at: NOW.toISOString(),
+        action: 'purge',
+        by: { id: 'retention', name: 'trash retention (30 days)' },
+        guild: null,
+        article: { id: e.articleId, path: e.path, title: e.title },
+        sha256: e.sha256,
+        trash: `${TRASH_DIR}/${e.id}/${e.path}`,
+        corpus: { before: version, after: version },
+      })));
+      // A purged entry cannot be restored, and says so; a second purge finds nothing more to do.
+      expect(await curator.restore(old2.entry.id, ACTOR)).toEqual({ kind: 'refused', reason: 'there is no such entry in the trash (pick one from the suggestions)' });
+      expect(await curator.purgeTrash(30, NOW)).toEqual({ purged: [], failed: [] });
+      expect((await curator.audit.read()).entries.length).toBe(2);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('an entry it cannot delete stays listed and is reported, and the others still go', async () => {
+    const { dir, curator } = await curatorOn({ 'a.txt': story(1), 'b.txt': story(2), 'c.txt': story(3) });
+    try {
+      const about = (id: string) => ({ articleId: id, title: id, removedBy: { id: '1', name: 'editor' }, sha256: sha256(id) });
+      const stuck = await moveToTrash(dir.dir, 'a.txt', about('a'), new Date(NOW.getTime() - 50 * DAY));
+      const other = await moveToTrash(dir.dir, 'b.txt', about('b'), new Date(NOW.getTime() - 40 * DAY));
+      if (stuck.kind !== 'moved' || other.kind !== 'moved') throw new Error('precondition: the moves');
+      // Where the article file should be, a folder with something in it: unlink cannot delete it.
+      rmSync(join(dir.dir, TRASH_DIR, stuck.entry.id, 'a.txt'));
+      mkdirSync(join(dir.dir, TRASH_DIR, stuck.entry.id, 'a.txt'));
+      writeFileSync(join(dir.dir, TRASH_DIR, stuck.entry.id, 'a.txt', 'x'), 'x');
+
+      const result = await curator.purgeTrash(30, NOW);
+      expect(result.purged.map((e) => e.id)).toEqual([other.entry.id]);
+      expect(result.failed.map((f) => f.id)).toEqual([stuck.entry.id]);
+      expect(result.failed[0]!.error).toMatch(/EISDIR|EPERM/);
+      expect((await listTrash(dir.dir)).map((e) => e.id)).toEqual([stuck.entry.id]);
+      expect((await curator.audit.read()).entries.map((e) => e.trash)).toEqual([`${TRASH_DIR}/${other.entry.id}/b.txt`]);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('with 0 days nothing is ever scheduled; otherwise it purges at once and stops when told', async () => {
+    const calls: number[] = [];
+    const fake = { purgeTrash: async (days: number) => (calls.push(days), { purged: [], failed: [] }) };
+    startTrashRetention(fake, 0, 5)();
+    const stop = startTrashRetention(fake, 30, 5);
+    expect(calls).toEqual([30]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    stop();
+    const seen = calls.length;
+    expect(seen).toBeGreaterThan(1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(calls.length).toBe(seen);
   });
 });
