@@ -8,31 +8,21 @@
 // once, and a fatal error in a thread ends the bot with it.
 //
 // Without require(esm), tsx's CommonJS hook compiles such a module instead, so each thread preloads tsx's
-// loader (`--import`, as `npm start` runs the bot) unless the parent's flags already do. On Node 20 only that
-// hook takes effect in a thread; tsx's ES module hooks do not reach it (tsx issue #354), which is why each
-// entry is a small .mjs file that registers them for itself with tsImport.
+// loader (`--import`, as `npm start` runs the bot). On Node 20 only that hook takes effect in a thread; tsx's
+// ES module hooks do not reach it (tsx issue #354), which is why each entry is a small .mjs file that
+// registers them for itself with tsImport.
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 const NO_REQUIRE_ESM = '--no-experimental-require-module';
 const TSX_LOADER = import.meta.resolve('tsx');
 
-/** Whether `flags` already preload tsx (`--import tsx`, or the loader file the tsx command passes). */
-function preloadsTsx(flags: readonly string[]): boolean {
-  return flags.some((flag, i) => {
-    const value = flag === '--import' ? flags[i + 1] : flag.startsWith('--import=') ? flag.slice('--import='.length) : undefined;
-    return value === 'tsx' || value === TSX_LOADER;
-  });
-}
-
 /**
- * Node's flags for a worker thread: the parent's, with tsx's loader where the parent's do not have it, and
- * require(esm) off where this Node has it on.
+ * Node's flags for a worker thread: tsx's loader, and require(esm) off where this Node has it on. Only these:
+ * flags given to a Worker are checked, and one of the parent's that a thread may not take (`--expose-gc`, which
+ * the benchmark's processes use) would stop it from starting. V8's flags apply to every thread anyway.
  */
-export function workerExecArgv(parent: readonly string[] = process.execArgv, requireModule = process.features.require_module === true): string[] {
-  const flags = parent.filter((f) => f !== '--experimental-require-module');
-  if (!preloadsTsx(flags)) flags.push('--import', TSX_LOADER);
-  if (requireModule && !flags.includes(NO_REQUIRE_ESM)) flags.push(NO_REQUIRE_ESM);
-  return flags;
+export function workerExecArgv(requireModule = process.features.require_module === true): string[] {
+  return requireModule ? ['--import', TSX_LOADER, NO_REQUIRE_ESM] : ['--import', TSX_LOADER];
 }
 
 const running = new Set<Worker>();
