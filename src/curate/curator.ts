@@ -328,7 +328,7 @@ export class Curator {
       }
       const version = this.engine.corpus.version;
       for (const e of result.purged) {
-        await this.audit.append({
+        const line: AuditEntry = {
           at: now.toISOString(),
           action: 'purge',
           by: { id: 'retention', name: `trash retention (${keepDays} days)` },
@@ -337,7 +337,13 @@ export class Curator {
           sha256: e.sha256,
           trash: trashedPath(e),
           corpus: { before: version, after: version },
-        });
+        };
+        try {
+          await this.audit.append(line);
+        } catch (err) {
+          // The entry is gone either way: the log says so at least.
+          log.error('trash: an entry was deleted but its audit line could not be written', { id: e.id, path: e.path, error: err instanceof Error ? err.message : String(err) });
+        }
       }
       if (result.purged.length > 0) log.info(`trash: deleted ${result.purged.length} entries removed more than ${keepDays} days ago`, { entries: result.purged.map((e) => e.id) });
       for (const f of result.failed) log.error('trash: an entry could not be deleted; it stays in the trash', f);
@@ -427,7 +433,7 @@ export const TRASH_PURGE_EVERY_MS = 6 * 3_600_000;
  */
 export function startTrashRetention(curator: Pick<Curator, 'purgeTrash'>, keepDays: number, everyMs = TRASH_PURGE_EVERY_MS): () => void {
   if (keepDays <= 0) return () => {};
-  const run = () => void curator.purgeTrash(keepDays);
+  const run = () => void curator.purgeTrash(keepDays).catch((err: unknown) => log.error('trash: the purge failed', { error: err instanceof Error ? err.message : String(err) }));
   run();
   const timer = setInterval(run, everyMs);
   timer.unref();

@@ -456,6 +456,20 @@ describe('the trash retention (TRASH_KEEP_DAYS)', () => {
     }
   });
 
+  it('a trash that cannot be listed is reported, not thrown, and nothing is audited', async () => {
+    const { dir, curator } = await curatorOn({ 'a.txt': story(1) });
+    try {
+      writeFileSync(join(dir.dir, TRASH_DIR), 'a file where the trash folder should be');
+      const result = await curator.purgeTrash(30, NOW);
+      expect(result.purged).toEqual([]);
+      expect(result.failed).toEqual([{ id: '(the trash folder)', error: expect.stringContaining('ENOTDIR') }]);
+      expect((await curator.audit.read()).entries).toEqual([]);
+      expect(readFileSync(join(dir.dir, TRASH_DIR), 'utf8')).toBe('a file where the trash folder should be');
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('with 0 days nothing is ever scheduled; otherwise it purges at once and stops when told', async () => {
     const calls: number[] = [];
     const fake = { purgeTrash: async (days: number) => (calls.push(days), { purged: [], failed: [] }) };
