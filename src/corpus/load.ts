@@ -115,7 +115,7 @@ export async function listCorpus(root: string): Promise<{ files: CorpusFile[]; s
       } else if (isFile) {
         if (NOT_ARTICLES.test(entry.name)) continue;
         if (formatOf(path) === null) {
-          skipped.push({ path, reason: 'not an article file type (.txt, .md)' });
+          skipped.push({ path, reason: unreadType(path) });
           continue;
         }
         const real = entry.isSymbolicLink() ? await realpath(absolute).catch(() => absolute) : join(dirReal, entry.name);
@@ -210,6 +210,16 @@ export function pacer(): () => Promise<void> {
 }
 
 /** Load every article under `root`. Throws only when `root` itself cannot be read. */
+/**
+ * Why a file of another type is not read. HTML gets its own reason: its readable text is not a slice of the
+ * file, so it is read by /ingest, which saves the article as text (see FORMATS).
+ */
+function unreadType(path: string): string {
+  return /\.(?:html?|xhtml)$/i.test(path)
+    ? 'an HTML page is not read from the folder: add it with /ingest, which saves its article as text'
+    : 'not an article file type (.txt, .md)';
+}
+
 export async function loadCorpus(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   return readListed(await listCorpus(root), options);
 }

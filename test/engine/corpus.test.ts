@@ -143,6 +143,7 @@ describe('loadCorpus', () => {
     writeFileSync(join(root, 'huge.txt'), 'word '.repeat(5000));
     writeFileSync(join(root, 'README.txt'), 'About this folder.');
     writeFileSync(join(root, 'photo.jpg'), 'not text');
+    writeFileSync(join(root, 'page.HTML'), '<html><body><p>The committee met on Friday.</p></body></html>');
     writeFileSync(join(outside, 'secret.txt'), 'This file lives outside the corpus folder and must not be read.');
     symlinkSync(join(outside, 'secret.txt'), join(root, 'escape.txt'));
     mkdirSync(join(root, '.trash'));
@@ -156,7 +157,8 @@ describe('loadCorpus', () => {
     expect(reasons['image.txt']).toMatch(/binary/);
     expect(reasons['huge.txt']).toMatch(/too large/);
     expect(reasons['escape.txt']).toBe('symlink points outside the corpus folder');
-    expect(reasons['photo.jpg']).toMatch(/not an article file type/);
+    expect(reasons['photo.jpg']).toBe('not an article file type (.txt, .md)');
+    expect(reasons['page.HTML']).toBe('an HTML page is not read from the folder: add it with /ingest, which saves its article as text');
     expect(reasons['README.txt']).toBeUndefined();
   });
 
