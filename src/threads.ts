@@ -35,6 +35,14 @@ export function startWorker(entry: URL, options: Omit<WorkerOptions, 'execArgv'>
   return worker;
 }
 
+/** Stop a thread started here; resolves once it has stopped (or had already). Never rejects. */
+export function stopWorker(worker: Worker): Promise<void> {
+  return worker.terminate().then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
 /** How many threads started here have not exited yet. */
 export function runningWorkers(): number {
   return running.size;

@@ -209,7 +209,6 @@ export function pacer(): () => Promise<void> {
   };
 }
 
-/** Load every article under `root`. Throws only when `root` itself cannot be read. */
 /**
  * Why a file of another type is not read. HTML gets its own reason: its readable text is not a slice of the
  * file, so it is read by /ingest, which saves the article as text (see FORMATS).
@@ -220,6 +219,7 @@ function unreadType(path: string): string {
     : 'not an article file type (.txt, .md)';
 }
 
+/** Load every article under `root`. Throws only when `root` itself cannot be read. */
 export async function loadCorpus(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   return readListed(await listCorpus(root), options);
 }

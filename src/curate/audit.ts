@@ -1,7 +1,8 @@
 // The audit trail of moderators' changes to the corpus: one JSON line per change (ingest, remove, restore,
 // refresh, and the trash retention's purge), appended to <corpus>/.audit.jsonl (hidden, so the loader ignores
-// it; beside the articles, so it moves and is backed up with them). Only ever appended to. A line torn by a crash is skipped on reading, and
-// the file is ended with a newline before the next line goes on, so a torn line never swallows a record.
+// it; beside the articles, so it moves and is backed up with them). Only ever appended to. A line torn by a
+// crash is skipped on reading, and the file is ended with a newline before the next line goes on, so a torn
+// line never swallows a record.
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -27,7 +28,10 @@ export interface AuditEntry {
   readonly bytes?: number;
   /** Ingest: where it came from (a web link, or "attachment <name>"). */
   readonly from?: string;
-  /** Remove: where the file went, relative to the corpus folder; restore: the trash entry it came from; purge: the file deleted. */
+  /**
+   * Relative to the corpus folder. Remove: where the file went; restore: the trash entry it came from; purge:
+   * the file deleted.
+   */
   readonly trash?: string;
   /** Refresh: what changed, by article id, with the SHA-256 of each added or changed file. */
   readonly diff?: {

@@ -3,7 +3,7 @@
 // page: about 2.5 s for 10,000 elements, over a minute for 60,000 on this project's CI machine); in a worker
 // the bot keeps answering meanwhile, and a page that takes too long or too much memory is refused by ending
 // the worker, which frees everything it held.
-import { startWorker } from '../threads.ts';
+import { startWorker, stopWorker } from '../threads.ts';
 import type { Extraction } from './extract.ts';
 
 export interface ExtractRequest {
@@ -27,10 +27,7 @@ export function extractInWorker(request: ExtractRequest, timeoutMs = EXTRACT_TIM
       settled = true;
       clearTimeout(timer);
       // Settled once the thread has stopped, so no extraction outlives the call that started it.
-      void worker
-        .terminate()
-        .catch(() => 0)
-        .then(() => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
+      void stopWorker(worker).then(() => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
     };
     const timer = setTimeout(() => settle({ kind: 'refused', reason: `the page took longer than ${timeoutMs / 1000} s to read` }), timeoutMs);
     worker.once('message', (m: Extraction) => settle(m));

@@ -8,7 +8,7 @@ import type { Index } from '../index/types.ts';
 import type { Quotation } from '../quotes/quotations.ts';
 import type { Ack, BuildRequest, Part, WorkerMessage } from './protocol.ts';
 import { removeTemporaries } from '../store/snapshots.ts';
-import { startWorker } from '../threads.ts';
+import { startWorker, stopWorker } from '../threads.ts';
 
 export interface WorkerBuild {
   readonly kind: 'built';
@@ -132,8 +132,7 @@ export function buildInWorker(request: BuildRequest, current?: CurrentCorpus, de
       settled = true;
       if (deadline) clearTimeout(deadline);
       // A worker stopped while saving the index leaves its temporary file: removed once the thread is gone.
-      void worker
-        .terminate()
+      void stopWorker(worker)
         .then(() => (request.snapshot === null ? 0 : removeTemporaries(request.snapshot, thread)))
         .catch(() => 0)
         .then(() => reject(err));
