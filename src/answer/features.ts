@@ -4,6 +4,7 @@ import type { Index } from '../index/types.ts';
 import { FLAG } from '../index/types.ts';
 import { DATE_WORD_TERMS, YEAR } from '../index/dates.ts';
 import { P } from '../nlp/wink.ts';
+import { outsideKeysOf, outsideRange, RELATION } from '../index/relatives.ts';
 import type { Question } from './question.ts';
 import { bm25Idf, type Candidate, type Retrieval } from './retrieve.ts';
 
@@ -41,6 +42,12 @@ export const FEATURES = [
   'paragraphFirst', // the first sentence of its paragraph
   'phrase', // longest run of question words (stop words included) found in the same order in the sentence
   'exactCoverage', // idf share of the question's words the sentence has in the very form the question uses
+  'synonymCoverage', // idf share of the unmatched question words whose WordNet synonym the sentence has
+  'derivedCoverage', // the same for derivationally related forms ("die" / "death", "invent" / "inventor")
+  'broaderCoverage', // the same for words one step broader or narrower ("car" / "vehicle")
+  'associatedCoverage', // the same for other WordNet links ("French" / "France", "wheel" / "car")
+  'relativeLocal', // localCoverage counting a WordNet relative (synonym, derived, associated) as a match
+  'relativeTitle', // idf share of the question words the title lacks but has a WordNet relative of
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 /** Feature positions by name: F.coverage is where the coverage feature sits in a feature vector. */
@@ -71,6 +78,45 @@ export interface QueryContext {
   readonly paragraphIdf: number;
   /** Best sentence BM25 among the candidates of each paragraph. */
   readonly bestInParagraph: Map<number, number>;
+  /** Term id -> the clauses it is a WordNet relative of, one clause mask per relation (RELATIONS order). */
+  readonly relatives: Map<number, Uint32Array>;
+}
+
+/** The WordNet relations the reranker weighs, in the order of their features and of QueryContext.relatives. */
+const RELATIONS = [RELATION.synonym, RELATION.derived, RELATION.broader, RELATION.associated] as const;
+/** A name's synonyms and narrower words are other senses of the word ("Apple"); its derived and associated
+ * words ("France" / "French") are still the same thing. */
+const PROPER_RELATIONS = RELATION.derived | RELATION.associated;
+
+/** Relatives of the clauses' terms (numbers have none worth having), minus the clauses' own terms: read from
+ * the table the index build made (src/index/relatives.ts). */
+function clauseRelatives(index: Index, question: Question, retrieval: Retrieval, clauseTerms: readonly (readonly number[])[], clauseOfTerm: Uint8Array): Map<number, Uint32Array> {
+  const out = new Map<number, Uint32Array>();
+  const { relativeOffset, relativeTerm, relativeKind } = index;
+  retrieval.clauses.forEach((c, i) => {
+    const term = question.terms[c.term];
+    if (!term || term.numeric) return;
+    const allowed = term.proper ? PROPER_RELATIONS : 0xff;
+    const add = (terms: Uint32Array, kinds: Uint8Array, from: number, to: number) => {
+      for (let p = from; p < to; p++) {
+        const kind = kinds[p]! & allowed;
+        const id = terms[p]!;
+        if (kind === 0 || clauseOfTerm[id] === i + 1) continue;
+        let masks = out.get(id);
+        if (!masks) out.set(id, (masks = new Uint32Array(RELATIONS.length)));
+        for (let r = 0; r < RELATIONS.length; r++) if (kind & RELATIONS[r]!) masks[r]! |= 1 << i;
+      }
+    };
+    for (const t of clauseTerms[i]!) add(relativeTerm, relativeKind, relativeOffset[t]!, relativeOffset[t + 1]!);
+    // A word the corpus never uses has no term id; its relatives are found by its text.
+    if (!c.known) {
+      for (const key of outsideKeysOf(term.word.toLowerCase())) {
+        const range = outsideRange(index, key);
+        if (range) add(index.outsideTerm, index.outsideKind, range[0], range[1]);
+      }
+    }
+  });
+  return out;
 }
 
 export function queryContext(index: Index, question: Question, retrieval: Retrieval): QueryContext {
@@ -141,7 +187,8 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   const order = [...paragraphScore].sort((a, b) => b[1] - a[1]);
   const paragraphRank = new Map(order.map(([p], i) => [p, i]));
   const bestParagraphScore = order[0]?.[1] ?? 0;
-  return { clauseIdf, totalIdf: total, clauseWords, clauseOfTerm, release, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph };
+  const relatives = clauseRelatives(index, question, retrieval, clauseTerms, clauseOfTerm);
+  return { clauseIdf, totalIdf: total, clauseWords, clauseOfTerm, release, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph, relatives };
 }
 
 const termScratches = new WeakMap<Index, { terms: Uint8Array; busy: boolean }>();
@@ -241,6 +288,24 @@ function titleMask(index: Index, ctx: QueryContext, article: number): number {
 }
 
 
+const titleRelativeCache = new WeakMap<QueryContext, Map<number, number>>();
+/** Clauses with a WordNet relative (any relation but broader) among an article's title terms. */
+function titleRelativeMask(index: Index, ctx: QueryContext, article: number): number {
+  if (ctx.relatives.size === 0) return 0;
+  let cache = titleRelativeCache.get(ctx);
+  if (!cache) titleRelativeCache.set(ctx, (cache = new Map()));
+  let m = cache.get(article);
+  if (m === undefined) {
+    m = 0;
+    for (let p = index.titleOffset[article]!, end = index.titleOffset[article + 1]!; p < end; p++) {
+      const related = ctx.relatives.get(index.titleTerm[p]!);
+      if (related) m |= related[0]! | related[1]! | related[3]!;
+    }
+    cache.set(article, m);
+  }
+  return m;
+}
+
 /** Sentences of `article` that contain `term`: a binary search in the term's sorted postings. */
 function articleDf(index: Index, term: number, article: number): number {
   return lowerBound(index, term, index.articleSentence[article + 1]!) - lowerBound(index, term, index.articleSentence[article]!);
@@ -321,6 +386,12 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   let novelProper = 0;
   let novelNoun = 0;
   let focus = 0;
+  // Clauses with a WordNet relative in the sentence, by relation.
+  let synonymMask = 0;
+  let derivedMask = 0;
+  let broaderMask = 0;
+  let associatedMask = 0;
+  const relatives = ctx.relatives.size > 0 ? ctx.relatives : null;
   for (let t = first; t < end; t++) {
     const term = index.tokenTerm[t]!;
     if (term === ctx.focusTerm) focus = 1;
@@ -331,6 +402,13 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
       if (pos < minPos) minPos = pos;
       if (pos > maxPos) maxPos = pos;
       continue;
+    }
+    const related = relatives?.get(term);
+    if (related) {
+      synonymMask |= related[0]!;
+      derivedMask |= related[1]!;
+      broaderMask |= related[2]!;
+      associatedMask |= related[3]!;
     }
     const tag = index.tokenPos[t]!;
     const cls = classes[term]!;
@@ -366,7 +444,9 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   out[3] = matched / nClauses;
   out[4] = Math.max(c.prev, c.next) / total;
   out[5] = maskIdf(ctx, c.articleMask) / total;
-  out[6] = maskIdf(ctx, titleMask(index, ctx, article)) / total;
+  const inTitle = titleMask(index, ctx, article);
+  out[6] = maskIdf(ctx, inTitle) / total;
+  out[F.relativeTitle] = maskIdf(ctx, titleRelativeMask(index, ctx, article) & ~inTitle) / total;
   out[7] = span > 0 ? Math.min(1, matched / span) : 0;
   out[8] = nc > 1 ? ordered / (nc - 1) : 0;
   out[9] = expects === 'date' ? (novelDate || flags & FLAG.dateWord ? 1 : 0) : 0;
@@ -392,6 +472,10 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
     if (c.mask & (1 << i)) localMatched += local[i]!;
   }
   out[24] = localTotal > 0 ? localMatched / localTotal : 0;
+  const viaRelative = (synonymMask | derivedMask | associatedMask) & ~c.mask;
+  let localRelative = 0;
+  for (let i = 0; i < local.length; i++) if (viaRelative & (1 << i)) localRelative += local[i]!;
+  out[F.relativeLocal] = localTotal > 0 ? (localMatched + localRelative) / localTotal : 0;
   const paragraph = index.paragraphOf[s]!;
   const pScore = ctx.paragraphScore.get(paragraph) ?? 0;
   out[F.paragraphScore] = pScore / ctx.paragraphIdf;
@@ -403,6 +487,11 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   out[F.paragraphFirst] = index.paragraphSentence[paragraph] === s ? 1 : 0;
   out[F.phrase] = longestRun(index, question.sequence, first, end) / Math.max(1, question.sequence.length);
   out[F.exactCoverage] = c.mask === 0 ? 0 : exactIdf(index, ctx, c) / total;
+  // Only for the words the sentence does not have itself: a relative is evidence where the stem is not.
+  out[F.synonymCoverage] = maskIdf(ctx, synonymMask & ~c.mask) / total;
+  out[F.derivedCoverage] = maskIdf(ctx, derivedMask & ~c.mask) / total;
+  out[F.broaderCoverage] = maskIdf(ctx, broaderMask & ~c.mask) / total;
+  out[F.associatedCoverage] = maskIdf(ctx, associatedMask & ~c.mask) / total;
 }
 
 /** Letters and digits (any script above ASCII counts as a letter): what may not touch a whole word. */

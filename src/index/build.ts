@@ -4,6 +4,7 @@ import type { Article } from '../corpus/article.ts';
 import { P, tokenize } from '../nlp/wink.ts';
 import { findQuotations, type Quotation } from '../quotes/quotations.ts';
 import { findAcronyms } from './acronyms.ts';
+import { relativeTable } from './relatives.ts';
 import { isDateWord, YEAR } from './dates.ts';
 import { segment } from './segment.ts';
 import { NO_TERM, Vocabulary } from './terms.ts';
@@ -206,6 +207,7 @@ export class IndexBuilder {
       ...paragraphs,
       titleOffset: this.titleOffset.done(),
       titleTerm: this.titleTerm.done(),
+      ...relativeTable(this.vocabulary),
       acronyms: this.acronyms,
       quotations: this.quotations,
     };

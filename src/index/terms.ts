@@ -126,6 +126,20 @@ export class Vocabulary {
     return found;
   }
 
+  /** Each term's forms as the build met them (wink's normal forms, lower case), for looking its words up in
+   * a dictionary. Empty for a vocabulary restored from a snapshot, which saves what the build made of them. */
+  formsByTerm(): Map<number, string[]> {
+    const forms = new Map<number, string[]>();
+    for (const cache of [this.byNoun, this.byVerb, this.byOther, this.byProper]) {
+      for (const [normal, id] of cache) {
+        const list = forms.get(id);
+        if (!list) forms.set(id, [normal]);
+        else if (!list.includes(normal)) list.push(normal);
+      }
+    }
+    return forms;
+  }
+
   private intern(term: string, isStop: boolean): number {
     let id = this.ids.get(term);
     if (id === undefined) {

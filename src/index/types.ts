@@ -54,6 +54,17 @@ export interface Index {
   readonly titleOffset: Uint32Array;
   readonly titleTerm: Uint32Array;
 
+  /** WordNet relatives of each term among the corpus's terms, CSR by term, with RELATION bits
+   * (src/index/relatives.ts). */
+  readonly relativeOffset: Uint32Array;
+  readonly relativeTerm: Uint32Array;
+  readonly relativeKind: Uint8Array;
+  /** The same for words the corpus never uses, by term text (sorted), CSR by key. */
+  readonly outsideKeys: readonly string[];
+  readonly outsideOffset: Uint32Array;
+  readonly outsideTerm: Uint32Array;
+  readonly outsideKind: Uint8Array;
+
   /** Acronym term id -> the term ids of its expansion, as the corpus defines it. */
   readonly acronyms: ReadonlyMap<number, readonly number[]>;
   /** Direct quotations with their speakers, in corpus order. */

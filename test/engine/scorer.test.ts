@@ -108,3 +108,32 @@ describe('rerank features', () => {
     expect(shouted.map((x) => x.features[exact])).toEqual([1, 1]);
   });
 });
+
+describe('WordNet evidence', () => {
+  // Neither sentence has "die" by stem; one says "death", which WordNet derives from it.
+  const death = 'The composer lived in Paris until his death in 1849, aged thirty-nine.';
+  const travel = 'The composer travelled from Paris to London in 1848 to give concerts.';
+  const life = buildIndex([article('chopin.txt', `Chopin\n\n${death}\n\n${travel}\n`)]);
+  const text = (s: number) => life.articles[0]!.text.slice(life.sentenceStart[s], life.sentenceEnd[s]);
+
+  it('counts a derived form of a question word the sentence lacks, and ranks that sentence first', () => {
+    const r = rank(life, 'When did the composer die in Paris?');
+    const by = new Map(r.ranked.map((x) => [text(x.candidate.sentence), x.features]));
+    const derived = FEATURES.indexOf('derivedCoverage');
+    const coverage = FEATURES.indexOf('coverage');
+    // Stems match "composer" and "Paris" in both sentences alike...
+    expect(by.get(death)![coverage]).toBeCloseTo(by.get(travel)![coverage]!, 10);
+    // ...and only the first has "death" for the unmatched "die".
+    expect(by.get(death)![derived]).toBeGreaterThan(0);
+    expect(by.get(travel)![derived]).toBe(0);
+    expect(text(r.ranked[0]!.candidate.sentence)).toBe(death);
+  });
+
+  it('gives no relative credit for a word the sentence already matches', () => {
+    const r = rank(life, 'Where did the composer travel?');
+    const at = r.ranked.find((x) => text(x.candidate.sentence) === travel)!;
+    for (const name of ['synonymCoverage', 'derivedCoverage', 'broaderCoverage', 'associatedCoverage'] as const) {
+      expect(at.features[FEATURES.indexOf(name)]).toBe(0);
+    }
+  });
+});

