@@ -78,8 +78,11 @@ export interface QueryContext {
   readonly paragraphIdf: number;
   /** Best sentence BM25 among the candidates of each paragraph. */
   readonly bestInParagraph: Map<number, number>;
-  /** Term id -> the clauses it is a WordNet relative of, one clause mask per relation (RELATIONS order). */
-  readonly relatives: Map<number, Uint32Array>;
+  /** Term id t -> the clauses it is a WordNet relative of, one clause mask per relation (RELATIONS order) at
+   * relatives[4t .. 4t+4). A per-index array shared by all questions, like clauseOfTerm. */
+  readonly relatives: Uint32Array;
+  /** Whether any term is a relative of a clause. */
+  readonly hasRelatives: boolean;
 }
 
 /** The WordNet relations the reranker weighs, in the order of their features and of QueryContext.relatives. */
@@ -88,10 +91,20 @@ const RELATIONS = [RELATION.synonym, RELATION.derived, RELATION.broader, RELATIO
  * words ("France" / "French") are still the same thing. */
 const PROPER_RELATIONS = RELATION.derived | RELATION.associated;
 
-/** Relatives of the clauses' terms (numbers have none worth having), minus the clauses' own terms: read from
- * the table the index build made (src/index/relatives.ts). */
-function clauseRelatives(index: Index, question: Question, retrieval: Retrieval, clauseTerms: readonly (readonly number[])[], clauseOfTerm: Uint8Array): Map<number, Uint32Array> {
-  const out = new Map<number, Uint32Array>();
+const relativeScratches = new WeakMap<Index, { masks: Uint32Array; busy: boolean }>();
+/** The per-index term -> relation masks array; cleared whole if the last question threw before releasing it. */
+function relativeScratch(index: Index): { masks: Uint32Array; busy: boolean } {
+  let a = relativeScratches.get(index);
+  if (!a) relativeScratches.set(index, (a = { masks: new Uint32Array(index.vocabulary.size * RELATIONS.length), busy: false }));
+  if (a.busy) a.masks.fill(0);
+  a.busy = true;
+  return a;
+}
+
+/** Writes the relatives of the clauses' terms (numbers have none worth having), minus the clauses' own terms,
+ * into `masks`, read from the table the index build made (src/index/relatives.ts); returns the terms set. */
+function clauseRelatives(index: Index, question: Question, retrieval: Retrieval, clauseTerms: readonly (readonly number[])[], clauseOfTerm: Uint8Array, masks: Uint32Array): number[] {
+  const set: number[] = [];
   const { relativeOffset, relativeTerm, relativeKind } = index;
   retrieval.clauses.forEach((c, i) => {
     const term = question.terms[c.term];
@@ -102,9 +115,9 @@ function clauseRelatives(index: Index, question: Question, retrieval: Retrieval,
         const kind = kinds[p]! & allowed;
         const id = terms[p]!;
         if (kind === 0 || clauseOfTerm[id] === i + 1) continue;
-        let masks = out.get(id);
-        if (!masks) out.set(id, (masks = new Uint32Array(RELATIONS.length)));
-        for (let r = 0; r < RELATIONS.length; r++) if (kind & RELATIONS[r]!) masks[r]! |= 1 << i;
+        const at = id * RELATIONS.length;
+        if (masks[at]! === 0 && masks[at + 1]! === 0 && masks[at + 2]! === 0 && masks[at + 3]! === 0) set.push(id);
+        for (let r = 0; r < RELATIONS.length; r++) if (kind & RELATIONS[r]!) masks[at + r]! |= 1 << i;
       }
     };
     for (const t of clauseTerms[i]!) add(relativeTerm, relativeKind, relativeOffset[t]!, relativeOffset[t + 1]!);
@@ -116,7 +129,7 @@ function clauseRelatives(index: Index, question: Question, retrieval: Retrieval,
       }
     }
   });
-  return out;
+  return set;
 }
 
 export function queryContext(index: Index, question: Question, retrieval: Retrieval): QueryContext {
@@ -145,9 +158,14 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
     if (term?.verb) verbMask |= 1 << i;
     if (term?.focus && term.id !== 0) focusTerm = term.id;
   });
+  const scratchRelatives = relativeScratch(index);
+  const relatives = scratchRelatives.masks;
+  const relativeSet = clauseRelatives(index, question, retrieval, clauseTerms, clauseOfTerm, relatives);
   const release = () => {
     for (const t of set) clauseOfTerm[t] = 0;
     scratchTerms.busy = false;
+    for (const t of relativeSet) relatives.fill(0, t * RELATIONS.length, (t + 1) * RELATIONS.length);
+    scratchRelatives.busy = false;
   };
   const total = retrieval.totalIdf || 1;
   let bestCoverage = 0;
@@ -187,8 +205,7 @@ export function queryContext(index: Index, question: Question, retrieval: Retrie
   const order = [...paragraphScore].sort((a, b) => b[1] - a[1]);
   const paragraphRank = new Map(order.map(([p], i) => [p, i]));
   const bestParagraphScore = order[0]?.[1] ?? 0;
-  const relatives = clauseRelatives(index, question, retrieval, clauseTerms, clauseOfTerm);
-  return { clauseIdf, totalIdf: total, clauseWords, clauseOfTerm, release, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph, relatives };
+  return { clauseIdf, totalIdf: total, clauseWords, clauseOfTerm, release, clauseTerms, properMask, numberMask, verbMask, focusTerm, bestCoverage, paragraphScore, bestParagraphScore, paragraphRank, paragraphIdf: paragraphIdf || 1, bestInParagraph, relatives, hasRelatives: relativeSet.length > 0 };
 }
 
 const termScratches = new WeakMap<Index, { terms: Uint8Array; busy: boolean }>();
@@ -291,15 +308,15 @@ function titleMask(index: Index, ctx: QueryContext, article: number): number {
 const titleRelativeCache = new WeakMap<QueryContext, Map<number, number>>();
 /** Clauses with a WordNet relative (any relation but broader) among an article's title terms. */
 function titleRelativeMask(index: Index, ctx: QueryContext, article: number): number {
-  if (ctx.relatives.size === 0) return 0;
+  if (!ctx.hasRelatives) return 0;
   let cache = titleRelativeCache.get(ctx);
   if (!cache) titleRelativeCache.set(ctx, (cache = new Map()));
   let m = cache.get(article);
   if (m === undefined) {
     m = 0;
     for (let p = index.titleOffset[article]!, end = index.titleOffset[article + 1]!; p < end; p++) {
-      const related = ctx.relatives.get(index.titleTerm[p]!);
-      if (related) m |= related[0]! | related[1]! | related[3]!;
+      const at = index.titleTerm[p]! * RELATIONS.length;
+      m |= ctx.relatives[at]! | ctx.relatives[at + 1]! | ctx.relatives[at + 3]!;
     }
     cache.set(article, m);
   }
@@ -391,7 +408,7 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
   let derivedMask = 0;
   let broaderMask = 0;
   let associatedMask = 0;
-  const relatives = ctx.relatives.size > 0 ? ctx.relatives : null;
+  const relatives = ctx.hasRelatives ? ctx.relatives : null;
   for (let t = first; t < end; t++) {
     const term = index.tokenTerm[t]!;
     if (term === ctx.focusTerm) focus = 1;
@@ -403,12 +420,12 @@ export function featuresOf(index: Index, question: Question, ctx: QueryContext, 
       if (pos > maxPos) maxPos = pos;
       continue;
     }
-    const related = relatives?.get(term);
-    if (related) {
-      synonymMask |= related[0]!;
-      derivedMask |= related[1]!;
-      broaderMask |= related[2]!;
-      associatedMask |= related[3]!;
+    if (relatives !== null) {
+      const at = term * RELATIONS.length;
+      synonymMask |= relatives[at]!;
+      derivedMask |= relatives[at + 1]!;
+      broaderMask |= relatives[at + 2]!;
+      associatedMask |= relatives[at + 3]!;
     }
     const tag = index.tokenPos[t]!;
     const cls = classes[term]!;
