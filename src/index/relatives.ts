@@ -97,14 +97,18 @@ export function relativeTable(vocabulary: Vocabulary, wordnet: WordNet | null = 
     };
     const found = new Map<number, number>();
     const away = new Map<number, number>();
+    const seenParts = new Set<Relatives>();
     for (let t = 1; t < size; t++) {
       relativeOffset[t] = terms.length;
       const words = forms.get(t);
       if (words === undefined || vocabulary.stop[t] === 1) continue;
       found.clear();
       away.clear();
-      for (const word of words) {
-        const relatives = wordnet.relatives(word);
+      seenParts.clear();
+      for (const word of words) for (const relatives of wordnet.relativeSets(word)) {
+        // The forms of a term mostly share their base forms: each base form's part is read once.
+        if (seenParts.has(relatives)) continue;
+        seenParts.add(relatives);
         for (const [relation, bit] of KINDS) {
           for (const w of relatives[relation]) {
             const { ids, keys: own } = lookUp(w);

@@ -30,6 +30,9 @@ export interface Relatives {
 export interface WordNet {
   /** The words WordNet relates to `word` (lower case, any inflection); single words only. */
   relatives(word: string): Relatives;
+  /** The same, one part per base form the word has (a noun, a verb...): the same object for every word
+   * with that base form, so a caller can skip a part it has seen. */
+  relativeSets(word: string): readonly Relatives[];
 }
 
 const NONE: Relatives = { synonyms: [], derived: [], broader: [], associated: [] };
@@ -42,6 +45,7 @@ const SENSES = 2;
 type Pos = 'n' | 'v' | 'a' | 'r';
 const POS_FILES: Record<Pos, string> = { n: 'noun', v: 'verb', a: 'adj', r: 'adv' };
 const POSES = Object.keys(POS_FILES) as Pos[];
+const POS_NUMBER: Record<Pos, number> = { n: 0, v: 1, a: 2, r: 3 };
 
 /** WordNet's detachment rules (the suffixes its morphy strips), by part of speech. */
 const DETACH: Record<Pos, readonly (readonly [string, string])[]> = {
@@ -53,8 +57,21 @@ const DETACH: Record<Pos, readonly (readonly [string, string])[]> = {
 
 interface Synset {
   readonly words: readonly string[];
-  /** [pointer symbol, target pos, target offset, source word number, target word number] */
-  readonly pointers: readonly (readonly [string, Pos, number, number, number])[];
+  /** The line's fields: pointer i is fields[at + 4i .. at + 4i + 4) (symbol, offset, pos, source/target),
+   * parsed only where a caller wants it (most are links a caller skips, such as a domain's members). */
+  readonly fields: readonly string[];
+  readonly at: number;
+  readonly pointers: number;
+}
+
+/** Pointer i of a synset: its symbol, and where it leads (target pos, offset, source and target word numbers). */
+function pointerSymbol(s: Synset, i: number): string {
+  return s.fields[s.at + 4 * i]!;
+}
+function pointerTarget(s: Synset, i: number): { readonly pos: Pos; readonly offset: number; readonly source: number; readonly target: number } {
+  const k = s.at + 4 * i;
+  const st = s.fields[k + 3]!;
+  return { pos: s.fields[k + 2] === 's' ? 'a' : (s.fields[k + 2] as Pos), offset: Number(s.fields[k + 1]), source: Number.parseInt(st.slice(0, 2), 16), target: Number.parseInt(st.slice(2), 16) };
 }
 
 /** A word as a synset lists it: lower case, without an adjective's marker ("big(a)"). */
@@ -74,9 +91,11 @@ interface Files {
 class Reader implements WordNet {
   private readonly data: Record<Pos, string>;
   private readonly index: Record<Pos, Map<string, string>>;
-  private readonly synsets = new Map<string, Synset | null>();
-  private readonly words = new Map<string, readonly string[]>();
+  // Keyed by offset * 4 + the part of speech's number (a number key: no string to build per look-up).
+  private readonly synsets = new Map<number, Synset | null>();
+  private readonly words = new Map<number, readonly string[]>();
   private readonly memo = new Map<string, Relatives>();
+  private readonly lemmas = new Map<string, Relatives>();
 
   constructor(private readonly files: Files) {
     this.data = files.data;
@@ -85,7 +104,7 @@ class Reader implements WordNet {
 
   /** The synset whose line starts at byte `offset` of the `pos` data file. */
   private synsetAt(pos: Pos, offset: number): Synset | null {
-    const key = pos + offset;
+    const key = offset * 4 + POS_NUMBER[pos];
     const hit = this.synsets.get(key);
     if (hit !== undefined) return hit;
     const data = this.data[pos];
@@ -101,14 +120,8 @@ class Reader implements WordNet {
       const words: string[] = [];
       let k = 4;
       for (let i = 0; i < count; i++, k += 2) words.push(cleanWord(fields[k]!));
-      const nPointers = Number.parseInt(fields[k++]!, 10);
-      const pointers: [string, Pos, number, number, number][] = [];
-      for (let i = 0; i < nPointers; i++, k += 4) {
-        const p = fields[k + 2] === 's' ? 'a' : (fields[k + 2] as Pos);
-        const st = fields[k + 3]!;
-        pointers.push([fields[k]!, p, Number(fields[k + 1]), Number.parseInt(st.slice(0, 2), 16), Number.parseInt(st.slice(2), 16)]);
-      }
-      synset = { words, pointers };
+      const pointers = Number.parseInt(fields[k]!, 10);
+      synset = { words, fields, at: k + 1, pointers };
     }
     this.synsets.set(key, synset);
     return synset;
@@ -116,7 +129,7 @@ class Reader implements WordNet {
 
   /** Only the words of a synset: all a pointer's target contributes, and much cheaper than its pointers. */
   private wordsAt(pos: Pos, offset: number): readonly string[] {
-    const key = pos + offset;
+    const key = offset * 4 + POS_NUMBER[pos];
     const hit = this.words.get(key) ?? this.synsets.get(key)?.words;
     if (hit !== undefined) return hit;
     const data = this.data[pos];
@@ -168,8 +181,10 @@ class Reader implements WordNet {
           const synset = this.synsetAt(pos, data.lastIndexOf('\n', at) + 1);
           at = data.indexOf('\n', at);
           if (synset) {
-            for (const [symbol, tpos, toffset, source, target] of synset.pointers) {
-              if (symbol !== '\\' || source === 0 || target === 0) continue;
+            for (let i = 0; i < synset.pointers; i++) {
+              if (pointerSymbol(synset, i) !== '\\') continue;
+              const { pos: tpos, offset: toffset, source, target } = pointerTarget(synset, i);
+              if (source === 0 || target === 0) continue;
               const to = this.wordsAt(tpos, toffset)[target - 1];
               const from = synset.words[source - 1];
               if (!to || !from) continue;
@@ -186,42 +201,62 @@ class Reader implements WordNet {
     return this.files.pertainers.get(noun) ?? [];
   }
 
-  relatives(word: string): Relatives {
-    const hit = this.memo.get(word);
+  /** The relatives of one base form in one part of speech, from its index line (memoised: a word's
+   * inflections, and the forms of one corpus term, share them). */
+  private ofLemma(pos: Pos, line: string): Relatives {
+    // "lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset [synset_offset...]"
+    const fields = line.split(' ');
+    const lemma = fields[0]!;
+    const key = `${pos}:${lemma}`;
+    const hit = this.lemmas.get(key);
     if (hit) return hit;
-    if (!/^[a-z][a-z'-]*$/.test(word)) return NONE;
     const synonyms = new Set<string>();
     const derived = new Set<string>();
     const broader = new Set<string>();
     const associated = new Set<string>();
-    const add = (set: Set<string>, w: string | undefined, self: string) => {
-      if (w && w !== self && !w.includes('_')) set.add(w);
+    const add = (set: Set<string>, w: string | undefined) => {
+      if (w && w !== lemma && !w.includes('_')) set.add(w);
     };
-    for (const [pos, line] of this.baseForms(word)) {
-      // "lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset [synset_offset...]"
-      const fields = line.split(' ');
-      const lemma = fields[0]!;
-      const senses = Number(fields[2]);
-      const nPointers = Number(fields[3]);
-      const offsets = fields.slice(6 + nPointers, 6 + nPointers + senses).map(Number);
-      if (pos === 'n') for (const w of this.pertainersOf(lemma)) add(associated, w, lemma);
-      offsets.forEach((offset, sense) => {
-        const synset = this.synsetAt(pos, offset);
-        if (!synset) return;
-        const self = synset.words.indexOf(lemma) + 1;
-        if (sense < SENSES) for (const w of synset.words) add(synonyms, w, lemma);
-        for (const [symbol, tpos, toffset, source, target] of synset.pointers) {
-          if (symbol === '+' && source === self && target > 0) add(derived, this.wordsAt(tpos, toffset)[target - 1], lemma);
-          else if (sense < SENSES && (symbol === '@' || symbol === '~') && source === 0) for (const w of this.wordsAt(tpos, toffset)) add(broader, w, lemma);
-          else if (sense < SENSES && ASSOCIATED.has(symbol) && (source === 0 || source === self)) {
-            const words = this.wordsAt(tpos, toffset);
-            if (target > 0) add(associated, words[target - 1], lemma);
-            else for (const w of words) add(associated, w, lemma);
-          }
+    const senses = Number(fields[2]);
+    const nPointers = Number(fields[3]);
+    if (pos === 'n') for (const w of this.pertainersOf(lemma)) add(associated, w);
+    for (let sense = 0; sense < senses; sense++) {
+      const synset = this.synsetAt(pos, Number(fields[6 + nPointers + sense]));
+      if (!synset) continue;
+      const self = synset.words.indexOf(lemma) + 1;
+      if (sense < SENSES) for (const w of synset.words) add(synonyms, w);
+      for (let i = 0; i < synset.pointers; i++) {
+        const symbol = pointerSymbol(synset, i);
+        // Past the most frequent senses only derived forms count.
+        if (symbol !== '+' && (sense >= SENSES || (symbol !== '@' && symbol !== '~' && !ASSOCIATED.has(symbol)))) continue;
+        const { pos: tpos, offset: toffset, source, target } = pointerTarget(synset, i);
+        if (symbol === '+') {
+          if (source === self && target > 0) add(derived, this.wordsAt(tpos, toffset)[target - 1]);
+        } else if (symbol === '@' || symbol === '~') {
+          if (source === 0) for (const w of this.wordsAt(tpos, toffset)) add(broader, w);
+        } else if (source === 0 || source === self) {
+          const words = this.wordsAt(tpos, toffset);
+          if (target > 0) add(associated, words[target - 1]);
+          else for (const w of words) add(associated, w);
         }
-      });
+      }
     }
     const out: Relatives = { synonyms: [...synonyms], derived: [...derived], broader: [...broader], associated: [...associated] };
+    this.lemmas.set(key, out);
+    return out;
+  }
+
+  relativeSets(word: string): readonly Relatives[] {
+    if (!/^[a-z][a-z'-]*$/.test(word)) return [];
+    return this.baseForms(word).map(([pos, line]) => this.ofLemma(pos, line));
+  }
+
+  relatives(word: string): Relatives {
+    const hit = this.memo.get(word);
+    if (hit) return hit;
+    const sets = this.relativeSets(word);
+    const merge = (pick: (r: Relatives) => readonly string[]) => [...new Set(sets.flatMap(pick))];
+    const out: Relatives = sets.length === 0 ? NONE : { synonyms: merge((r) => r.synonyms), derived: merge((r) => r.derived), broader: merge((r) => r.broader), associated: merge((r) => r.associated) };
     this.memo.set(word, out);
     return out;
   }
