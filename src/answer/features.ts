@@ -288,39 +288,40 @@ function popcount(x: number): number {
   return n;
 }
 
+/** A per-question memo of one number per article (title masks: the candidates share few articles). */
+function perArticle(cache: WeakMap<QueryContext, Map<number, number>>, ctx: QueryContext, article: number, compute: () => number): number {
+  let byArticle = cache.get(ctx);
+  if (!byArticle) cache.set(ctx, (byArticle = new Map()));
+  let m = byArticle.get(article);
+  if (m === undefined) byArticle.set(article, (m = compute()));
+  return m;
+}
+
 const titleMaskCache = new WeakMap<QueryContext, Map<number, number>>();
+/** Clauses matched by an article's title terms. */
 function titleMask(index: Index, ctx: QueryContext, article: number): number {
-  let cache = titleMaskCache.get(ctx);
-  if (!cache) titleMaskCache.set(ctx, (cache = new Map()));
-  let m = cache.get(article);
-  if (m === undefined) {
-    m = 0;
+  return perArticle(titleMaskCache, ctx, article, () => {
+    let m = 0;
     for (let p = index.titleOffset[article]!, end = index.titleOffset[article + 1]!; p < end; p++) {
       const c = ctx.clauseOfTerm[index.titleTerm[p]!]!;
       if (c !== 0) m |= 1 << (c - 1);
     }
-    cache.set(article, m);
-  }
-  return m;
+    return m;
+  });
 }
-
 
 const titleRelativeCache = new WeakMap<QueryContext, Map<number, number>>();
 /** Clauses with a WordNet relative (any relation but broader) among an article's title terms. */
 function titleRelativeMask(index: Index, ctx: QueryContext, article: number): number {
   if (!ctx.hasRelatives) return 0;
-  let cache = titleRelativeCache.get(ctx);
-  if (!cache) titleRelativeCache.set(ctx, (cache = new Map()));
-  let m = cache.get(article);
-  if (m === undefined) {
-    m = 0;
+  return perArticle(titleRelativeCache, ctx, article, () => {
+    let m = 0;
     for (let p = index.titleOffset[article]!, end = index.titleOffset[article + 1]!; p < end; p++) {
       const at = index.titleTerm[p]! * RELATIONS.length;
       m |= ctx.relatives[at]! | ctx.relatives[at + 1]! | ctx.relatives[at + 3]!;
     }
-    cache.set(article, m);
-  }
-  return m;
+    return m;
+  });
 }
 
 /** Sentences of `article` that contain `term`: a binary search in the term's sorted postings. */

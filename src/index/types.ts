@@ -1,5 +1,6 @@
 import type { Article } from '../corpus/article.ts';
 import type { Quotation } from '../quotes/quotations.ts';
+import type { RelativeTable } from './relatives.ts';
 import type { Vocabulary } from './terms.ts';
 
 /** Bits of Index.sentenceFlags: what kinds of answer a sentence can hold, for answer-type matching. */
@@ -14,9 +15,10 @@ export const FLAG = {
 
 /**
  * The retrieval index: plain typed arrays, so it can be built in a worker, transferred, and saved to disk.
- * Sentences are numbered 0..n-1 in corpus order (articles in order, sentences in reading order).
+ * Sentences are numbered 0..n-1 in corpus order (articles in order, sentences in reading order). It also
+ * holds the WordNet relatives of its terms (RelativeTable, src/index/relatives.ts).
  */
-export interface Index {
+export interface Index extends RelativeTable {
   readonly articles: readonly Article[];
   readonly vocabulary: Vocabulary;
 
@@ -53,17 +55,6 @@ export interface Index {
   /** Title terms of each article, CSR by article. */
   readonly titleOffset: Uint32Array;
   readonly titleTerm: Uint32Array;
-
-  /** WordNet relatives of each term among the corpus's terms, CSR by term, with RELATION bits
-   * (src/index/relatives.ts). */
-  readonly relativeOffset: Uint32Array;
-  readonly relativeTerm: Uint32Array;
-  readonly relativeKind: Uint8Array;
-  /** The same for words the corpus never uses, by term text (sorted), CSR by key. */
-  readonly outsideKeys: readonly string[];
-  readonly outsideOffset: Uint32Array;
-  readonly outsideTerm: Uint32Array;
-  readonly outsideKind: Uint8Array;
 
   /** Acronym term id -> the term ids of its expansion, as the corpus defines it. */
   readonly acronyms: ReadonlyMap<number, readonly number[]>;
