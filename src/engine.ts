@@ -14,7 +14,7 @@ import type { Article, Skipped } from './corpus/article.ts';
 import { loadCorpus, type LoadOptions } from './corpus/load.ts';
 import { buildIndex } from './index/build.ts';
 import type { Index } from './index/types.ts';
-import { logger } from './log.ts';
+import { logger, messageOf } from './log.ts';
 import { buildInWorker } from './refresh/build-in-worker.ts';
 import { builderFingerprint, defaultSnapshotPath, readSnapshot, writeSnapshot, type SnapshotKey } from './store/snapshots.ts';
 import { answer as answerQuestion, checkWeights, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
@@ -188,7 +188,7 @@ export class Engine {
       try {
         await writeSnapshot(path, options.corpusDir, corpus, snapshotKey(options));
       } catch (err) {
-        log.warn(`could not save the index: ${err instanceof Error ? err.message : String(err)}`, { path });
+        log.warn(`could not save the index: ${messageOf(err)}`, { path });
       }
     }
     return new Engine(options, corpus);
@@ -307,7 +307,7 @@ export class Engine {
         previousVersion: before.version,
       };
     } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err), ms: performance.now() - t0 };
+      return { ok: false, error: messageOf(err), ms: performance.now() - t0 };
     }
   }
 }

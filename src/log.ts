@@ -73,3 +73,14 @@ export function logger(scope: string): Logger {
     error: (m, c) => write('error', scope, m, c),
   };
 }
+
+/** An error's message for a log line or a reply: the first of an AggregateError's errors, a system error's code when the message lacks it. */
+export function messageOf(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length > 0) return messageOf(err.errors[0]);
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    const text = err.message || err.name;
+    return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+  }
+  return String(err);
+}

@@ -2,7 +2,7 @@
 // configuration read once with the log set up from it, and one way to exit, so a wrong setting gives the same
 // message and the same exit code everywhere.
 import { ConfigError, loadDotEnv, parseConfig, secretsOf, type Config } from './config.ts';
-import { addSecrets, setLogLevel, setLogOrigin, type Logger } from './log.ts';
+import { addSecrets, messageOf, setLogLevel, setLogOrigin, type Logger } from './log.ts';
 
 /** The exit code for a wrong setting (the message names the variable); 1 is for everything else that fails. */
 export const BAD_CONFIG_EXIT = 2;
@@ -48,7 +48,7 @@ export function runMain(main: () => Promise<number>, options: RunOptions): void 
       exit(BAD_CONFIG_EXIT);
       return;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     options.log.error(options.failure ? `${options.failure}: ${message}` : message, { error: err });
     exit(1);
   });

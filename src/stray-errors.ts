@@ -3,7 +3,7 @@
 // stop answering everyone for one bad path (the one error boundary, src/bot/handler.ts, already covers every
 // interaction). Each distinct error is logged once, at error level, with its stack; repeats are counted and
 // summarised at most once a minute, so an error that recurs on every tick cannot flood the log.
-import type { Logger } from './log.ts';
+import { messageOf, type Logger } from './log.ts';
 
 export type StrayKind = 'unhandled rejection' | 'uncaught exception';
 
@@ -59,7 +59,7 @@ export function strayErrorReporter(log: Logger, now: () => number = () => Date.n
         known.count++;
         known.unreported++;
         if (now() - known.summarisedAt >= REPEAT_SUMMARY_MS) {
-          const message = error instanceof Error ? error.message : String(error);
+          const message = messageOf(error);
           log.error(`${kind} again, ${known.unreported} more time(s) since last reported: ${message}`, { count: known.count, total });
           known.unreported = 0;
           known.summarisedAt = now();

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { benchQuestions, linkedCopy, prepareCorpus } from './corpus.ts';
 import type { Job, Library, Metrics } from './jobs.ts';
 import { median } from './stats.ts';
+import { messageOf } from '../log.ts';
 
 interface Args {
   bbc: string;
@@ -405,6 +406,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`${messageOf(err)}\n`);
   process.exitCode = 1;
 });

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AnswerOptions } from '../answer/answer.ts';
 import type { Answer } from '../answer/types.ts';
-import type { Logger } from '../log.ts';
+import { messageOf, type Logger } from '../log.ts';
 import { answerKey, CACHE_SCHEMA, versionPrefix } from './key.ts';
 import { describeUrl, openStore, storeKindOf, unavailableStore, type Store, type StoreKind, type StoreOptions } from './store.ts';
 
@@ -100,15 +100,6 @@ function within<T>(promise: Promise<T>, ms: number): Promise<Outcome<T>> {
   });
 }
 
-function messageOf(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length > 0) return messageOf(err.errors[0]);
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const text = err.message || err.name;
-    return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
-  }
-  return String(err);
-}
 
 function isAnswer(value: unknown): value is Answer {
   if (typeof value !== 'object' || value === null) return false;

@@ -10,7 +10,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Keyv } from 'keyv';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { PROJECT_ROOT } from '../config.ts';
-import { addSecrets } from '../log.ts';
+import { addSecrets, messageOf } from '../log.ts';
 
 export type StoreKind = 'memory' | 'redis' | 'sqlite';
 
@@ -183,7 +183,7 @@ function redisStore(url: string, maxReconnectDelayMs: number): Store {
     });
   } catch (err) {
     // node-redis quotes nothing secret here, but the message is rebuilt anyway from the redacted URL.
-    throw new Error(`cache: cannot use CACHE_URL ${where}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cache: cannot use CACHE_URL ${where}: ${messageOf(err)}`);
   }
   // Before connect(): an 'error' event without a listener would crash the process.
   client.on('error', background);
@@ -257,7 +257,7 @@ async function sqliteStore(url: string): Promise<Store> {
     mod = (await import(name)) as typeof mod;
   } catch (err) {
     throw new Error(
-      `cache: CACHE_URL is sqlite://, but @keyv/sqlite (an optional dependency that builds the native sqlite3 module) cannot be loaded: ${err instanceof Error ? err.message : String(err)}. Reinstall with build tools (python3, make, g++) available, or use redis:// or no CACHE_URL`,
+      `cache: CACHE_URL is sqlite://, but @keyv/sqlite (an optional dependency that builds the native sqlite3 module) cannot be loaded: ${messageOf(err)}. Reinstall with build tools (python3, make, g++) available, or use redis:// or no CACHE_URL`,
     );
   }
   const raw = decodeURIComponent(url.replace(/^sqlite:\/\//, ''));
@@ -267,7 +267,7 @@ async function sqliteStore(url: string): Promise<Store> {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (err) {
-      throw new Error(`cache: cannot create the folder for the SQLite file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`cache: cannot create the folder for the SQLite file ${path}: ${messageOf(err)}`);
     }
   }
   const table = 'verbatim_answers';

@@ -12,6 +12,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { join, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatOf, hashBytes, isSkipped, parseArticle, type Article, type Skipped } from './article.ts';
+import { messageOf } from '../log.ts';
 
 export interface LoadOptions {
   /** Files larger than this are skipped. */
@@ -40,7 +41,7 @@ function describe(err: unknown): string {
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ELOOP') return 'symlink loop';
   if (code === 'EIO') return 'input/output error';
-  return err instanceof Error ? err.message : String(err);
+  return messageOf(err);
 }
 
 /** What a file-system entry that is neither a folder nor a regular file is, in words. */

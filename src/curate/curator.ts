@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
 import { hashBytes, isSkipped, parseArticle } from '../corpus/article.ts';
-import { logger } from '../log.ts';
+import { logger, messageOf } from '../log.ts';
 import { articleFileName } from '../ingest/filename.ts';
 import { prepareArticle, type IngestLimits, type IngestSource } from '../ingest/prepare.ts';
 import type { DocumentFormat } from '../ingest/content.ts';
@@ -322,7 +322,7 @@ export class Curator {
       try {
         result = await purgeTrash(this.corpusDir, cutoff);
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
+        const error = messageOf(err);
         log.error('trash: could not list the trash to purge it', { error });
         return { purged: [], failed: [{ id: TRASH_LISTING, error }] };
       }
@@ -342,7 +342,7 @@ export class Curator {
           await this.audit.append(line);
         } catch (err) {
           // The entry is gone either way: the log says so at least.
-          log.error('trash: an entry was deleted but its audit line could not be written', { id: e.id, path: e.path, error: err instanceof Error ? err.message : String(err) });
+          log.error('trash: an entry was deleted but its audit line could not be written', { id: e.id, path: e.path, error: messageOf(err) });
         }
       }
       if (result.purged.length > 0) log.info(`trash: deleted ${result.purged.length} entries removed more than ${keepDays} days ago`, { entries: result.purged.map((e) => e.id) });
@@ -433,7 +433,7 @@ export const TRASH_PURGE_EVERY_MS = 6 * 3_600_000;
  */
 export function startTrashRetention(curator: Pick<Curator, 'purgeTrash'>, keepDays: number, everyMs = TRASH_PURGE_EVERY_MS): () => void {
   if (keepDays <= 0) return () => {};
-  const run = () => void curator.purgeTrash(keepDays).catch((err: unknown) => log.error('trash: the purge failed', { error: err instanceof Error ? err.message : String(err) }));
+  const run = () => void curator.purgeTrash(keepDays).catch((err: unknown) => log.error('trash: the purge failed', { error: messageOf(err) }));
   run();
   const timer = setInterval(run, everyMs);
   timer.unref();

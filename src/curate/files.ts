@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readFile, readdir, rename, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { messageOf } from '../log.ts';
 
 export const TRASH_DIR = '.trash';
 const ENTRY_FILE = '.entry.json';
@@ -257,7 +258,7 @@ export async function purgeTrash(corpusDir: string, cutoff: Date): Promise<Trash
       await removeEmptyDirs(dirname(file), entryDir);
       purged.push(entry);
     } catch (err) {
-      failed.push({ id: entry.id, error: err instanceof Error ? err.message : String(err) });
+      failed.push({ id: entry.id, error: messageOf(err) });
     }
   }
   return { purged, failed };

@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Answer } from '../answer/types.ts';
-import { logger } from '../log.ts';
+import { logger, messageOf } from '../log.ts';
 import { DEFAULT_LIMITS, FeedbackState, parseRecord, type AnswerRecord, type FeedbackLimits, type FeedbackRecord, type FeedbackStats, type Vote } from './records.ts';
 
 const log = logger('feedback');
@@ -323,7 +323,7 @@ export class FeedbackStore {
       await replaceFile(this.checkpointPath, text);
       this.checkpointed = offset;
     } catch (err) {
-      log.warn(`could not save the feedback checkpoint: ${err instanceof Error ? err.message : String(err)}`, { path: this.checkpointPath });
+      log.warn(`could not save the feedback checkpoint: ${messageOf(err)}`, { path: this.checkpointPath });
     }
   }
 }

@@ -19,6 +19,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { AllowedHost } from '../config.ts';
 import { bareHost, classifyAddress, isAllowListed, portOf } from './address.ts';
+import { messageOf } from '../log.ts';
 
 export interface FetchPolicy {
   readonly maxBytes: number;
@@ -180,7 +181,7 @@ function describeError(err: unknown): string {
   if (code === 'ECONNRESET') return 'the server closed the connection';
   if (code === 'Z_DATA_ERROR' || code === 'ERR__ERROR_FORMAT_PADDING_1') return 'the server sent a corrupt compressed body';
   if (typeof code === 'string' && /^(?:CERT_|ERR_TLS|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code)) return `the server's TLS certificate was not accepted (${code})`;
-  return err instanceof Error ? err.message : String(err);
+  return messageOf(err);
 }
 
 /** Download `link` under the policy. Never throws for anything the network or the server does. */

@@ -10,6 +10,7 @@ import { folderChange } from '../corpus/compare.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../corpus/load.ts';
 import type { Quotation } from '../quotes/quotations.ts';
 import { PIECE, type Ack, type BuildRequest, type Part, type WorkerMessage } from './protocol.ts';
+import { messageOf } from '../log.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('refresh: worker.ts must run in a worker thread');
@@ -83,7 +84,7 @@ async function run(request: BuildRequest): Promise<void> {
     try {
       await writeSnapshot(request.snapshot, request.corpusDir, corpus, snapshotKey(request));
     } catch (err) {
-      snapshotError = err instanceof Error ? err.message : String(err);
+      snapshotError = messageOf(err);
     }
   }
 
@@ -128,5 +129,5 @@ async function run(request: BuildRequest): Promise<void> {
 }
 
 run(workerData as BuildRequest).catch((err: unknown) => {
-  port.postMessage({ kind: 'error', message: err instanceof Error ? err.message : String(err) } satisfies WorkerMessage);
+  port.postMessage({ kind: 'error', message: messageOf(err) } satisfies WorkerMessage);
 });

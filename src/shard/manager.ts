@@ -9,7 +9,7 @@ import { ShardingManager, type Shard } from 'discord.js';
 import type { Config } from '../config.ts';
 import { fetchGatewayAdvice } from '../bot/index.ts';
 import { storeKindOf } from '../cache/index.ts';
-import { logger } from '../log.ts';
+import { logger, messageOf } from '../log.ts';
 import { isToManager, type CorpusChanged, type Reloaded, type Reload } from './protocol.ts';
 
 const log = logger('shards');
@@ -66,7 +66,7 @@ export async function runShards(config: Config, signal: AbortSignal): Promise<nu
     advice = await fetchGatewayAdvice(config, token);
   } catch (err) {
     const refused = (err as { status?: unknown }).status === 401;
-    log.error(refused ? 'Discord refused the token (401): check DISCORD_TOKEN' : `could not ask Discord how many shards to run: ${err instanceof Error ? err.message : String(err)}`);
+    log.error(refused ? 'Discord refused the token (401): check DISCORD_TOKEN' : `could not ask Discord how many shards to run: ${messageOf(err)}`);
     return 1;
   }
   const total = config.totalShards ?? advice.shards;
@@ -118,7 +118,7 @@ export async function runShards(config: Config, signal: AbortSignal): Promise<nu
       timer.unref();
       pending.set(request.request, { shard: shard.id, request, timer });
       shard.send(request).catch((err: unknown) => {
-        if (settle(request.request)) log.warn(`could not ask shard ${shard.id} to reload: ${err instanceof Error ? err.message : String(err)}`);
+        if (settle(request.request)) log.warn(`could not ask shard ${shard.id} to reload: ${messageOf(err)}`);
       });
     }
   }
@@ -173,7 +173,7 @@ export async function runShards(config: Config, signal: AbortSignal): Promise<nu
       const timer = setTimeout(() => {
         respawns.delete(timer);
         if (stopping) return;
-        shard.spawn(READY_TIMEOUT_MS).catch((err: unknown) => log.error(`shard ${shard.id} did not start again: ${err instanceof Error ? err.message : String(err)}`));
+        shard.spawn(READY_TIMEOUT_MS).catch((err: unknown) => log.error(`shard ${shard.id} did not start again: ${messageOf(err)}`));
       }, delay);
       respawns.add(timer);
     });
@@ -209,7 +209,7 @@ export async function runShards(config: Config, signal: AbortSignal): Promise<nu
       await aborted;
     }
   } catch (err) {
-    log.error(`the shards could not start: ${err instanceof Error ? err.message : String(err)}`);
+    log.error(`the shards could not start: ${messageOf(err)}`);
     await stop();
     return 1;
   }
