@@ -934,11 +934,30 @@ interface SentencePick {
   readonly probability: number;
 }
 
-function bestInSentence(index: Index, question: Question, frame: QuestionFrame, sentence: number): SentencePick | null {
-  const article = index.articles[index.sentenceArticle[sentence]!]!;
+/** The candidate spans of indexed sentence `sentence`, scored by the learned weights. */
+export function sentenceSpans(index: Index, question: Question, frame: QuestionFrame, sentence: number): SpanProblem {
   const start = index.sentenceStart[sentence]!;
-  const text = article.text.slice(start, index.sentenceEnd[sentence]!);
-  const problem = spanProblem(index, question, frame, text);
+  return spanProblem(index, question, frame, index.articles[index.sentenceArticle[sentence]!]!.text.slice(start, index.sentenceEnd[sentence]!));
+}
+
+/** A sentence with no candidate span scores this as its best (lower than nearly every real best score). */
+export const NO_SPAN_SCORE = -5;
+
+/** The best candidate's score: how strongly the sentence holds a phrase of the kind the question asks for. */
+export function bestSpanScore(problem: SpanProblem): number {
+  if (problem.scores.length === 0) return NO_SPAN_SCORE;
+  let best = -Infinity;
+  for (const s of problem.scores) if (s > best) best = s;
+  return best;
+}
+
+/** Span problems already computed for a question, by sentence id (the reranker's second stage makes some). */
+export type SpanProblems = ReadonlyMap<number, SpanProblem>;
+
+function bestInSentence(index: Index, question: Question, frame: QuestionFrame, sentence: number, known?: SpanProblems): SentencePick | null {
+  const start = index.sentenceStart[sentence]!;
+  const article = index.articles[index.sentenceArticle[sentence]!]!;
+  const problem = known?.get(sentence) ?? sentenceSpans(index, question, frame, sentence);
   const pick = pickSpan(problem);
   if (!pick) return null;
   const from = start + problem.tokens.starts[pick.first]!;
@@ -966,13 +985,13 @@ export interface CitedSentence {
  * when its span is clearly better. The answer is always inside one of the sentences the user is shown;
  * it is shown when the chosen span's own probability reaches `threshold`.
  */
-export function shortAnswerOf(index: Index, question: Question, cited: readonly CitedSentence[], threshold: number = spanWeights.threshold): ShortAnswer | null {
+export function shortAnswerOf(index: Index, question: Question, cited: readonly CitedSentence[], threshold: number = spanWeights.threshold, known?: SpanProblems): ShortAnswer | null {
   if (question.type === 'yes-no' || cited.length === 0) return null;
   const frame = questionFrame(question);
   let best: SentencePick | null = null;
   let bestValue = -1;
   for (const c of cited.slice(0, MAX_CITED)) {
-    const pick = bestInSentence(index, question, frame, c.sentence);
+    const pick = bestInSentence(index, question, frame, c.sentence, known);
     if (pick && c.probability * pick.probability > bestValue) {
       best = pick;
       bestValue = c.probability * pick.probability;

@@ -1,9 +1,12 @@
 // npm run learn -- [SQUAD_JSON]
 //
 // Learns the weights in src/answer/weights.json from the tuning half of SQuAD v1.1 dev (the even-numbered
-// articles); the held-out half is never read here. Three models:
+// articles); the held-out half is never read here. Four models:
 //   rank        listwise (ListNet top-one) ranking of the BM25 candidates: the softmax of the scores over a
 //               question's candidates estimates P(this sentence is the one that overlaps the answer)
+//   spanStage   the reranker's second stage (answer.ts): the first stage's score against the short-answer
+//               model's best span score, listwise over the top three where the first two are close. It reads the
+//               span weights as they were when this run started (learn-span's result is the same on the same data)
 //   span        the short-answer model, written to its own file: see src/eval/learn-span.ts
 //   answerable  logistic regression: does the corpus answer the question at all? Positives are tuning
 //               questions asked of a corpus holding their article; negatives the same questions asked of
@@ -13,7 +16,8 @@ import { writeFileSync } from 'node:fs';
 import { buildIndex } from '../index/build.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import type { Index } from '../index/types.ts';
-import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, rank, withProbabilities, type Ranking } from '../answer/answer.ts';
+import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, firstStage, withProbabilities, type Ranking, type SpanStage } from '../answer/answer.ts';
+import { bestSpanScore, questionFrame, sentenceSpans } from '../answer/span.ts';
 import { FEATURE_COUNT, FEATURES } from '../answer/features.ts';
 import weights from '../answer/weights.json' with { type: 'json' };
 import { loadSquad } from './squad.ts';
@@ -38,7 +42,7 @@ log(`index: ${index.sentenceStart.length} sentences; tuning questions: ${tuneQue
 const rankings = new Map<string, Ranking>();
 const groups: RankGroup[] = [];
 for (const q of tuneQuestions) {
-  const r = rank(index, q.question);
+  const r = firstStage(index, q.question);
   rankings.set(q.id, r);
   groups.push({ features: r.ranked.map((x) => x.features), labels: r.ranked.map((x) => (isHit(index, x.candidate.sentence, q) ? 1 : 0)) });
 }
@@ -65,6 +69,37 @@ for (const g of groups) {
 log(`rank: tuning hit@1 with learned weights ${((100 * top1) / tuneQuestions.length).toFixed(1)}%`);
 log(`rank weights: ${FEATURES.map((n, k) => `${n}=${rankW[k]!.toFixed(2)}`).join(' ')}`);
 
+// ---- the second stage ----
+// Where the first stage's best two are close, the short-answer model's best span score in each of the top
+// three, weighed against the first stage's score (answer.ts, SpanStage). Learned listwise on the tuning
+// questions whose first two are that close (it runs for those the corpus answers). `gap` and `top` were chosen on the tuning half (gaps of 0.5 to 5 and tops of 3, 5
+// and 8 measured; a gap of 1 is best there, a larger top adds nothing but time).
+const STAGE_GAP = 1;
+const STAGE_TOP = 3;
+/** A ranking's first stage again under weights `w` (the features do not depend on them). */
+const reweighted = (r: Ranking, w: ArrayLike<number>): Omit<Ranking, 'answerable'> => {
+  const scored = r.ranked.map((x) => {
+    let score = 0;
+    for (let k = 0; k < FEATURE_COUNT; k++) score += w[k]! * x.features[k]!;
+    return { candidate: x.candidate, features: x.features, score };
+  });
+  return { question: r.question, retrieval: r.retrieval, ranked: withProbabilities(scored) };
+};
+const stageGroups: RankGroup[] = [];
+for (const q of tuneQuestions) {
+  const r = reweighted(rankings.get(q.id)!, rankW);
+  if (r.question.type === 'yes-no' || r.ranked.length < 2 || r.ranked[0]!.score - r.ranked[1]!.score >= STAGE_GAP) continue;
+  const frame = questionFrame(r.question);
+  const top = r.ranked.slice(0, STAGE_TOP);
+  stageGroups.push({
+    features: top.map((x) => Float64Array.of(1, x.score, bestSpanScore(sentenceSpans(index, r.question, frame, x.candidate.sentence)))),
+    labels: top.map((x) => (isHit(index, x.candidate.sentence, q) ? 1 : 0)),
+  });
+}
+const stageW = trainListwise(stageGroups, 3, 1e-5, 1500);
+const spanStageWeights: SpanStage = { gap: STAGE_GAP, top: STAGE_TOP, score: round(stageW)[1]!, span: round(stageW)[2]! };
+log(`second stage: ${stageGroups.length} tuning questions (${((100 * stageGroups.length) / tuneQuestions.length).toFixed(1)}%); score x ${spanStageWeights.score}, best span x ${spanStageWeights.span}`);
+
 // ---- span ----
 // The short-answer model has its own weight file and learner (src/eval/learn-span.ts).
 writeSpanModel(learnSpans(index, tuneArticles.map((i) => squad.articles[i]!), tuneQuestions, log));
@@ -89,15 +124,9 @@ const corpora: { name: string; index: Index; articles: Set<number> }[] = [
     return { name: `tiny A${k}`, index: only(ids), articles: new Set(ids) };
   }),
 ];
-// answer.ts reads the rank weights at import; rebuild the rankings' probabilities with the new weights here.
-const withWeights = (r: Ranking): Ranking => {
-  const scored = r.ranked.map((x) => {
-    let score = 0;
-    for (let k = 0; k < FEATURE_COUNT; k++) score += rankW[k]! * x.features[k]!;
-    return { candidate: x.candidate, features: x.features, score };
-  });
-  return { ...r, ranked: withProbabilities(scored) };
-};
+// answer.ts reads the weights at import; rank again with the new ones here. Abstention reads the first stage's
+// ranking (the second stage runs only for questions it lets through).
+const withWeights = (r: Ranking) => reweighted(r, rankW);
 const ax: Float64Array[] = [];
 const ay: number[] = [];
 const aCorpus: string[] = [];
@@ -106,7 +135,7 @@ for (const c of corpora) {
     const inCorpus = c.articles.has(q.article);
     // Full corpus: every question is a positive. Partial corpora: only negatives (questions whose article is absent).
     if (c.name !== 'full' && inCorpus) continue;
-    const r = withWeights(c.name === 'full' ? rankings.get(q.id)! : rank(c.index, q.question));
+    const r = withWeights(c.name === 'full' ? rankings.get(q.id)! : firstStage(c.index, q.question));
     if (r.ranked.length === 0) continue;
     ax.push(answerableFeatures(r));
     ay.push(inCorpus ? 1 : 0);
@@ -119,7 +148,7 @@ for (const c of corpora) {
   const news = buildIndex((await loadCorpus(newsPath)).articles.filter((_, i) => i % 3 === 0));
   corpora.push({ name: 'news', index: news, articles: new Set() });
   for (const q of tuneQuestions) {
-    const r = withWeights(rank(news, q.question));
+    const r = withWeights(firstStage(news, q.question));
     if (r.ranked.length === 0) continue;
     ax.push(answerableFeatures(r));
     ay.push(0);
@@ -135,7 +164,7 @@ for (const keep of ['even', 'odd'] as const) {
   corpora.push({ name, index: partialIndex, articles: new Set() });
   for (const q of partial.questions) {
     if (squad.half(q.article) !== 'tune') continue;
-    const r = withWeights(rank(partialIndex, q.question));
+    const r = withWeights(firstStage(partialIndex, q.question));
     if (r.ranked.length === 0) continue;
     ax.push(answerableFeatures(r));
     ay.push(q.inCorpus ? 1 : 0);
@@ -160,6 +189,7 @@ for (const c of corpora.slice(1)) log(`  declined on ${c.name}: ${(100 * decline
 
 const out = {
   rank: round(rankW),
+  spanStage: spanStageWeights,
   supportRatio: weights.supportRatio,
   answerable: round(answerableW),
   answerableThreshold: Math.round(threshold * 10000) / 10000,
