@@ -28,7 +28,9 @@ export interface ShortAnswer {
   readonly sentenceId: number;
 }
 
-export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence';
+/** Why a question is not answered; 'unmentioned-name': the closest sentences are in articles that never mention
+ * a name the question asks about. */
+export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence' | 'unmentioned-name';
 
 export type Answer =
   | {

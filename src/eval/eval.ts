@@ -7,10 +7,10 @@ import { performance } from 'node:perf_hooks';
 import { loadCorpus } from '../corpus/load.ts';
 import { buildIndex } from '../index/build.ts';
 import type { Index } from '../index/types.ts';
-import { answerFromRanking, checkWeights, rank } from '../answer/answer.ts';
+import { answerFromRanking, checkWeights, firstStage, rank } from '../answer/answer.ts';
 import { extractShortAnswer, questionFrame, QUESTION_CLASSES, shortAnswerOf } from '../answer/span.ts';
 import { analyseQuestion } from '../answer/question.ts';
-import { exactMatch, f1Score, loadSquad, type SquadQuestion } from './squad.ts';
+import { exactMatch, f1Score, loadSquad, type SquadCorpus, type SquadQuestion } from './squad.ts';
 import { miniSearchBaseline, winkBm25Baseline, type SentenceSearch } from './baselines.ts';
 
 export interface QualityRow {
@@ -158,6 +158,8 @@ export interface EvalReport {
     seedQuestionsOnSeeds: { questions: number; answered: number; rightFirstCitation: number };
     /** Held-out SQuAD questions asked of a news corpus (BBC) that never answers them. */
     heldOutOnNews: { questions: number; declined: number } | null;
+    /** Held-out questions with their most specific name swapped for one their article never uses (substitutedQuestions). */
+    substitutedOnSquad: { questions: number; declined: number };
   };
 }
 
@@ -265,6 +267,13 @@ export async function evaluate(args: Args): Promise<EvalReport> {
     }
   }
 
+  // Questions that look like the corpus's own but ask about someone or something it does not discuss: held-out
+  // questions whose most specific name is replaced by another question's, one the first question's article
+  // never uses.
+  const substituted = substitutedQuestions(index, squad, questions.filter((q) => squad.half(q.article) === 'held-out'));
+  let declinedSubstituted = 0;
+  for (const { text } of substituted) if (answerFromRanking(index, rank(index, text)).kind === 'not-found') declinedSubstituted++;
+
   let heldOutOnNews: EvalReport['abstention']['heldOutOnNews'] = null;
   if (args.news && existsSync(args.news)) {
     const news = buildIndex((await loadCorpus(args.news)).articles);
@@ -284,8 +293,52 @@ export async function evaluate(args: Args): Promise<EvalReport> {
       seedQuestionsOnSquad: { questions: seedFixture.answerable.length, declined: declinedOnSquad / seedFixture.answerable.length },
       seedQuestionsOnSeeds: { questions: seedFixture.answerable.length, answered: answeredOnSeeds / seedFixture.answerable.length, rightFirstCitation: rightOnSeeds / seedFixture.answerable.length },
       heldOutOnNews,
+      substitutedOnSquad: { questions: substituted.length, declined: declinedSubstituted / (substituted.length || 1) },
     },
   };
+}
+
+/**
+ * Each question with its most specific name (the proper noun of highest idf) replaced by the most specific name
+ * of another question (a fixed stride through the list), kept when that name differs and never occurs in the
+ * first question's article: "What year was Casimir Pulaski born in Warsaw?" becomes "What year was Genghis
+ * Pulaski born in Warsaw?" over a corpus whose Warsaw article never says "Genghis". Such a question has no
+ * answer in the corpus (unless another article happens to answer it, which is rare), however well its other
+ * words match the article it came from.
+ */
+export interface Substituted {
+  readonly from: SquadQuestion;
+  readonly text: string;
+  readonly removed: string;
+  readonly added: string;
+}
+
+export function substitutedQuestions(index: Index, squad: SquadCorpus, questions: readonly SquadQuestion[]): Substituted[] {
+  const specific = questions.map((q) => {
+    const r = firstStage(index, q.question);
+    let best = -1;
+    let word = '';
+    for (const c of r.retrieval.clauses) {
+      const term = r.question.terms[c.term]!;
+      if (term.proper && !term.numeric && c.idf > best) {
+        best = c.idf;
+        word = term.word;
+      }
+    }
+    return word;
+  });
+  const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const whole = (w: string, flags: string) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(w)}(?![\\p{L}\\p{N}])`, flags);
+  const out: Substituted[] = [];
+  questions.forEach((q, i) => {
+    const j = (i * 7919 + 3) % questions.length;
+    const [w, v] = [specific[i]!, specific[j]!];
+    if (!w || !v || questions[j]!.article === q.article || v.toLowerCase() === w.toLowerCase()) return;
+    if (whole(v, 'iu').test(squad.articles[q.article]!.text)) return;
+    const text = q.question.replace(whole(w, 'iu'), v);
+    if (text !== q.question) out.push({ from: q, text, removed: w, added: v });
+  });
+  return out;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -318,6 +371,7 @@ function print(report: EvalReport): void {
   out.push('');
   out.push(`abstention: SQuAD questions asked of the seed articles declined ${pct(a.squadOnSeeds.declined)} (${a.squadOnSeeds.questions})`);
   out.push(`            seed questions asked of SQuAD declined ${pct(a.seedQuestionsOnSquad.declined)} (${a.seedQuestionsOnSquad.questions})`);
+  out.push(`            held-out SQuAD questions with a name swapped for one their article lacks, declined ${pct(a.substitutedOnSquad.declined)} (${a.substitutedOnSquad.questions})`);
   if (a.heldOutOnNews) out.push(`            held-out SQuAD questions asked of the BBC news articles declined ${pct(a.heldOutOnNews.declined)} (${a.heldOutOnNews.questions})`);
   out.push(`            in-corpus SQuAD questions answered ${pct(report.engine.all.answered)}; seed questions on the seeds answered ${pct(a.seedQuestionsOnSeeds.answered)}, right first citation ${pct(a.seedQuestionsOnSeeds.rightFirstCitation)}`);
   console.log(out.join('\n'));

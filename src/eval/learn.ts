@@ -77,7 +77,7 @@ log(`rank weights: ${FEATURES.map((n, k) => `${n}=${rankW[k]!.toFixed(2)}`).join
 const STAGE_GAP = 1;
 const STAGE_TOP = 3;
 /** A ranking's first stage again under weights `w` (the features do not depend on them). */
-const reweighted = (r: Ranking, w: ArrayLike<number>): Omit<Ranking, 'answerable'> => {
+const reweighted = (r: Ranking, w: ArrayLike<number>): Omit<Ranking, 'answerable' | 'unmentioned'> => {
   const scored = r.ranked.map((x) => {
     let score = 0;
     for (let k = 0; k < FEATURE_COUNT; k++) score += w[k]! * x.features[k]!;

@@ -75,7 +75,27 @@ describe('abstention', () => {
   it.each(fixture.unanswerable)('declines "%s" and labels the nearest sentences as closest matches', (q) => {
     const a = engine.answer(q);
     expect(a.kind).toBe('not-found');
-    if (a.kind === 'not-found') expect(a.reason === 'low-confidence' || a.reason === 'no-match').toBe(true);
+    if (a.kind === 'not-found') expect(['low-confidence', 'no-match', 'unmentioned-name']).toContain(a.reason);
+  });
+
+  it('declines a question naming someone or somewhere the closest article never mentions', () => {
+    // Each mixes the two seeds: "Mishal" and "Reuters" are only in seed 000, "Lausanne" and "Ayrault" only in
+    // seed 004. The abstention model alone would answer them (0.93 to 0.95): every other word matches well.
+    for (const [q, name] of [
+      ['When did Mishal say the ministers would meet in Lausanne?', 'Mishal'],
+      ['Who did Ayrault tell Reuters was bombing Aleppo?', 'Ayrault'],
+      ['What did Boris Johnson say about Lausanne?', 'Lausanne'],
+    ] as const) {
+      const a = engine.answer(q);
+      expect(a.kind).toBe('not-found');
+      if (a.kind !== 'not-found') continue;
+      expect(a.reason).toBe('unmentioned-name');
+      // The closest sentences are offered, from an article that indeed never has the name.
+      expect(a.nearest.length).toBeGreaterThan(0);
+      const article = readFileSync(new URL(`../../seeds/${a.nearest[0]!.path}`, import.meta.url), 'utf8');
+      expect(article).not.toContain(name);
+      expect(article.slice(a.nearest[0]!.start, a.nearest[0]!.end)).toBe(a.nearest[0]!.text);
+    }
   });
 
   it('declines empty, blank, punctuation-only and stop-word-only questions', () => {
