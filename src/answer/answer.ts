@@ -38,6 +38,9 @@ export interface Ranking {
   readonly spans?: SpanProblems;
 }
 
+/** What the decisions on a first-stage ranking read (answerableProbability, unmentionedName). */
+type FirstStageRanking = Pick<Ranking, 'ranked' | 'retrieval' | 'question'>;
+
 /**
  * The reranker's second stage (weights.json's spanStage, learned by src/eval/learn.ts): when the first stage's
  * best two scores are closer than `gap`, the short-answer model reads the `top` best sentences, and they are
@@ -106,7 +109,7 @@ export function firstStage(index: Index, questionText: string, options: AnswerOp
  * rightly), against 88% of held-out questions whose name was swapped for one their article lacks (the eval's
  * substituted questions), which the model alone answered 70% of the time.
  */
-export function unmentionedName(ranking: Pick<Ranking, 'ranked' | 'retrieval' | 'question'>): string | null {
+export function unmentionedName(ranking: FirstStageRanking): string | null {
   const top = ranking.ranked[0];
   if (!top) return null;
   for (let i = 0; i < ranking.retrieval.clauses.length; i++) {
@@ -121,8 +124,8 @@ export function unmentionedName(ranking: Pick<Ranking, 'ranked' | 'retrieval' | 
  * The second stage of the reranker (see SpanStage). A sentence that holds a phrase of the kind asked for, placed
  * as the question's words suggest, is the likelier answer of two the first stage cannot tell apart: on SQuAD
  * it moves hit@1 from 74.8% to 75.3% (held-out half 77.6% to 77.8%), reading three sentences for about one
- * question in four. The top sentences keep their share of the probability (the first stage's estimate that one of them is
- * the answer) and split it by a softmax over their second-stage scores.
+ * question in four. The top sentences keep their share of the probability (the first stage's estimate that one
+ * of them is the answer) and split it by a softmax over their second-stage scores.
  */
 export function spanStage(index: Index, ranking: Ranking, stage: SpanStage = weights.spanStage): Ranking {
   const { ranked, question } = ranking;
@@ -199,7 +202,7 @@ export const ANSWERABLE_FEATURE_COUNT = ANSWERABLE_FEATURES.length;
  * shares and probabilities rather than raw scores, so they mean the same on two articles and on twenty
  * thousand.
  */
-export function answerableFeatures(ranking: Pick<Ranking, 'ranked' | 'retrieval' | 'question'>): Float64Array {
+export function answerableFeatures(ranking: FirstStageRanking): Float64Array {
   const f = new Float64Array(ANSWERABLE_FEATURE_COUNT);
   const top = ranking.ranked[0];
   const clauses = ranking.retrieval.clauses;
@@ -250,7 +253,7 @@ export function checkWeights(): void {
 }
 
 /** Probability that the corpus answers the question at all, from a first-stage ranking. */
-export function answerableProbability(ranking: Pick<Ranking, 'ranked' | 'retrieval' | 'question'>): number {
+export function answerableProbability(ranking: FirstStageRanking): number {
   if (ranking.ranked.length === 0) return 0;
   const f = answerableFeatures(ranking);
   let s = 0;
