@@ -71,7 +71,20 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
  */
 export function rank(index: Index, questionText: string, options: AnswerOptions = {}): Ranking {
   const first = firstStage(index, questionText, options);
-  return first.answerable >= weights.answerableThreshold && first.unmentioned === null ? spanStage(index, first) : first;
+  return declineReason(first) === null ? spanStage(index, first) : first;
+}
+
+/** Why the corpus is taken not to answer a ranked question, or null when it answers. */
+function declineReason(ranking: Ranking): 'unmentioned-name' | 'low-confidence' | null {
+  if (ranking.unmentioned !== null) return 'unmentioned-name';
+  return ranking.answerable < weights.answerableThreshold ? 'low-confidence' : null;
+}
+
+/** Whether the second stage reads a ranking: its best two are closer than `gap` (and the question asks for a
+ * phrase: a yes-no question has none). */
+export function closeAtTop(ranking: Pick<Ranking, 'ranked' | 'question'>, gap: number): boolean {
+  const { ranked } = ranking;
+  return ranking.question.type !== 'yes-no' && ranked.length >= 2 && ranked[0]!.score - ranked[1]!.score < gap;
 }
 
 /** Retrieve and rerank by the linear model only, and decide whether the corpus answers. */
@@ -129,7 +142,7 @@ export function unmentionedName(ranking: FirstStageRanking): string | null {
  */
 export function spanStage(index: Index, ranking: Ranking, stage: SpanStage = weights.spanStage): Ranking {
   const { ranked, question } = ranking;
-  if (question.type === 'yes-no' || ranked.length < 2 || ranked[0]!.score - ranked[1]!.score >= stage.gap) return ranking;
+  if (!closeAtTop(ranking, stage.gap)) return ranking;
   const top = ranked.slice(0, stage.top);
   const frame = questionFrame(question);
   const spans = new Map<number, SpanProblem>();
@@ -277,11 +290,12 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
     return { kind: 'not-found', ...base, reason: 'empty-question', confidence: 0, nearest: [] };
   }
   if (ranked.length === 0) return { kind: 'not-found', ...base, reason: 'no-match', confidence: 0, nearest: [] };
-  if (answerable < weights.answerableThreshold || ranking.unmentioned !== null) {
+  const declined = declineReason(ranking);
+  if (declined !== null) {
     return {
       kind: 'not-found',
       ...base,
-      reason: ranking.unmentioned !== null ? 'unmentioned-name' : 'low-confidence',
+      reason: declined,
       confidence,
       nearest: ranked.slice(0, max).map((r) => citationOf(index, r.candidate.sentence, r.probability)),
     };

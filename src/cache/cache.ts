@@ -100,7 +100,6 @@ function within<T>(promise: Promise<T>, ms: number): Promise<Outcome<T>> {
   });
 }
 
-
 function isAnswer(value: unknown): value is Answer {
   if (typeof value !== 'object' || value === null) return false;
   const a = value as Record<string, unknown>;

@@ -7,7 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { loadCorpus } from '../corpus/load.ts';
 import { buildIndex } from '../index/build.ts';
 import type { Index } from '../index/types.ts';
-import { answerFromRanking, checkWeights, firstStage, rank } from '../answer/answer.ts';
+import { answerFromRanking, checkWeights, rank } from '../answer/answer.ts';
+import { idf } from '../answer/retrieve.ts';
+import { NO_TERM } from '../index/terms.ts';
 import { extractShortAnswer, questionFrame, QUESTION_CLASSES, shortAnswerOf } from '../answer/span.ts';
 import { analyseQuestion } from '../answer/question.ts';
 import { exactMatch, f1Score, loadSquad, type SquadCorpus, type SquadQuestion } from './squad.ts';
@@ -298,6 +300,13 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   };
 }
 
+export interface Substituted {
+  readonly from: SquadQuestion;
+  readonly text: string;
+  readonly removed: string;
+  readonly added: string;
+}
+
 /**
  * Each question with its most specific name (the proper noun of highest idf) replaced by the most specific name
  * of another question (a fixed stride through the list), kept when that name differs and never occurs in the
@@ -306,22 +315,15 @@ export async function evaluate(args: Args): Promise<EvalReport> {
  * answer in the corpus (unless another article happens to answer it, which is rare), however well its other
  * words match the article it came from.
  */
-export interface Substituted {
-  readonly from: SquadQuestion;
-  readonly text: string;
-  readonly removed: string;
-  readonly added: string;
-}
-
 export function substitutedQuestions(index: Index, squad: SquadCorpus, questions: readonly SquadQuestion[]): Substituted[] {
   const specific = questions.map((q) => {
-    const r = firstStage(index, q.question);
     let best = -1;
     let word = '';
-    for (const c of r.retrieval.clauses) {
-      const term = r.question.terms[c.term]!;
-      if (term.proper && !term.numeric && c.idf > best) {
-        best = c.idf;
+    for (const term of analyseQuestion(q.question, index.vocabulary).terms) {
+      if (!term.proper || term.numeric || term.id === NO_TERM) continue;
+      const rarity = idf(index, term.id);
+      if (rarity > best) {
+        best = rarity;
         word = term.word;
       }
     }

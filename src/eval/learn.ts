@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { buildIndex } from '../index/build.ts';
 import { loadCorpus } from '../corpus/load.ts';
 import type { Index } from '../index/types.ts';
-import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, firstStage, withProbabilities, type Ranking, type SpanStage } from '../answer/answer.ts';
+import { ANSWERABLE_FEATURE_COUNT, answerableFeatures, closeAtTop, firstStage, withProbabilities, type Ranking, type SpanStage } from '../answer/answer.ts';
 import { bestSpanScore, questionFrame, sentenceSpans } from '../answer/span.ts';
 import { FEATURE_COUNT, FEATURES } from '../answer/features.ts';
 import weights from '../answer/weights.json' with { type: 'json' };
@@ -72,8 +72,9 @@ log(`rank weights: ${FEATURES.map((n, k) => `${n}=${rankW[k]!.toFixed(2)}`).join
 // ---- the second stage ----
 // Where the first stage's best two are close, the short-answer model's best span score in each of the top
 // three, weighed against the first stage's score (answer.ts, SpanStage). Learned listwise on the tuning
-// questions whose first two are that close (it runs for those the corpus answers). `gap` and `top` were chosen on the tuning half (gaps of 0.5 to 5 and tops of 3, 5
-// and 8 measured; a gap of 1 is best there, a larger top adds nothing but time).
+// questions whose first two are that close (it runs for those the corpus answers). `gap` and `top` were
+// chosen on the tuning half (gaps of 0.5 to 5 and tops of 3, 5 and 8 measured; a gap of 1 is best there, a
+// larger top adds nothing but time).
 const STAGE_GAP = 1;
 const STAGE_TOP = 3;
 /** A ranking's first stage again under weights `w` (the features do not depend on them). */
@@ -88,7 +89,7 @@ const reweighted = (r: Ranking, w: ArrayLike<number>): Omit<Ranking, 'answerable
 const stageGroups: RankGroup[] = [];
 for (const q of tuneQuestions) {
   const r = reweighted(rankings.get(q.id)!, rankW);
-  if (r.question.type === 'yes-no' || r.ranked.length < 2 || r.ranked[0]!.score - r.ranked[1]!.score >= STAGE_GAP) continue;
+  if (!closeAtTop(r, STAGE_GAP)) continue;
   const frame = questionFrame(r.question);
   const top = r.ranked.slice(0, STAGE_TOP);
   stageGroups.push({
@@ -106,8 +107,6 @@ writeSpanModel(learnSpans(index, tuneArticles.map((i) => squad.articles[i]!), tu
 log('wrote src/answer/span-weights.json');
 
 // ---- answerable ----
-// The rank weights above change the features' topProbability, so the rankings are recomputed with them.
-(weights as { rank: number[] }).rank = round(rankW);
 const halfA = tuneArticles.filter((_, i) => i % 2 === 0);
 const halfB = tuneArticles.filter((_, i) => i % 2 === 1);
 const only = (ids: readonly number[]): Index => buildIndex(ids.map((i) => squad.articles[i]!));
@@ -124,8 +123,9 @@ const corpora: { name: string; index: Index; articles: Set<number> }[] = [
     return { name: `tiny A${k}`, index: only(ids), articles: new Set(ids) };
   }),
 ];
-// answer.ts reads the weights at import; rank again with the new ones here. Abstention reads the first stage's
-// ranking (the second stage runs only for questions it lets through).
+// The rank weights above change the features' topProbability, and answer.ts read the old ones at import: rank
+// again with the new ones here. Abstention reads the first stage's ranking (the second stage runs only for
+// questions it lets through).
 const withWeights = (r: Ranking) => reweighted(r, rankW);
 const ax: Float64Array[] = [];
 const ay: number[] = [];

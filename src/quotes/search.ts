@@ -1,7 +1,7 @@
 // Finding quotations: by topic (through the sentence index: a quotation is about X when the sentences it
 // spans rank for X), by speaker and by article.
 import type { Index } from '../index/types.ts';
-import { rank } from '../answer/answer.ts';
+import { firstStage } from '../answer/answer.ts';
 import { F } from '../answer/features.ts';
 import type { Quotation } from './quotations.ts';
 
@@ -48,7 +48,8 @@ export function searchQuotations(index: Index, query: QuotationQuery, limit = 10
     return index.quotations.filter(keep).slice(0, limit).map((q) => found(index, q, byId));
   }
   // Rank sentences for the topic, then take the quotations that overlap the best of them.
-  const ranking = rank(index, query.about, query.articleId === undefined ? {} : { articleId: query.articleId });
+  // The first stage is enough: quotations are ordered by its scores, and whether the corpus answers does not matter.
+  const ranking = firstStage(index, query.about, query.articleId === undefined ? {} : { articleId: query.articleId });
   const scored: { q: Quotation; score: number }[] = [];
   const seen = new Set<Quotation>();
   const byArticle = new Map<string, Quotation[]>();
