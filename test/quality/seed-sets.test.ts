@@ -1,0 +1,65 @@
+// The three sets of questions about the seed articles that `npm run eval` asks (src/eval/eval.ts, seedSetRow):
+// each question's citation and short answer must be real slices of a seed article (whitespace aside: the seeds
+// hold non-breaking spaces where the questions' writers typed spaces), or the figures measure nothing; and the row's arithmetic is checked on questions whose outcome is known.
+import { describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../src/corpus/load.ts';
+import { parseArticle, isSkipped } from '../../src/corpus/article.ts';
+import { buildIndex } from '../../src/index/build.ts';
+import { readSeedQuestions, seedSetRow } from '../../src/eval/eval.ts';
+
+const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
+const sets = {
+  development: readSeedQuestions('seed-questions.json'),
+  reviewed: readSeedQuestions('seed-questions-reviewed.json'),
+  blind: readSeedQuestions('seed-questions-blind.json'),
+};
+
+const spaced = (text: string) => text.replace(/\s+/gu, ' ');
+
+/** The sentences of the seeds that contain `fragment`, as text. */
+function sentencesWith(fragment: string): string[] {
+  const out: string[] = [];
+  for (let s = 0; s < seeds.sentenceStart.length; s++) {
+    const text = seeds.articles[seeds.sentenceArticle[s]!]!.text.slice(seeds.sentenceStart[s]!, seeds.sentenceEnd[s]!);
+    if (spaced(text).includes(spaced(fragment))) out.push(text);
+  }
+  return out;
+}
+
+describe('questions about the seed articles', () => {
+  it('are sets of the expected sizes, with no question asked twice across them', () => {
+    expect(sets.development.length).toBe(29);
+    expect(sets.reviewed.length).toBe(60);
+    expect(sets.blind.length).toBe(38);
+    const all = Object.values(sets).flat().map((x) => x.q.toLowerCase().trim());
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  for (const [name, set] of Object.entries(sets)) {
+    it(`${name}: every citation lies inside one sentence of a seed, and every short answer inside that sentence`, () => {
+      for (const x of set) {
+        const found = sentencesWith(x.cite);
+        expect(found.length, x.q).toBeGreaterThanOrEqual(1);
+        for (const gold of [x.answer, ...(x.alternatives ?? [])]) {
+          // Compared with any run of spaces as one space, as SQuAD's normalisation does (the seeds hold
+          // non-breaking spaces: "until\u00a06am local time\u00a0today").
+          if (typeof gold === 'string') expect(found.some((s) => spaced(s).includes(spaced(gold))), `${x.q} -> ${gold}`).toBe(true);
+        }
+      }
+    });
+  }
+
+  it('scores a set: declined on the other corpus, answered and rightly cited on the seeds, short answers by SQuAD rules', () => {
+    const a = parseArticle('other.txt', Buffer.from('Ships\n\nThe harbour of the old town holds fishing boats and ferries.\n', 'utf8'));
+    if (isSkipped(a)) throw new Error(a.reason);
+    const other = buildIndex([a]);
+    const known = sets.development.filter((x) => x.q === 'who called for an ICC investigation?' || x.q === 'How many airstrikes did Russia and Syria launch in 72 hours?');
+    expect(known).toHaveLength(2);
+    const row = seedSetRow(seeds, other, known);
+    expect(row).toEqual({ questions: 2, declinedOnSquad: 1, answeredOnSeeds: 1, rightFirstCitation: 1, exact: 100, f1: 100 });
+    // Asked of the seeds themselves, the same questions are answered there, so none counts as declined; a wrong
+    // gold answer scores 0.
+    const wrong = known.map((x) => ({ ...x, answer: 'Lausanne' }));
+    expect(seedSetRow(seeds, seeds, wrong)).toMatchObject({ declinedOnSquad: 0, exact: 0, f1: 0 });
+  });
+});
