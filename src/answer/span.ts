@@ -8,6 +8,7 @@
 // below a threshold there is no short answer.
 import { createHash } from 'node:crypto';
 import type { Index } from '../index/types.ts';
+import { RELATION } from '../index/relatives.ts';
 import { isStopWord, NO_TERM } from '../index/terms.ts';
 import { analyse, irregularLemma, P, POS, stem, type EntitySpan, type TokenStream } from '../nlp/wink.ts';
 import { idf } from './retrieve.ts';
@@ -382,6 +383,15 @@ function matchQuestion(index: Index, question: Question, tokens: TokenStream): {
   question.terms.forEach((t, k) => {
     for (const id of index.acronyms.get(t.id) ?? []) if (!byId.has(id)) byId.set(id, k);
   });
+  // A word derived from a question word stands for it ("Russian" for "Russia", "French" for "France"): an answer
+  // is not the question's own word in another form.
+  question.terms.forEach((t, k) => {
+    if (t.id === NO_TERM || t.numeric) return;
+    for (let r = index.relativeOffset[t.id]!; r < index.relativeOffset[t.id + 1]!; r++) {
+      const id = index.relativeTerm[r]!;
+      if (index.relativeKind[r]! & RELATION.derived && !byId.has(id)) byId.set(id, k);
+    }
+  });
   const marks = new Int16Array(tokens.pos.length).fill(-1);
   const terms = new Uint32Array(tokens.pos.length);
   for (let t = 0; t < marks.length; t++) {
@@ -408,21 +418,41 @@ const hasDigit = (word: string) => {
 const distBucket = (d: number) => (d <= 3 ? d - 1 : d <= 5 ? 3 : d <= 8 ? 4 : d <= 12 ? 5 : 6);
 
 /**
- * wink splits words at letters outside ASCII ("Zach ę ta" for "Zachęta", "Pi ł sudski"): the pieces of
- * one word take the first piece's tag, and `glued[t]` marks a piece that continues the word before it, so
- * that a span never cuts a word.
+ * wink splits words at letters outside ASCII ("Zach ę ta" for "Zachęta", "Pi ł sudski") and at hyphens
+ * ("Jean - Marc", "al - Assad"): the pieces of one word take the first piece's tag (a proper noun's, when any
+ * piece of a hyphenated word is one: "al-Assad"), and `glued[t]` marks a piece that continues the word
+ * before it, so that a span never cuts a word ("Bashar" for "Bashar al-Assad").
  */
 function wholeWords<T extends TokenStream>(tokens: T): T & { glued: Uint8Array } {
   const n = tokens.pos.length;
   const glued = new Uint8Array(n + 1);
   let pos = tokens.pos;
   let stop = tokens.stop;
-  for (let t = 1; t < n; t++) {
-    if (tokens.starts[t] !== tokens.ends[t - 1] || !/\p{L}$/u.test(tokens.values[t - 1] as string) || !/^\p{L}/u.test(tokens.values[t] as string)) continue;
+  const letterEnd = (t: number) => /\p{L}$/u.test(tokens.values[t] as string);
+  const letterStart = (t: number) => /^\p{L}/u.test(tokens.values[t] as string);
+  const touching = (t: number) => tokens.starts[t] === tokens.ends[t - 1];
+  const copy = () => {
     if (pos === tokens.pos) {
       pos = Uint8Array.from(tokens.pos);
       stop = Uint8Array.from(tokens.stop);
     }
+  };
+  for (let t = 1; t < n; t++) {
+    if (!touching(t) || !letterEnd(t - 1)) continue;
+    if (tokens.values[t] === '-' && t + 1 < n && touching(t + 1) && letterStart(t + 1)) {
+      copy();
+      let first = t - 1;
+      while (first > 0 && glued[first]) first--;
+      const tag = pos[first] === P.PROPN || tokens.pos[t + 1] === P.PROPN ? P.PROPN : pos[first]!;
+      glued[t] = 1;
+      glued[t + 1] = 1;
+      pos.fill(tag, first, t + 2);
+      stop.fill(0, first, t + 2);
+      t++;
+      continue;
+    }
+    if (!letterStart(t)) continue;
+    copy();
     glued[t] = 1;
     pos[t] = pos[t - 1]!;
     stop[t] = 0;

@@ -38,7 +38,7 @@ describe('the span stage', () => {
   });
 
   it('reorders the top three by score x first-stage score + span x best span score, and nothing else', () => {
-    const one = stageOne('What was the epicenter of the bombardment?');
+    const one = stageOne('Which weapons did Mishal say were being used?');
     // A stage weighing only the span score, forced to fire.
     const stage: SpanStage = { gap: Infinity, top: 3, score: 0, span: 1 };
     const second = spanStage(index, one, stage);

@@ -11,9 +11,10 @@ import { normaliseAnswer } from '../../src/eval/squad.ts';
 import { trainSparseListwise } from '../../src/eval/linear.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/seed-questions.json', import.meta.url), 'utf8')) as {
-  answerable: { q: string; cite: string; answer: string | null }[];
+  answerable: { q: string; cite: string; answer: string | null; alternatives?: string[] }[];
 };
-const expected = new Map(fixture.answerable.map((x) => [x.q, x.answer]));
+// A question may list other right phrasings, as SQuAD lists several answers ("6am" and "6am local time today").
+const expected = new Map(fixture.answerable.map((x) => [x.q, x.answer === null ? null : [x.answer, ...(x.alternatives ?? [])]]));
 
 let seeds: Index;
 beforeAll(async () => {
@@ -70,10 +71,10 @@ describe('short answers to the seed questions', () => {
   for (const [q, why] of cases) {
     it(`${q} (${why})`, () => {
       const want = expected.get(q);
-      expect(want).toBeTypeOf('string');
+      expect(want).toBeInstanceOf(Array);
       const got = shortAnswer(q);
       expect(got).not.toBeNull();
-      expect(normaliseAnswer(got!.text)).toBe(normaliseAnswer(want!));
+      expect(want!.map(normaliseAnswer)).toContain(normaliseAnswer(got!.text));
     });
   }
 
@@ -133,6 +134,29 @@ describe('candidate spans', () => {
     for (let c = 0; c < p.first.length; c++) expect(p.last[c]! - p.first[c]!).toBeLessThan(MAX_SPAN);
   });
 
+
+  it('never cut a hyphenated word, and read a hyphenated name as a name ("Bashar al-Assad", not "Bashar")', () => {
+    const index = indexOf('French Foreign Minister Jean-Marc Ayrault met President Bashar al-Assad in a rebel-held town.');
+    const question = analyseQuestion('Who did the French minister meet?', index.vocabulary);
+    const text = index.articles[0]!.text.slice(index.sentenceStart[0]!, index.sentenceEnd[0]!);
+    const p = spanProblem(index, question, questionFrame(question), text);
+    const { starts, ends } = p.tokens;
+    const spans = Array.from(p.first, (f, c) => ({ start: starts[f]!, end: ends[p.last[c]!]! }));
+    expect(spans.map((s) => text.slice(s.start, s.end))).toContain('Bashar al-Assad');
+    expect(spans.map((s) => text.slice(s.start, s.end))).toContain('Jean-Marc Ayrault');
+    for (const s of spans) {
+      // Neither edge of a span sits next to a hyphen that joins two words.
+      expect(text.slice(s.start - 1, s.start)).not.toBe('-');
+      expect(text.slice(s.end, s.end + 1)).not.toBe('-');
+    }
+    expect(extractShortAnswer(index, question, 0, -Infinity)?.text).toBe('Bashar al-Assad');
+  });
+
+  it('take a word derived from a question word for that word, so it is not an answer ("Russian" for "Russia")', () => {
+    // The Russian and Syrian governments "claim to target extremists": the answer is who they target, not "the
+    // Russian", which only restates the question's "Russia".
+    expect(shortAnswer('Who do Russia and Syria claim they are targeting?')?.text).toBe('extremists');
+  });
   it('score the same whether the features are recorded (for learning) or summed as they are computed', () => {
     const index = indexOf('Illustrating the pressure now faced by Russia, French officials said on Monday that the International Criminal Court (ICC) must investigate possible war crimes.');
     const question = analyseQuestion('who called for an ICC investigation?', index.vocabulary);
