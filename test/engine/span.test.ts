@@ -82,6 +82,13 @@ describe('short answers to the seed questions', () => {
     expect(shortAnswer("What is Bashar al-Assad's title?")?.text).toBe('Syrian President');
   });
 
+  it('answers "who is NAME?" with what the article writes beside the name: its apposition or its title', () => {
+    expect(shortAnswer('who is Bebars Mishal')?.text).toBe('a civil defence worker in rebel-held Aleppo');
+    expect(shortAnswer('Who is Jean-Marc Ayrault?')?.text).toBe('French Foreign Minister');
+    // Not a bare name after "who is": the question asks for a person, and gets one.
+    expect(shortAnswer("who is Syria's president?")?.text).toBe('Bashar al-Assad');
+  });
+
   it('quotes every short answer exactly from a cited sentence, at its offsets in the article', () => {
     for (const { q } of fixture.answerable) {
       const a = answer(seeds, q);
