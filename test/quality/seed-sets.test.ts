@@ -16,9 +16,10 @@ const sets = {
 
 const spaced = (text: string) => text.replace(/\s+/gu, ' ');
 
-/** The sentences of the seeds that contain `fragment`, as text. */
+/** The sentences of the seeds that contain `fragment`, as text, and the titles that do (a headline states a fact
+ * too, though the engine cites only sentences: a question only a headline answers counts as a miss). */
 function sentencesWith(fragment: string): string[] {
-  const out: string[] = [];
+  const out = seeds.articles.map((a) => a.title).filter((t) => spaced(t).includes(spaced(fragment)));
   for (let s = 0; s < seeds.sentenceStart.length; s++) {
     const text = seeds.articles[seeds.sentenceArticle[s]!]!.text.slice(seeds.sentenceStart[s]!, seeds.sentenceEnd[s]!);
     if (spaced(text).includes(spaced(fragment))) out.push(text);
@@ -29,14 +30,14 @@ function sentencesWith(fragment: string): string[] {
 describe('questions about the seed articles', () => {
   it('are sets of the expected sizes, with no question asked twice across them', () => {
     expect(sets.development.length).toBe(29);
-    expect(sets.reviewed.length).toBe(60);
-    expect(sets.blind.length).toBe(38);
+    expect(sets.reviewed.length).toBe(98);
+    expect(sets.blind.length).toBe(40);
     const all = Object.values(sets).flat().map((x) => x.q.toLowerCase().trim());
     expect(new Set(all).size).toBe(all.length);
   });
 
   for (const [name, set] of Object.entries(sets)) {
-    it(`${name}: every citation lies inside one sentence of a seed, and every short answer inside that sentence`, () => {
+    it(`${name}: every citation lies inside one sentence (or the title) of a seed, and every short answer inside it`, () => {
       for (const x of set) {
         const found = sentencesWith(x.cite);
         expect(found.length, x.q).toBeGreaterThanOrEqual(1);
