@@ -9,9 +9,9 @@
 //               span weights as they were when this run started (learn-span's result is the same on the same data)
 //   span        the short-answer model, written to its own file: see src/eval/learn-span.ts
 //   answerable  logistic regression: does the corpus answer the question at all? Positives are tuning
-//               questions asked of a corpus holding their article; negatives the same questions asked of
-//               corpora made of the other tuning articles only (large and tiny), so abstention learns to
-//               spot a question about something the corpus never mentions.
+//               questions asked of a corpus holding their article (all 48 articles, or two); negatives the same
+//               questions asked of corpora made of the other tuning articles only (large and tiny), so
+//               abstention learns to spot a question about something the corpus never mentions.
 import { writeFileSync } from 'node:fs';
 import { buildIndex } from '../index/build.ts';
 import { loadCorpus } from '../corpus/load.ts';
@@ -133,8 +133,11 @@ const aCorpus: string[] = [];
 for (const c of corpora) {
   for (const q of tuneQuestions) {
     const inCorpus = c.articles.has(q.article);
-    // Full corpus: every question is a positive. Partial corpora: only negatives (questions whose article is absent).
-    if (c.name !== 'full' && inCorpus) continue;
+    // Full corpus: every question is a positive. Two-article corpora, the size of the seeds: questions whose
+    // article is in are positives too, so the model learns what answering looks like on a corpus that small
+    // (with only negatives there, it learned that a small corpus means declining). Half corpora: negatives only
+    // (their positives were measured and moved nothing).
+    if (inCorpus && c.name !== 'full' && !c.name.startsWith('tiny')) continue;
     const r = withWeights(c.name === 'full' ? rankings.get(q.id)! : firstStage(c.index, q.question));
     if (r.ranked.length === 0) continue;
     ax.push(answerableFeatures(r));

@@ -46,9 +46,10 @@ describe.runIf(SQUAD !== undefined)('quality guard on a fixed SQuAD subset', () 
     expect(n).toBe(529);
     const report = { hit1: hit1 / n, hit5: hit5 / n, f1: (100 * f1) / n, em: (100 * em) / n, answered: answered / n };
     console.log('quality guard', JSON.stringify(report));
-    // On 2026-11-21, with WordNet relatives, the second stage and the name rule, the subset gave hit@1 76.2%, hit@5
-    // 93.2%, F1 50.7, answered 91.3% (the whole set: 75.2%, 91.8%, 48.1, 90.7%). The floors sit three to four points below, so a real regression fails the suite and
-    // a relearning that moves a few questions does not. (MiniSearch scores 65.3% hit@1 on the whole set.)
+    // On 2026-11-21 (evening: everyday words and two-article positives in abstention), the subset gave hit@1
+    // 76.0%, hit@5 93.2%, F1 50.5, answered 91.1% (the whole set: 75.2%, 91.8%, 48.1, 90.8%). The floors sit one to
+    // six points below, so a real regression fails the suite and a relearning that moves a few questions does
+    // not. (MiniSearch scores 65.3% hit@1 on the whole set.)
     expect(report.hit1).toBeGreaterThanOrEqual(0.7);
     expect(report.hit5).toBeGreaterThanOrEqual(0.89);
     expect(report.f1).toBeGreaterThanOrEqual(45);
