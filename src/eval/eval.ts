@@ -172,7 +172,7 @@ export function readSeedQuestions(name: string): SeedQuestion[] {
 }
 
 /** Any run of whitespace as one space: the seeds hold non-breaking spaces where a question's writer typed spaces. */
-const spaced = (text: string) => text.replace(/\s+/gu, ' ');
+export const spaced = (text: string) => text.replace(/\s+/gu, ' ');
 
 /** The figures of one set of seed questions: asked of the seeds, and of another corpus that must decline them. */
 export function seedSetRow(seeds: Index, other: Index, set: readonly SeedQuestion[]): SeedSetRow {

@@ -125,13 +125,19 @@ describe('question classes', () => {
 });
 
 describe('candidate spans', () => {
-  it('never cut a word that wink splits at a letter outside ASCII, and never start or end at punctuation', () => {
-    const index = indexOf('The Zachęta National Gallery of Art, founded by Piłsudski, stands in Warsaw.');
-    const question = analyseQuestion('What is the oldest gallery in Warsaw?', index.vocabulary);
+  /** The candidate spans of a one-sentence article for a question, as offsets and as text. */
+  function candidates(sentence: string, q: string) {
+    const index = indexOf(sentence);
+    const question = analyseQuestion(q, index.vocabulary);
     const text = index.articles[0]!.text.slice(index.sentenceStart[0]!, index.sentenceEnd[0]!);
     const p = spanProblem(index, question, questionFrame(question), text);
     const { starts, ends } = p.tokens;
-    const spans = Array.from(p.first, (f, c) => text.slice(starts[f]!, ends[p.last[c]!]!));
+    const offsets = Array.from(p.first, (f, c) => ({ start: starts[f]!, end: ends[p.last[c]!]! }));
+    return { index, question, text, p, offsets, spans: offsets.map((o) => text.slice(o.start, o.end)) };
+  }
+
+  it('never cut a word that wink splits at a letter outside ASCII, and never start or end at punctuation', () => {
+    const { p, spans } = candidates('The Zachęta National Gallery of Art, founded by Piłsudski, stands in Warsaw.', 'What is the oldest gallery in Warsaw?');
     expect(spans).toContain('Zachęta National Gallery of Art');
     expect(spans).toContain('Piłsudski');
     for (const s of spans) {
@@ -141,17 +147,14 @@ describe('candidate spans', () => {
     for (let c = 0; c < p.first.length; c++) expect(p.last[c]! - p.first[c]!).toBeLessThan(MAX_SPAN);
   });
 
-
   it('never cut a hyphenated word, and read a hyphenated name as a name ("Bashar al-Assad", not "Bashar")', () => {
-    const index = indexOf('French Foreign Minister Jean-Marc Ayrault met President Bashar al-Assad in a rebel-held town.');
-    const question = analyseQuestion('Who did the French minister meet?', index.vocabulary);
-    const text = index.articles[0]!.text.slice(index.sentenceStart[0]!, index.sentenceEnd[0]!);
-    const p = spanProblem(index, question, questionFrame(question), text);
-    const { starts, ends } = p.tokens;
-    const spans = Array.from(p.first, (f, c) => ({ start: starts[f]!, end: ends[p.last[c]!]! }));
-    expect(spans.map((s) => text.slice(s.start, s.end))).toContain('Bashar al-Assad');
-    expect(spans.map((s) => text.slice(s.start, s.end))).toContain('Jean-Marc Ayrault');
-    for (const s of spans) {
+    const { index, question, text, offsets, spans } = candidates(
+      'French Foreign Minister Jean-Marc Ayrault met President Bashar al-Assad in a rebel-held town.',
+      'Who did the French minister meet?',
+    );
+    expect(spans).toContain('Bashar al-Assad');
+    expect(spans).toContain('Jean-Marc Ayrault');
+    for (const s of offsets) {
       // Neither edge of a span sits next to a hyphen that joins two words.
       expect(text.slice(s.start - 1, s.start)).not.toBe('-');
       expect(text.slice(s.end, s.end + 1)).not.toBe('-');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { parseArticle, isSkipped } from '../../src/corpus/article.ts';
 import { buildIndex } from '../../src/index/build.ts';
-import { readSeedQuestions, seedSetRow } from '../../src/eval/eval.ts';
+import { readSeedQuestions, seedSetRow, spaced } from '../../src/eval/eval.ts';
 
 const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
 const sets = {
@@ -13,8 +13,6 @@ const sets = {
   reviewed: readSeedQuestions('seed-questions-reviewed.json'),
   blind: readSeedQuestions('seed-questions-blind.json'),
 };
-
-const spaced = (text: string) => text.replace(/\s+/gu, ' ');
 
 /** The sentences of the seeds that contain `fragment`, as text, and the titles that do (a headline states a fact
  * too, though the engine cites only sentences: a question only a headline answers counts as a miss). */
