@@ -531,11 +531,11 @@ let scratchIds = new Uint32Array(1 << 14);
  * are in the statement ("French officials said on Monday that the ICC must investigate" answers "who
  * called for an ICC investigation?"); a date answers a question that asks for one whatever its part of
  * speech ("on Monday", where SQuAD's dates are mostly years); a place or a name does not take a date
- * along ("in Lausanne on Saturday"); and "who is NAME?" asks for the apposition or the title news writes beside
- * a name ("Bebars Mishal, a civil defence worker in rebel-held Aleppo, ...", "French Foreign Minister
- * Jean-Marc Ayrault"), where SQuAD asks "who is" almost never (one question of 10,570). They are added to the learned score after learning, so the learner
- * cannot undo them; on SQuAD they change the held-out span F1 by less than 0.1 (they rarely fire there),
- * and their size is set so that the rule wins where it fires.
+ * along ("in Lausanne on Saturday"); and "who is NAME?" asks for the apposition or the title news writes
+ * beside a name ("Bebars Mishal, a civil defence worker in rebel-held Aleppo, ...", "French Foreign Minister
+ * Jean-Marc Ayrault"), where SQuAD asks "who is NAME?" once in 10,570 questions. They are added to the
+ * learned score after learning, so the learner cannot undo them; on SQuAD they change the held-out span F1
+ * by less than 0.1 (they rarely fire there), and their size is set so that the rule wins where it fires.
  */
 export const SPAN_PRIOR = Object.freeze({ speaker: 3, dateEntity: 1, datedName: -1, apposition: 3 });
 
