@@ -228,6 +228,9 @@ export interface EvalReport {
     heldOutOnNews: { questions: number; declined: number } | null;
     /** Held-out questions with their most specific name swapped for one their article never uses (substitutedQuestions). */
     substitutedOnSquad: { questions: number; declined: number };
+    /** The seed questions with their most specific name swapped for a SQuAD name the seeds never use
+     * (unknownNameQuestions), asked of the seeds. */
+    unknownNameOnSeeds: { questions: number; declined: number };
   };
 }
 
@@ -333,6 +336,12 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   let declinedSubstituted = 0;
   for (const { text } of substituted) if (answerFromRanking(index, rank(index, text)).kind === 'not-found') declinedSubstituted++;
 
+  // The same for the seeds, with names no seed article uses at all.
+  const allSeedQuestions = (['seed-questions.json', 'seed-questions-reviewed.json', 'seed-questions-blind.json'] as const).flatMap((f) => readSeedQuestions(f).map((x) => x.q));
+  const unknownNamed = unknownNameQuestions(seeds, allSeedQuestions, [...new Set(substituted.map((x) => x.added))]);
+  let declinedUnknownNamed = 0;
+  for (const text of unknownNamed) if (answerFromRanking(seeds, rank(seeds, text)).kind === 'not-found') declinedUnknownNamed++;
+
   let heldOutOnNews: EvalReport['abstention']['heldOutOnNews'] = null;
   if (args.news && existsSync(args.news)) {
     const news = buildIndex((await loadCorpus(args.news)).articles);
@@ -352,6 +361,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
       seedSets,
       heldOutOnNews,
       substitutedOnSquad: { questions: substituted.length, declined: declinedSubstituted / (substituted.length || 1) },
+      unknownNameOnSeeds: { questions: unknownNamed.length, declined: declinedUnknownNamed / (unknownNamed.length || 1) },
     },
   };
 }
@@ -399,6 +409,34 @@ export function substitutedQuestions(index: Index, squad: SquadCorpus, questions
   return out;
 }
 
+/**
+ * Each question with its most specific name that `index` uses (the proper noun of highest idf) replaced by a
+ * name from `names` (a fixed stride through the list) that `index` never uses, not even one letter off: "Who
+ * did Boris Johnson say are actually engaged?" becomes "Who did Chopin Johnson say..." ("Boris" is the rarer word in the seeds). The corpus cannot answer
+ * such a question, however well its other words match.
+ */
+export function unknownNameQuestions(index: Index, questions: readonly string[], names: readonly string[]): string[] {
+  const unknown = names.filter((n) => /^\p{Lu}\p{L}+$/u.test(n) && analyseQuestion(n, index.vocabulary).terms.length > 0 && analyseQuestion(n, index.vocabulary).terms.every((t) => t.id === NO_TERM));
+  const out: string[] = [];
+  questions.forEach((q, i) => {
+    let best = -1;
+    let word = '';
+    for (const term of analyseQuestion(q, index.vocabulary).terms) {
+      if (!term.proper || term.numeric || term.id === NO_TERM || term.fuzzy) continue;
+      const rarity = idf(index, term.id);
+      if (rarity > best) {
+        best = rarity;
+        word = term.word;
+      }
+    }
+    if (!word || unknown.length === 0) return;
+    const name = unknown[(i * 7919 + 3) % unknown.length]!;
+    const text = q.replace(word, name);
+    if (text !== q) out.push(text);
+  });
+  return out;
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function print(report: EvalReport): void {
@@ -432,6 +470,7 @@ function print(report: EvalReport): void {
     out.push(`            ${name} seed questions (${r.questions}) asked of SQuAD declined ${pct(r.declinedOnSquad)}; asked of the seeds answered ${pct(r.answeredOnSeeds)}, right first citation ${pct(r.rightFirstCitation)}, short answer EM ${r.exact.toFixed(1)} F1 ${r.f1.toFixed(1)}`);
   }
   out.push(`            held-out SQuAD questions with a name swapped for one their article lacks, declined ${pct(a.substitutedOnSquad.declined)} (${a.substitutedOnSquad.questions})`);
+  out.push(`            seed questions with a name swapped for one the seeds never use, declined ${pct(a.unknownNameOnSeeds.declined)} (${a.unknownNameOnSeeds.questions})`);
   if (a.heldOutOnNews) out.push(`            held-out SQuAD questions asked of the BBC news articles declined ${pct(a.heldOutOnNews.declined)} (${a.heldOutOnNews.questions})`);
   out.push(`            in-corpus SQuAD questions answered ${pct(report.engine.all.answered)}`);
   console.log(out.join('\n'));

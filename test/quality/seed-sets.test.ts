@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { parseArticle, isSkipped } from '../../src/corpus/article.ts';
 import { buildIndex } from '../../src/index/build.ts';
-import { readSeedQuestions, seedSetRow, spaced } from '../../src/eval/eval.ts';
+import { readSeedQuestions, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
+import { analyseQuestion } from '../../src/answer/question.ts';
+import { NO_TERM } from '../../src/index/terms.ts';
 
 const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
 const sets = {
@@ -60,5 +62,13 @@ describe('questions about the seed articles', () => {
     // gold answer scores 0.
     const wrong = known.map((x) => ({ ...x, answer: 'Lausanne' }));
     expect(seedSetRow(seeds, seeds, wrong)).toMatchObject({ declinedOnSquad: 0, exact: 0, f1: 0 });
+  });
+
+  it('swaps the most specific name the seeds use for one they never use, and leaves a question without one alone', () => {
+    const questions = ['Who did Boris Johnson say are actually engaged?', 'How many civilians died in Aleppo since the ceasefire collapsed?', 'what happened to the hospital'];
+    // "Mishall" is one letter off a seed name (a typo, not an unknown name), "Dr" is not a name of letters only.
+    const out = unknownNameQuestions(seeds, questions, ['Mishall', 'Dr.', 'Chopin']);
+    expect(out).toEqual(['Who did Chopin Johnson say are actually engaged?', 'How many civilians died in Chopin since the ceasefire collapsed?']);
+    for (const q of out) expect(analyseQuestion(q, seeds.vocabulary).terms.find((t) => t.word === 'Chopin')?.id).toBe(NO_TERM);
   });
 });
