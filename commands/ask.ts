@@ -61,6 +61,7 @@ const ABSTAINED: Record<string, string> = {
   'empty-question': 'That is not a question I can look up: ask about something in the articles.',
   'no-match': 'Nothing in the articles matches this question.',
   'low-confidence': 'No sentence in the articles answers this with enough confidence.',
+  'unknown-name': 'The articles never mention a name it asks about.',
   'unmentioned-name': 'The articles closest to it never mention a name it asks about.',
 };
 

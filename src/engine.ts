@@ -28,8 +28,10 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
 /** Bump when the index layout, the text pipeline or a rule of answering changes: it is part of every corpus
  * version. 2: a name the cited article never mentions declines the question (answer.ts, unmentionedName). 3: an
  * everyday word the corpus lacks no longer counts against answering (answer.ts, answerableFeatures); short
- * answers keep hyphenated words whole and read derived forms of the question's words as those words. */
-export const ENGINE_SCHEMA = 3;
+ * answers keep hyphenated words whole and read derived forms of the question's words as those words. 4: a
+ * name the corpus never uses declines the question (unmentionedName); abstention estimates whether the first
+ * citation is right (src/eval/learn.ts). */
+export const ENGINE_SCHEMA = 4;
 
 /** The engine's settings that change answers; part of the corpus version. */
 export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;

@@ -2,6 +2,7 @@
 // question the corpus answers and whose first two sentences are close, a second stage that reads the top three
 // with the short-answer model -> short answer from the best sentence.
 import type { Index } from '../index/types.ts';
+import { NO_TERM } from '../index/terms.ts';
 import { everydayWord } from '../nlp/wordnet.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
@@ -30,11 +31,13 @@ export interface Ranking {
   readonly question: Question;
   readonly retrieval: Retrieval;
   readonly ranked: readonly RankedSentence[];
-  /** P(the corpus answers the question), read from the first stage's ranking (answerableProbability). The
-   * second stage runs only when it clears the threshold, and does not change it. */
+  /** The estimate that the corpus answers the question with the best sentence, read from the first stage's
+   * ranking (answerableProbability). The second stage runs only when it clears the threshold, and does not
+   * change it. */
   readonly answerable: number;
-  /** A name of the question that the best sentence's article never mentions (unmentionedName), or null. */
-  readonly unmentioned: string | null;
+  /** A name of the question that the corpus, or the best sentence's article, never mentions (unmentionedName),
+   * or null. */
+  readonly unmentioned: UnmentionedName | null;
   /** The span problems the second stage computed, kept for the short answer. */
   readonly spans?: SpanProblems;
 }
@@ -76,8 +79,8 @@ export function rank(index: Index, questionText: string, options: AnswerOptions 
 }
 
 /** Why the corpus is taken not to answer a ranked question, or null when it answers. */
-function declineReason(ranking: Ranking): 'unmentioned-name' | 'low-confidence' | null {
-  if (ranking.unmentioned !== null) return 'unmentioned-name';
+function declineReason(ranking: Ranking): 'unknown-name' | 'unmentioned-name' | 'low-confidence' | null {
+  if (ranking.unmentioned !== null) return ranking.unmentioned.inCorpus ? 'unmentioned-name' : 'unknown-name';
   return ranking.answerable < weights.answerableThreshold ? 'low-confidence' : null;
 }
 
@@ -115,21 +118,38 @@ export function firstStage(index: Index, questionText: string, options: AnswerOp
   return { question, retrieval, ranked, answerable: answerableProbability({ question, retrieval, ranked }), unmentioned: unmentionedName({ question, retrieval, ranked }) };
 }
 
+export interface UnmentionedName {
+  readonly name: string;
+  /** The corpus uses the name somewhere, but not the best sentence's article. */
+  readonly inCorpus: boolean;
+}
+
 /**
- * The first name of the question (a proper noun the corpus uses somewhere) that the best sentence's article
- * never mentions, or null. "What year was Genghis Pulaski born in Warsaw?" is not answered from the article
- * on Casimir Pulaski: names are rarely paraphrased, so an article that never uses one is not about it. On
- * SQuAD, 0.6% of the held-out questions the model would answer have such a name (two thirds of them cited
- * rightly), against 88% of held-out questions whose name was swapped for one their article lacks (the eval's
- * substituted questions), which the model alone answered 70% of the time.
+ * The first name of the question that the corpus never uses (and that is not one letter off a word it uses,
+ * which is taken as a typo), else the first name the corpus uses but the best sentence's article never
+ * mentions; null when there is neither. Names are rarely paraphrased, so an article that never uses one is not
+ * about it:
+ * - "What year was Genghis Pulaski born in Warsaw?" is not answered from the article on Casimir Pulaski. On
+ *   SQuAD, 0.6% of the held-out questions the model would answer have such a name (two thirds of them cited
+ *   rightly), against 88% of held-out questions whose name was swapped for one their article lacks (the eval's
+ *   substituted questions), which the model alone answered 70% of the time.
+ * - "What did Pulaski say about western nations?" is not answered from the seeds, which never name him. On
+ *   SQuAD, 0.4% of the questions the model would answer have a name the corpus never uses (misspellings more
+ *   than one letter off, "Merceds-Benz", or a compound written as one word, "Superbowl"), against most of the
+ *   seed questions whose name was swapped for one the seeds never use (the eval's unknown-name questions).
  */
-export function unmentionedName(ranking: FirstStageRanking): string | null {
+export function unmentionedName(ranking: FirstStageRanking): UnmentionedName | null {
   const top = ranking.ranked[0];
   if (!top) return null;
-  for (let i = 0; i < ranking.retrieval.clauses.length; i++) {
-    const clause = ranking.retrieval.clauses[i]!;
+  const { clauses } = ranking.retrieval;
+  for (const clause of clauses) {
     const term = ranking.question.terms[clause.term]!;
-    if (term.proper && clause.known && !(top.candidate.articleMask & (1 << i))) return term.word;
+    if (term.proper && term.id === NO_TERM) return { name: term.word, inCorpus: false };
+  }
+  for (let i = 0; i < clauses.length; i++) {
+    const clause = clauses[i]!;
+    const term = ranking.question.terms[clause.term]!;
+    if (term.proper && clause.known && !(top.candidate.articleMask & (1 << i))) return { name: term.word, inCorpus: true };
   }
   return null;
 }
@@ -268,7 +288,8 @@ export function checkWeights(): void {
   if (typeof weights.spanStage?.span !== 'number') throw new Error('answer: weights.json has no spanStage: run npm run learn');
 }
 
-/** Probability that the corpus answers the question at all, from a first-stage ranking. */
+/** The abstention model's estimate that the first-stage ranking's best sentence answers the question (trained
+ * on questions the corpus answers, cited rightly or wrongly, and on questions it never takes up). */
 export function answerableProbability(ranking: FirstStageRanking): number {
   if (ranking.ranked.length === 0) return 0;
   const f = answerableFeatures(ranking);
@@ -286,7 +307,7 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
   const { question, ranked } = ranking;
   const max = Math.max(1, options.maxCitations ?? 3);
   const { answerable } = ranking;
-  // P(the first citation answers) = P(the corpus answers) x P(the best sentence is the one | it does).
+  // The abstention model's estimate that the first citation is right, times the reranker's probability for it.
   const confidence = answerable * (ranked[0]?.probability ?? 0);
   const base = { question: question.text, questionType: question.type } as const;
   if (question.terms.length === 0) {

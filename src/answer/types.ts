@@ -28,9 +28,9 @@ export interface ShortAnswer {
   readonly sentenceId: number;
 }
 
-/** Why a question is not answered; 'unmentioned-name': the closest sentences are in articles that never mention
- * a name the question asks about. */
-export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence' | 'unmentioned-name';
+/** Why a question is not answered; 'unknown-name': no article mentions a name the question asks about;
+ * 'unmentioned-name': the closest sentences are in articles that never mention it. */
+export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence' | 'unknown-name' | 'unmentioned-name';
 
 export type Answer =
   | {

@@ -18,10 +18,13 @@ describe('unknown question words', () => {
     expect(feature('What did Pulaski say about western nations?', 'unknownShare')).toBeGreaterThan(0.3);
   });
 
-  it('so the seeds answer a paraphrase with everyday words, and still decline the same question with a rare one', () => {
+  it('so the seeds answer a paraphrase with everyday words, are less sure with a rare one, and decline an unknown name', () => {
     const angry = answerFromRanking(seeds, rank(seeds, 'What are western nations angry about?'));
     expect(angry.kind).toBe('answer');
     if (angry.kind === 'answer') expect(angry.citations[0]!.text).toContain('Several western nations have expressed outrage');
-    expect(answerFromRanking(seeds, rank(seeds, 'What are western nations zorbling about?')).kind).toBe('not-found');
+    // A word no article uses, and no dictionary, may be a typo of anything: it lowers the confidence.
+    expect(firstStage(seeds, 'What are western nations zorbling about?').answerable).toBeLessThan(firstStage(seeds, 'What are western nations angry about?').answerable - 0.1);
+    const pulaski = answerFromRanking(seeds, rank(seeds, 'What did Pulaski say about western nations?'));
+    expect(pulaski.kind === 'not-found' && pulaski.reason).toBe('unknown-name');
   });
 });
