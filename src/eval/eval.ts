@@ -366,6 +366,21 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   };
 }
 
+/** The question's proper noun of highest idf among those the corpus uses, or '' when it has none. */
+function mostSpecificName(index: Index, question: string): string {
+  let best = -1;
+  let word = '';
+  for (const term of analyseQuestion(question, index.vocabulary).terms) {
+    if (!term.proper || term.numeric || term.id === NO_TERM) continue;
+    const rarity = idf(index, term.id);
+    if (rarity > best) {
+      best = rarity;
+      word = term.word;
+    }
+  }
+  return word;
+}
+
 export interface Substituted {
   readonly from: SquadQuestion;
   readonly text: string;
@@ -382,19 +397,7 @@ export interface Substituted {
  * words match the article it came from.
  */
 export function substitutedQuestions(index: Index, squad: SquadCorpus, questions: readonly SquadQuestion[]): Substituted[] {
-  const specific = questions.map((q) => {
-    let best = -1;
-    let word = '';
-    for (const term of analyseQuestion(q.question, index.vocabulary).terms) {
-      if (!term.proper || term.numeric || term.id === NO_TERM) continue;
-      const rarity = idf(index, term.id);
-      if (rarity > best) {
-        best = rarity;
-        word = term.word;
-      }
-    }
-    return word;
-  });
+  const specific = questions.map((q) => mostSpecificName(index, q.question));
   const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const whole = (w: string, flags: string) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(w)}(?![\\p{L}\\p{N}])`, flags);
   const out: Substituted[] = [];
@@ -416,19 +419,13 @@ export function substitutedQuestions(index: Index, squad: SquadCorpus, questions
  * such a question, however well its other words match.
  */
 export function unknownNameQuestions(index: Index, questions: readonly string[], names: readonly string[]): string[] {
-  const unknown = names.filter((n) => /^\p{Lu}\p{L}+$/u.test(n) && analyseQuestion(n, index.vocabulary).terms.length > 0 && analyseQuestion(n, index.vocabulary).terms.every((t) => t.id === NO_TERM));
+  const unknown = names.filter((n) => {
+    const terms = analyseQuestion(n, index.vocabulary).terms;
+    return /^\p{Lu}\p{L}+$/u.test(n) && terms.length > 0 && terms.every((t) => t.id === NO_TERM);
+  });
   const out: string[] = [];
   questions.forEach((q, i) => {
-    let best = -1;
-    let word = '';
-    for (const term of analyseQuestion(q, index.vocabulary).terms) {
-      if (!term.proper || term.numeric || term.id === NO_TERM || term.fuzzy) continue;
-      const rarity = idf(index, term.id);
-      if (rarity > best) {
-        best = rarity;
-        word = term.word;
-      }
-    }
+    const word = mostSpecificName(index, q);
     if (!word || unknown.length === 0) return;
     const name = unknown[(i * 7919 + 3) % unknown.length]!;
     const text = q.replace(word, name);

@@ -85,18 +85,22 @@ export function defaultPipeline(): ReturnType<typeof winkNLP> {
   return winkNLP(model);
 }
 
+/** Letters with a stroke or bar and no decomposition, and their base letter. */
+const STROKED: Readonly<Record<string, string>> = { ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ħ: 'h', Ħ: 'H', ŧ: 't', Ŧ: 'T', ƀ: 'b', ı: 'i' };
 const folded = new Map<string, string>();
 /**
  * Letters with diacritics to their base letter, one UTF-16 unit for one, so every offset stays true. wink's
  * tokenizer splits words at letters outside Latin-1 ("Zach|ę|ta", "Dvo|ř|ák"), and readers type names
  * without accents ("Beyonce", "Dvorak"): folding before tokenising mends the first and matches the second,
- * as search engines' ASCII folding does. Letters whose decomposition has no ASCII base (ł, ø, ß) stay.
+ * as search engines' ASCII folding does. A few letters carry their stroke in the letter itself, so Unicode
+ * gives them no decomposition; they fold to the letter readers type for them ("Skłodowska" is found as
+ * "Sklodowska", "Bolesław" as "Boleslaw"). Letters that would need two (ß, æ, œ) stay.
  */
 export function foldDiacritics(text: string): string {
   return text.replace(/[\u00c0-\u024f\u1e00-\u1eff]/gu, (c) => {
     let f = folded.get(c);
     if (f === undefined) {
-      const base = c.normalize('NFD').charAt(0);
+      const base = STROKED[c] ?? c.normalize('NFD').charAt(0);
       f = /^[A-Za-z]$/.test(base) ? base : c;
       folded.set(c, f);
     }

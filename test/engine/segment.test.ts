@@ -61,6 +61,12 @@ describe('letters with diacritics', () => {
     expect(foldDiacritics(text)).toHaveLength(text.length);
     const t = tokenize(text);
     expect(t.values).toContain('Zacheta'); // wink alone splits "Zach|ę|ta"
+    // A stroked letter has no decomposition: it folds all the same, and keeps its place.
+    const polish = 'Maria Skłodowska-Curie was born in Warsaw; Bolesław ruled Masovia.';
+    expect(foldDiacritics(polish)).toBe('Maria Sklodowska-Curie was born in Warsaw; Boleslaw ruled Masovia.');
+    const p = tokenize(polish);
+    const at = p.values.indexOf('Boleslaw');
+    expect(polish.slice(p.starts[at]!, p.ends[at]!)).toBe('Bolesław');
     const zacheta = t.values.indexOf('Zacheta');
     expect(text.slice(t.starts[zacheta]!, t.ends[zacheta]!)).toBe('Zachęta');
     const a = parseArticle('art.txt', Buffer.from(`Gallery night\n\n${text} The concert sold out within an hour of the announcement.\n`));
