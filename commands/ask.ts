@@ -2,7 +2,7 @@
 // for more sources and for 👍/👎 feedback.
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
 import { LIMITS, articleChoices, articleLabel, confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock, resolveArticleOption, userText, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
-import type { Citation } from '../src/answer/types.ts';
+import type { Citation, NotFoundReason } from '../src/answer/types.ts';
 import type { AnswerRecord } from '../src/feedback/index.ts';
 
 /** Citations shown with an answer, and how many more the "More sources" button shows. */
@@ -57,13 +57,25 @@ function buttons(answerId: string): ButtonRow {
   };
 }
 
-const ABSTAINED: Record<string, string> = {
+const ABSTAINED = {
   'empty-question': 'That is not a question I can look up: ask about something in the articles.',
   'no-match': 'Nothing in the articles matches this question.',
   'low-confidence': 'No sentence in the articles answers this with enough confidence.',
   'unknown-name': 'The articles never mention a name it asks about.',
   'unmentioned-name': 'The articles closest to it never mention a name it asks about.',
-};
+} satisfies Record<NotFoundReason, string>;
+
+/** Why the bot declined, naming the name a name rule declined for (an answer cached before names were kept has
+ * none: the general sentence then). */
+function abstainedBecause(a: { reason: NotFoundReason; name?: string }): string {
+  const name = a.name === undefined ? '' : userText(a.name);
+  if (name !== '') {
+    const quoted = `“${escapeMarkdown(fitText(name, 80))}”`;
+    if (a.reason === 'unknown-name') return `No article mentions ${quoted}.`;
+    if (a.reason === 'unmentioned-name') return `The articles closest to it never mention ${quoted}.`;
+  }
+  return ABSTAINED[a.reason] ?? ''; // a reason from an older cache entry, should one survive the version key
+}
 
 function renderAnswer(asked: Asked, question: string, answerId: string, article: { title: string; source: string | null } | null): OutgoingMessage {
   const a = asked.answer;
@@ -78,7 +90,7 @@ function renderAnswer(asked: Asked, question: string, answerId: string, article:
     fields = a.citations.slice(0, SHOWN).map((c, i) => citationField(`[${i + 1}] Paragraph ${c.paragraph}, sentence ${c.sentence}`, c));
   } else {
     title = "The articles don't say";
-    lines.push(`**The articles don't say.** ${ABSTAINED[a.reason] ?? ''}`.trimEnd());
+    lines.push(`**The articles don't say.** ${abstainedBecause(a)}`.trimEnd());
     if (a.nearest.length > 0) lines.push('The closest matches are below. They are **not** an answer.');
     fields = a.nearest
       .slice(0, SHOWN)

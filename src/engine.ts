@@ -30,7 +30,7 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * everyday word the corpus lacks no longer counts against answering (answer.ts, answerableFeatures); short
  * answers keep hyphenated words whole and read derived forms of the question's words as those words. 4: a
  * name the corpus never uses declines the question (unmentionedName); abstention estimates whether the first
- * citation is right (src/eval/learn.ts). */
+ * citation is right (src/eval/learn.ts); stroked letters (ł, ø...) fold (src/nlp/wink.ts). */
 export const ENGINE_SCHEMA = 4;
 
 /** The engine's settings that change answers; part of the corpus version. */

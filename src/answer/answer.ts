@@ -125,10 +125,10 @@ export interface UnmentionedName {
 }
 
 /**
- * The first name of the question that the corpus never uses (and that is not one letter off a word it uses,
- * which is taken as a typo), else the first name the corpus uses but the best sentence's article never
- * mentions; null when there is neither. Names are rarely paraphrased, so an article that never uses one is not
- * about it:
+ * The first name of the question that the corpus never uses (and that is not one edit off a word of five
+ * letters or more it uses, with the same first letter: taken as a typo), else the first name the corpus uses
+ * but the best sentence's article never mentions; null when there is neither. Names are rarely paraphrased,
+ * so an article that never uses one is not about it:
  * - "What year was Genghis Pulaski born in Warsaw?" is not answered from the article on Casimir Pulaski. On
  *   SQuAD, 0.6% of the held-out questions the model would answer have such a name (two thirds of them cited
  *   rightly), against 88% of held-out questions whose name was swapped for one their article lacks (the eval's
@@ -142,9 +142,11 @@ export function unmentionedName(ranking: FirstStageRanking): UnmentionedName | n
   const top = ranking.ranked[0];
   if (!top) return null;
   const { clauses } = ranking.retrieval;
+  // A question typed in capitals tags every word a name; in title case, an everyday word ("Angry") is not one.
+  const cased = /\p{Ll}/u.test(ranking.question.text);
   for (const clause of clauses) {
     const term = ranking.question.terms[clause.term]!;
-    if (term.proper && term.id === NO_TERM) return { name: term.word, inCorpus: false };
+    if (cased && term.proper && term.id === NO_TERM && !everydayWord(term.word.toLowerCase())) return { name: term.word, inCorpus: false };
   }
   for (let i = 0; i < clauses.length; i++) {
     const clause = clauses[i]!;
@@ -320,6 +322,7 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
       kind: 'not-found',
       ...base,
       reason: declined,
+      ...(ranking.unmentioned === null ? {} : { name: ranking.unmentioned.name }),
       confidence,
       nearest: ranked.slice(0, max).map((r) => citationOf(index, r.candidate.sentence, r.probability)),
     };

@@ -29,7 +29,7 @@ export interface ShortAnswer {
 }
 
 /** Why a question is not answered; 'unknown-name': no article mentions a name the question asks about;
- * 'unmentioned-name': the closest sentences are in articles that never mention it. */
+ * 'unmentioned-name': the best sentence's article never mentions it. */
 export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence' | 'unknown-name' | 'unmentioned-name';
 
 export type Answer =
@@ -46,6 +46,8 @@ export type Answer =
       readonly question: string;
       readonly questionType: QuestionType;
       readonly reason: NotFoundReason;
+      /** For 'unknown-name' and 'unmentioned-name': the name, as the question writes it. */
+      readonly name?: string;
       readonly confidence: number;
       /** The closest sentences, offered as "closest matches", never as an answer. */
       readonly nearest: readonly Citation[];

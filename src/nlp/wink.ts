@@ -85,7 +85,7 @@ export function defaultPipeline(): ReturnType<typeof winkNLP> {
   return winkNLP(model);
 }
 
-/** Letters with a stroke or bar and no decomposition, and their base letter. */
+/** Letters with a stroke or bar and no decomposition, and their base letter (others, such as ɨ or ƚ, stay). */
 const STROKED: Readonly<Record<string, string>> = { ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ħ: 'h', Ħ: 'H', ŧ: 't', Ŧ: 'T', ƀ: 'b', ı: 'i' };
 const folded = new Map<string, string>();
 /**

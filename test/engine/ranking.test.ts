@@ -90,6 +90,7 @@ describe('abstention', () => {
       expect(a.kind).toBe('not-found');
       if (a.kind !== 'not-found') continue;
       expect(a.reason).toBe('unmentioned-name');
+      expect(a.name).toBe(name);
       // The closest sentences are offered, from an article that indeed never has the name.
       expect(a.nearest.length).toBeGreaterThan(0);
       const article = readFileSync(new URL(`../../seeds/${a.nearest[0]!.path}`, import.meta.url), 'utf8');
@@ -103,12 +104,17 @@ describe('abstention', () => {
     for (const q of ['What did Pulaski say about western nations?', 'Who did Chopin say are actually engaged?', 'How many civilians died in Warsaw since the ceasefire collapsed?']) {
       const a = engine.answer(q);
       expect(a.kind).toBe('not-found');
-      if (a.kind === 'not-found') expect(a.reason).toBe('unknown-name');
+      if (a.kind === 'not-found') expect([a.reason, a.name]).toEqual(['unknown-name', q.split(' ').find((w) => ['Pulaski', 'Chopin', 'Warsaw'].includes(w))]);
     }
-    // "Mishall" is one letter off "Mishal": searched as him, and the question is still answered.
-    const typo = engine.answer('What did Mishall tell Reuters about the weapons?');
+    // "Mihsal" is one edit off "Mishal": searched as him, and the question is still answered.
+    const typo = engine.answer('What did Mihsal tell Reuters about the weapons?');
     expect(typo.kind).toBe('answer');
     if (typo.kind === 'answer') expect(typo.citations[0]!.text).toContain('Mishal');
+    // In capitals every word is tagged a name, and in title case an everyday word is: neither declines.
+    for (const q of ['WHAT DID MISHAL TELL REUTERS ABOUT THE WEAPONS?', 'What Are Western Nations Angry About?']) {
+      const a = engine.answer(q);
+      expect(a.kind === 'not-found' ? a.reason : a.kind, q).not.toBe('unknown-name');
+    }
   });
 
   it('declines empty, blank, punctuation-only and stop-word-only questions', () => {
