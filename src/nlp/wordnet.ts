@@ -305,7 +305,8 @@ export function releaseWordNet(): void {
   shared = null;
 }
 
-/** SemCor tag count at or above which a word is everyday English (3,491 single-word lemmas reach it). */
+/** SemCor tag count at or above which a word is everyday English (3,491 single-word lemmas reach it, in 5,523
+ * lemma and part-of-speech pairs). */
 export const EVERYDAY_COUNT = 10;
 let everyday: Set<string> | null = null;
 
@@ -315,23 +316,36 @@ export function everydayWords(): ReadonlySet<string> {
   return everyday;
 }
 
-/** The lemmas whose senses SemCor tags at least EVERYDAY_COUNT times together (WordNet's index.sense). */
+/** The part of speech of a sense key's synset type (1 noun, 2 verb, 3 adjective, 4 adverb, 5 adjective satellite). */
+const SENSE_POS: Record<string, Pos> = { '1': 'n', '2': 'v', '3': 'a', '4': 'r', '5': 'a' };
+
+/** The lemmas whose senses SemCor tags at least EVERYDAY_COUNT times together (WordNet's index.sense), as
+ * "pos:lemma" for each part of speech the lemma has: morphy's base form must be a lemma of the part of speech
+ * whose rule made it ("Everest" is not the adjective "ever" + "est", "ever" being an adverb). */
 function everydayLemmas(): Set<string> {
   const counts = new Map<string, number>();
+  const poses = new Map<string, Set<Pos>>();
   try {
     // One sense a line: "happen%2:30:00:: 00339934 1 82", the last field the sense's tag count.
     for (const line of readFileSync(join(dictionary(), 'index.sense'), 'latin1').split('\n')) {
       const cut = line.indexOf('%');
-      if (cut <= 0) continue;
-      const count = Number(line.slice(line.lastIndexOf(' ') + 1));
+      const pos = SENSE_POS[line.charAt(cut + 1)];
+      if (cut <= 0 || !pos) continue;
       const lemma = line.slice(0, cut);
+      const count = Number(line.slice(line.lastIndexOf(' ') + 1));
       if (count > 0) counts.set(lemma, (counts.get(lemma) ?? 0) + count);
+      const of = poses.get(lemma);
+      if (of) of.add(pos);
+      else poses.set(lemma, new Set([pos]));
     }
   } catch {
     // No WordNet: no word is known to be everyday, and abstention reads every unknown word as before.
   }
   const out = new Set<string>();
-  for (const [lemma, count] of counts) if (count >= EVERYDAY_COUNT && !lemma.includes('_')) out.add(lemma);
+  for (const [lemma, count] of counts) {
+    if (count < EVERYDAY_COUNT || lemma.includes('_')) continue;
+    for (const pos of poses.get(lemma)!) out.add(`${pos}:${lemma}`);
+  }
   return out;
 }
 
@@ -343,5 +357,5 @@ function everydayLemmas(): Set<string> {
 export function everydayWord(word: string): boolean {
   const lemmas = everydayWords();
   const w = word.toLowerCase();
-  return POSES.some((pos) => candidateForms(w, pos).some((form) => lemmas.has(form)));
+  return POSES.some((pos) => candidateForms(w, pos).some((form) => lemmas.has(`${pos}:${form}`)));
 }

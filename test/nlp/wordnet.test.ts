@@ -62,6 +62,10 @@ describe('WordNet', () => {
   it('tells everyday English words (by SemCor sense counts), in any inflection, from rare words and names', () => {
     for (const w of ['happened', 'angry', 'areas', 'news', 'agency', 'spoke', 'children']) expect(everydayWord(w), w).toBe(true);
     for (const w of ['convoy', 'ceasefire', 'epicenter', 'Genghis', 'zorbling', '']) expect(everydayWord(w), w).toBe(false);
+    // A base form counts only in the part of speech whose rule made it: "ever" is an adverb, so "Everest" is not
+    // the adjective "ever" + "est"; "greatest" is the adjective "great" + "est".
+    expect(everydayWord('Everest')).toBe(false);
+    expect(everydayWord('greatest')).toBe(true);
     // A few thousand lemmas, not the whole of WordNet's 150,000.
     expect(everydayWords().size).toBeGreaterThan(2_000);
     expect(everydayWords().size).toBeLessThan(15_000);
