@@ -99,7 +99,7 @@ describe('abstention', () => {
     }
   });
 
-  it('declines a question naming someone no article mentions, and reads a name one letter off as a typo', () => {
+  it('declines a question naming someone no article mentions, and reads a name one edit off as a typo', () => {
     // Seed questions with their name swapped for one the seeds never use: every other word matches well.
     for (const q of ['What did Pulaski say about western nations?', 'Who did Chopin say are actually engaged?', 'How many civilians died in Warsaw since the ceasefire collapsed?']) {
       const a = engine.answer(q);
