@@ -142,11 +142,10 @@ export function unmentionedName(ranking: FirstStageRanking): UnmentionedName | n
   const top = ranking.ranked[0];
   if (!top) return null;
   const { clauses } = ranking.retrieval;
-  // A question typed in capitals tags every word a name; in title case, an everyday word ("Angry") is not one.
-  const cased = /\p{Ll}/u.test(ranking.question.text);
   for (const clause of clauses) {
     const term = ranking.question.terms[clause.term]!;
-    if (cased && term.proper && term.id === NO_TERM && !everydayWord(term.word.toLowerCase())) return { name: term.word, inCorpus: false };
+    // In title case an everyday word is tagged a name too ("What Are Western Nations Angry About?").
+    if (term.proper && term.id === NO_TERM && !everydayWord(term.word)) return { name: term.word, inCorpus: false };
   }
   for (let i = 0; i < clauses.length; i++) {
     const clause = clauses[i]!;

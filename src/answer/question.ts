@@ -137,7 +137,9 @@ function typeOf(words: string[], tags: Uint8Array): { type: QuestionType; expect
  */
 export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
   const text = normaliseQuestion(raw);
-  const tokens = analyse(text);
+  // Typed in capitals, a question's capitals say nothing, and every word would be tagged a name ("WHO CALLED FOR
+  // AN ICC INVESTIGATION?" would ask about someone called "CALLED"): it is read as if typed in lower case.
+  const tokens = analyse(/\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text) ? text.toLowerCase() : text);
   const words = tokens.normals.map((w) => w.toLowerCase());
   const { type, expects, focus } = typeOf(words, tokens.pos);
   const terms: QueryTerm[] = [];

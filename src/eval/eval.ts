@@ -323,10 +323,15 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   const seeds = buildIndex((await loadCorpus(args.seeds)).articles);
   let declinedOnSeeds = 0;
   for (const q of questions) if (answerFromRanking(seeds, rank(seeds, q.question)).kind === 'not-found') declinedOnSeeds++;
+  const seedQuestions = {
+    development: readSeedQuestions('seed-questions.json'),
+    reviewed: readSeedQuestions('seed-questions-reviewed.json'),
+    blind: readSeedQuestions('seed-questions-blind.json'),
+  };
   const seedSets = {
-    development: seedSetRow(seeds, index, readSeedQuestions('seed-questions.json')),
-    reviewed: seedSetRow(seeds, index, readSeedQuestions('seed-questions-reviewed.json')),
-    blind: seedSetRow(seeds, index, readSeedQuestions('seed-questions-blind.json')),
+    development: seedSetRow(seeds, index, seedQuestions.development),
+    reviewed: seedSetRow(seeds, index, seedQuestions.reviewed),
+    blind: seedSetRow(seeds, index, seedQuestions.blind),
   };
 
   // Questions that look like the corpus's own but ask about someone or something it does not discuss: held-out
@@ -337,7 +342,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   for (const { text } of substituted) if (answerFromRanking(index, rank(index, text)).kind === 'not-found') declinedSubstituted++;
 
   // The same for the seeds, with names no seed article uses at all.
-  const allSeedQuestions = (['seed-questions.json', 'seed-questions-reviewed.json', 'seed-questions-blind.json'] as const).flatMap((f) => readSeedQuestions(f).map((x) => x.q));
+  const allSeedQuestions = Object.values(seedQuestions).flatMap((set) => set.map((x) => x.q));
   const unknownNamed = unknownNameQuestions(seeds, allSeedQuestions, [...new Set(substituted.map((x) => x.added))]);
   let declinedUnknownNamed = 0;
   let declinedUnknownLower = 0;
@@ -427,9 +432,9 @@ export function substitutedQuestions(index: Index, squad: SquadCorpus, questions
 
 /**
  * Each question with its most specific name that `index` uses (the proper noun of highest idf) replaced by a
- * name from `names` (a fixed stride through the list) that `index` never uses, not even one letter off: "Who
- * did Boris Johnson say are actually engaged?" becomes "Who did Chopin Johnson say..." ("Boris" is the rarer word in the seeds). The corpus cannot answer
- * such a question, however well its other words match.
+ * name from `names` (a fixed stride through the list) that `index` never uses, not even one edit off: "Who did
+ * Boris Johnson say are actually engaged?" becomes "Who did Chopin Johnson say..." ("Boris" is the rarer word
+ * in the seeds). The corpus cannot answer such a question, however well its other words match.
  */
 export function unknownNameQuestions(index: Index, questions: readonly string[], names: readonly string[]): string[] {
   const unknown = names.filter((n) => {

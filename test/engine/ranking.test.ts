@@ -110,11 +110,15 @@ describe('abstention', () => {
     const typo = engine.answer('What did Mihsal tell Reuters about the weapons?');
     expect(typo.kind).toBe('answer');
     if (typo.kind === 'answer') expect(typo.citations[0]!.text).toContain('Mishal');
-    // In capitals every word is tagged a name, and in title case an everyday word is: neither declines.
+    // In capitals every word would be tagged a name, and in title case an everyday word is: neither declines.
     for (const q of ['WHAT DID MISHAL TELL REUTERS ABOUT THE WEAPONS?', 'What Are Western Nations Angry About?']) {
       const a = engine.answer(q);
       expect(a.kind === 'not-found' ? a.reason : a.kind, q).not.toBe('unknown-name');
     }
+    // Read as if typed in lower case, a question in capitals is answered as the same question would be.
+    const shouted = engine.answer('WHO CALLED FOR AN ICC INVESTIGATION?');
+    expect(shouted.kind).toBe('answer');
+    if (shouted.kind === 'answer') expect(shouted.citations[0]!.text).toContain('French officials said on Monday');
   });
 
   it('declines empty, blank, punctuation-only and stop-word-only questions', () => {
