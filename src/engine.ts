@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { Article, Skipped } from './corpus/article.ts';
 import { loadCorpus, type LoadOptions } from './corpus/load.ts';
 import { buildIndex } from './index/build.ts';
-import { everydayWords } from './nlp/wordnet.ts';
+import { commonWords, everydayWords } from './nlp/wordnet.ts';
 import type { Index } from './index/types.ts';
 import { logger, messageOf } from './log.ts';
 import { buildInWorker } from './refresh/build-in-worker.ts';
@@ -30,8 +30,9 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * everyday word the corpus lacks no longer counts against answering (answer.ts, answerableFeatures); short
  * answers keep hyphenated words whole and read derived forms of the question's words as those words. 4: a
  * name the corpus never uses declines the question (unmentionedName); abstention estimates whether the first
- * citation is right (src/eval/learn.ts); stroked letters (ł, ø...) fold (src/nlp/wink.ts). */
-export const ENGINE_SCHEMA = 4;
+ * citation is right (src/eval/learn.ts); stroked letters (ł, ø...) fold (src/nlp/wink.ts). 5: in a question typed
+ * without capitals, a word no dictionary writes in lower case is read as a name (unmentionedName). */
+export const ENGINE_SCHEMA = 5;
 
 /** The engine's settings that change answers; part of the corpus version. */
 export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;
@@ -183,7 +184,9 @@ export class Engine {
    */
   static async open(options: EngineOptions): Promise<Engine> {
     checkWeights();
-    everydayWords(); // SemCor's counts, read now rather than on the first question
+    // SemCor's counts and WordNet's lower-case words, read now rather than on the first question.
+    everydayWords();
+    commonWords();
     const path = snapshotPathOf(options);
     if (path !== null) {
       const saved = await readSnapshot(path, options.corpusDir, snapshotKey(options), corpusVersion);

@@ -48,6 +48,8 @@ export interface Question {
   /** Term ids of every word of the question after its wh-word, stop words included, in order (NO_TERM for
    * words the corpus never uses): for phrase matches. */
   readonly sequence: readonly number[];
+  /** Typed without capitals (bar its first letter) or all in capitals: its names cannot be told by case. */
+  readonly caseless: boolean;
 }
 
 const WH = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'what', 'which', 'how']);
@@ -139,7 +141,9 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
   const text = normaliseQuestion(raw);
   // Typed in capitals, a question's capitals say nothing, and every word would be tagged a name ("WHO CALLED FOR
   // AN ICC INVESTIGATION?" would ask about someone called "CALLED"): it is read as if typed in lower case.
-  const tokens = analyse(/\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text) ? text.toLowerCase() : text);
+  const shouted = /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
+  const tokens = analyse(shouted ? text.toLowerCase() : text);
+  const caseless = shouted || !/\p{Lu}/u.test(text.slice(1));
   const words = tokens.normals.map((w) => w.toLowerCase());
   const { type, expects, focus } = typeOf(words, tokens.pos);
   const terms: QueryTerm[] = [];
@@ -187,5 +191,5 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     if (tag === P.PUNCT || tag === P.SYM) continue;
     sequence.push(vocabulary.termOf(tokens.values[i] as string, words[i] as string, tag, false, false));
   }
-  return { text, type, expects, focus, terms, tokens, sequence };
+  return { text, type, expects, focus, terms, tokens, sequence, caseless };
 }

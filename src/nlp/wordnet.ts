@@ -349,6 +349,104 @@ function everydayLemmas(): Set<string> {
   return out;
 }
 
+let common: Set<string> | null = null;
+
+/** The lemmas WordNet writes in lower case somewhere, as "pos:lemma" (75,418 single words): English words,
+ * where a lemma WordNet only ever capitalises ("Aleppo", "Chopin") is a name. Read on the first call (about
+ * 0.4 s, scanning the four data files: the engine calls it as it opens); empty without WordNet. */
+export function commonWords(): ReadonlySet<string> {
+  common ??= commonLemmas();
+  return common;
+}
+
+function commonLemmas(): Set<string> {
+  const out = new Set<string>();
+  try {
+    const dir = dictionary();
+    for (const pos of POSES) {
+      const data = readFileSync(join(dir, `data.${POS_FILES[pos]}`), 'latin1');
+      // "offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] ...": the licence header's lines start
+      // with a space.
+      for (let at = 0; at < data.length; ) {
+        const end = data.indexOf('\n', at);
+        const stop = end === -1 ? data.length : end;
+        if (data.charCodeAt(at) !== 32) {
+          let k = at;
+          for (let field = 0; field < 3; field++) k = data.indexOf(' ', k) + 1;
+          let next = data.indexOf(' ', k);
+          const count = Number.parseInt(data.slice(k, next), 16);
+          for (let i = 0; i < count; i++) {
+            k = next + 1;
+            next = data.indexOf(' ', k);
+            const word = data.slice(k, next);
+            const first = word.charCodeAt(0);
+            if (first >= 97 && first <= 122 && !word.includes('_')) out.add(`${pos}:${cleanWord(word)}`);
+            next = data.indexOf(' ', next + 1); // past lex_id
+          }
+        }
+        at = stop + 1;
+      }
+    }
+  } catch {
+    out.clear(); // No WordNet: nothing is known to be a name by this test (see looksLikeName).
+  }
+  return out;
+}
+
+/** Whether some base form of `w` is a word WordNet writes in lower case. */
+function isCommon(lemmas: ReadonlySet<string>, w: string): boolean {
+  return POSES.some((pos) => candidateForms(w, pos).some((form) => lemmas.has(`${pos}:${form}`)));
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** The shortest word read as a possible slip. Shorter names are too often one slip from a word: "morgan" and
+ * "organ", "paris" and "pairs", "jones" and "ones". */
+const SLIP_LENGTH = 7;
+
+let everydayCommonSet: Set<string> | null = null;
+/** The everyday lemmas that WordNet writes in lower case (SemCor counts "paris" and "june" as well). */
+function everydayCommon(): ReadonlySet<string> {
+  if (!everydayCommonSet) {
+    const lemmas = commonWords();
+    everydayCommonSet = new Set([...everydayWords()].filter((key) => lemmas.has(key)));
+  }
+  return everydayCommonSet;
+}
+
+/** Whether `w` is one slip from a word of `lemmas`: a letter dropped, added, wrong, or swapped with the next;
+ * or two such words run together ("feedsentirely"). */
+function slipOf(lemmas: ReadonlySet<string>, w: string): boolean {
+  const n = w.length;
+  const known = (x: string) => isCommon(lemmas, x);
+  for (let i = 0; i < n; i++) {
+    if (known(w.slice(0, i) + w.slice(i + 1))) return true;
+    if (i + 1 < n && known(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2))) return true;
+  }
+  for (let i = 0; i <= n; i++) {
+    for (const c of LETTERS) {
+      if (known(w.slice(0, i) + c + w.slice(i))) return true;
+      if (i < n && c !== w[i] && known(w.slice(0, i) + c + w.slice(i + 1))) return true;
+    }
+  }
+  for (let i = 3; i <= n - 3; i++) if (known(w.slice(0, i)) && known(w.slice(i))) return true;
+  return false;
+}
+
+/**
+ * Whether a word from a question typed without capitals reads as a name. It must have four letters or more, and
+ * no part of it between hyphens may be a word WordNet writes in lower case: "aleppo", "pulaski" and "ayrault"
+ * read as names, "bush", "napalm" and "un-elected" do not. A part of seven letters or more that is one slip
+ * from an everyday word is a typo, not a name ("differnet", "traditionall"). Shorter words are as often a chat
+ * abbreviation ("ops") as a name. False when WordNet cannot be read.
+ */
+export function looksLikeName(word: string): boolean {
+  const lemmas = commonWords();
+  if (lemmas.size === 0) return false;
+  const w = word.toLowerCase();
+  if (w.length < 4 || !/^\p{L}[\p{L}'-]*$/u.test(w)) return false;
+  return !w.split('-').some((part) => part.length > 0 && (isCommon(lemmas, part) || (part.length >= SLIP_LENGTH && /^[a-z]+$/.test(part) && slipOf(everydayCommon(), part))));
+}
+
 /**
  * Whether a word (any inflection) is everyday English by SemCor's sense counts: "happened", "angry", "areas".
  * A small corpus lacks such words because it is small, not because a question using them is about something

@@ -115,6 +115,18 @@ describe('abstention', () => {
       const a = engine.answer(q);
       expect(a.kind === 'not-found' ? a.reason : a.kind, q).not.toBe('unknown-name');
     }
+    // Typed without capitals (a first one aside), a word no dictionary writes in lower case is read as a name.
+    for (const [q, name] of [['what did pulaski say about western nations?', 'pulaski'], ['What did kenyatta say about the convoy?', 'kenyatta'], ['WHAT DID PULASKI SAY ABOUT WESTERN NATIONS?', 'pulaski']] as const) {
+      const a = engine.answer(q);
+      expect(a.kind === 'not-found' ? [a.reason, a.name] : a.kind, q).toEqual(['unknown-name', name]);
+    }
+    // The seeds' own names typed in lower case, and a typo of a long everyday word the seeds never use, are still
+    // answered.
+    for (const [q, cite] of [['who is jean-marc ayrault?', 'Jean-Marc Ayrault'], ['what did mishal tell reuters about the weapons?', 'Mishal'], ['what did mishal tell reuters about the weapons accordng to the report?', 'Mishal']] as const) {
+      const a = engine.answer(q);
+      expect(a.kind, q).toBe('answer');
+      if (a.kind === 'answer') expect(a.citations[0]!.text, q).toContain(cite);
+    }
     // Read as if typed in lower case, a question in capitals is answered as the same question would be.
     const shouted = engine.answer('WHO CALLED FOR AN ICC INVESTIGATION?');
     expect(shouted.kind).toBe('answer');

