@@ -3,7 +3,7 @@
 // with the short-answer model -> short answer from the best sentence.
 import type { Index } from '../index/types.ts';
 import { NO_TERM } from '../index/terms.ts';
-import { everydayWord, looksLikeName } from '../nlp/wordnet.ts';
+import { everydayLowerCaseWord, everydayWord, looksLikeName } from '../nlp/wordnet.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
 import { F, FEATURE_COUNT, featuresOf, queryContext } from './features.ts';
@@ -144,8 +144,9 @@ export function unmentionedName(ranking: FirstStageRanking): UnmentionedName | n
   const { clauses } = ranking.retrieval;
   for (const clause of clauses) {
     const term = ranking.question.terms[clause.term]!;
-    // In title case an everyday word is tagged a name too ("What Are Western Nations Angry About?").
-    if (term.proper && term.id === NO_TERM && !everydayWord(term.word)) return { name: term.word, inCorpus: false };
+    // In title case an everyday word is tagged a name too ("What Are Western Nations Angry About?"); "English" and
+    // "Sunday" are everyday too, but never written in lower case.
+    if (term.proper && term.id === NO_TERM && !everydayLowerCaseWord(term.word)) return { name: term.word, inCorpus: false };
     // Typed without capitals, a name has no tag to tell it by: a word no dictionary writes in lower case is one.
     if (ranking.question.caseless && !term.numeric && term.id === NO_TERM && looksLikeName(term.word)) return { name: term.word, inCorpus: false };
   }

@@ -413,6 +413,12 @@ function everydayCommon(): ReadonlySet<string> {
   return everydayCommonSet;
 }
 
+/** Whether a word (any inflection) is everyday English that WordNet writes in lower case: "Angry" and "Model" in
+ * a title-case question, but not "English" or "Sunday", which SemCor counts too. */
+export function everydayLowerCaseWord(word: string): boolean {
+  return isCommon(everydayCommon(), word.toLowerCase());
+}
+
 /** Whether `w` is one slip from a word of `lemmas`: a letter dropped, added, wrong, or swapped with the next;
  * or two such words run together ("feedsentirely"). */
 function slipOf(lemmas: ReadonlySet<string>, w: string): boolean {

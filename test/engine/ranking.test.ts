@@ -106,6 +106,9 @@ describe('abstention', () => {
       expect(a.kind).toBe('not-found');
       if (a.kind === 'not-found') expect([a.reason, a.name]).toEqual(['unknown-name', q.split(' ').find((w) => ['Pulaski', 'Chopin', 'Warsaw'].includes(w))]);
     }
+    // "English" is everyday English by SemCor's counts, but never written in lower case: a name all the same.
+    const english = engine.answer('What did the English say about Aleppo?');
+    expect(english.kind === 'not-found' ? [english.reason, english.name] : english.kind).toEqual(['unknown-name', 'English']);
     // "Mihsal" is one edit off "Mishal": searched as him, and the question is still answered.
     const typo = engine.answer('What did Mihsal tell Reuters about the weapons?');
     expect(typo.kind).toBe('answer');

