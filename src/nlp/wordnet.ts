@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { irregularLemma, P } from './wink.ts';
+import { oneSlipFrom } from './words.ts';
 
 /** The words WordNet relates to one base form of a word (its noun, or its verb...), by how they relate. */
 export interface Relatives {
@@ -351,9 +352,9 @@ function everydayLemmas(): Set<string> {
 
 let common: Set<string> | null = null;
 
-/** The lemmas WordNet writes in lower case somewhere, as "pos:lemma" (75,418 single words): English words,
- * where a lemma WordNet only ever capitalises ("Aleppo", "Chopin") is a name. Read on the first call (about
- * 0.4 s, scanning the four data files: the engine calls it as it opens); empty without WordNet. */
+/** The lemmas WordNet writes in lower case somewhere, as "pos:lemma" (75,857 pairs): English words, where a
+ * lemma WordNet only ever capitalises ("Aleppo", "Chopin") is a name. Read on the first call (about 0.2 s,
+ * scanning the four data files: the engine calls it as it opens); empty without WordNet. */
 export function commonWords(): ReadonlySet<string> {
   common ??= commonLemmas();
   return common;
@@ -398,10 +399,11 @@ function isCommon(lemmas: ReadonlySet<string>, w: string): boolean {
   return POSES.some((pos) => candidateForms(w, pos).some((form) => lemmas.has(`${pos}:${form}`)));
 }
 
-const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 /** The shortest word read as a possible slip. Shorter names are too often one slip from a word: "morgan" and
  * "organ", "paris" and "pairs", "jones" and "ones". */
 const SLIP_LENGTH = 7;
+/** The longest: past it a "word" is no name, and trying its slips would take long (54 strings a letter). */
+const NAME_LENGTH = 30;
 
 let everydayCommonSet: Set<string> | null = null;
 /** The everyday lemmas that WordNet writes in lower case (SemCor counts "paris" and "june" as well). */
@@ -419,38 +421,22 @@ export function everydayLowerCaseWord(word: string): boolean {
   return isCommon(everydayCommon(), word.toLowerCase());
 }
 
-/** Whether `w` is one slip from a word of `lemmas`: a letter dropped, added, wrong, or swapped with the next;
- * or two such words run together ("feedsentirely"). */
-function slipOf(lemmas: ReadonlySet<string>, w: string): boolean {
-  const n = w.length;
-  const known = (x: string) => isCommon(lemmas, x);
-  for (let i = 0; i < n; i++) {
-    if (known(w.slice(0, i) + w.slice(i + 1))) return true;
-    if (i + 1 < n && known(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2))) return true;
-  }
-  for (let i = 0; i <= n; i++) {
-    for (const c of LETTERS) {
-      if (known(w.slice(0, i) + c + w.slice(i))) return true;
-      if (i < n && c !== w[i] && known(w.slice(0, i) + c + w.slice(i + 1))) return true;
-    }
-  }
-  for (let i = 3; i <= n - 3; i++) if (known(w.slice(0, i)) && known(w.slice(i))) return true;
-  return false;
-}
-
 /**
  * Whether a word from a question typed without capitals reads as a name. It must have four letters or more, and
  * no part of it between hyphens may be a word WordNet writes in lower case: "aleppo", "pulaski" and "ayrault"
  * read as names, "bush", "napalm" and "un-elected" do not. A part of seven letters or more that is one slip
  * from an everyday word is a typo, not a name ("differnet", "traditionall"). Shorter words are as often a chat
- * abbreviation ("ops") as a name. False when WordNet cannot be read.
+ * abbreviation ("ops") as a name, and longer ones than NAME_LENGTH are none. Chat spellings are the caller's
+ * business (src/nlp/words.ts). False when WordNet cannot be read.
  */
 export function looksLikeName(word: string): boolean {
   const lemmas = commonWords();
   if (lemmas.size === 0) return false;
   const w = word.toLowerCase();
-  if (w.length < 4 || !/^\p{L}[\p{L}'-]*$/u.test(w)) return false;
-  return !w.split('-').some((part) => part.length > 0 && (isCommon(lemmas, part) || (part.length >= SLIP_LENGTH && /^[a-z]+$/.test(part) && slipOf(everydayCommon(), part))));
+  if (w.length < 4 || w.length > NAME_LENGTH || !/^\p{L}[\p{L}'-]*$/u.test(w)) return false;
+  const everyday = everydayCommon();
+  const slip = (part: string) => part.length >= SLIP_LENGTH && /^[a-z]+$/.test(part) && oneSlipFrom(part, (x) => isCommon(everyday, x));
+  return !w.split('-').some((part) => part.length > 0 && (isCommon(lemmas, part) || slip(part)));
 }
 
 /**

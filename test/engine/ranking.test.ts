@@ -120,7 +120,7 @@ describe('abstention', () => {
     }
     // Typed without capitals (a first one, "I" and acronyms aside), a word no dictionary writes in lower case is
     // read as a name.
-    for (const [q, name] of [['what did pulaski say about western nations?', 'pulaski'], ['What did kenyatta say about the convoy?', 'kenyatta'], ['did I miss what the ICC said about pulaski?', 'pulaski'], ['WHAT DID PULASKI SAY ABOUT WESTERN NATIONS?', 'pulaski']] as const) {
+    for (const [q, name] of [['what did pulaski say about western nations?', 'pulaski'], ['What did kenyatta say about the convoy?', 'kenyatta'], ['did I miss what the ICC said about pulaski?', 'pulaski'], ['UN security council: what did pulaski say about it', 'pulaski'], ['WHAT DID PULASKI SAY ABOUT WESTERN NATIONS?', 'pulaski']] as const) {
       const a = engine.answer(q);
       expect(a.kind === 'not-found' ? [a.reason, a.name] : a.kind, q).toEqual(['unknown-name', name]);
     }
@@ -130,6 +130,12 @@ describe('abstention', () => {
       const a = engine.answer(q);
       expect(a.kind, q).toBe('answer');
       if (a.kind === 'answer') expect(a.citations[0]!.text, q).toContain(cite);
+    }
+    // Chat spellings and mistyped function words are not names.
+    for (const q of ['srsly what did the french say about war crimes', 'waht did the french say about war crimes', 'wanna know what the french said about war crimes', 'thier saying russia committed war crimes?']) {
+      const a = engine.answer(q);
+      expect(a.kind, q).toBe('answer');
+      if (a.kind === 'answer') expect(a.citations[0]!.text, q).toContain('International Criminal Court');
     }
     // Read as if typed in lower case, a question in capitals is answered as the same question would be.
     const shouted = engine.answer('WHO CALLED FOR AN ICC INVESTIGATION?');

@@ -78,10 +78,10 @@ describe('WordNet', () => {
     for (const w of ['bush', 'napalm', 'rebels', 'bombardment', 'flattened', 'un-elected', 'ceasefire', 'jean-marc']) expect(looksLikeName(w), w).toBe(false);
     // From seven letters, one slip from an everyday word is a typo; shorter, the slip would catch names
     // ("morgan" is "organ" with a letter added).
-    for (const w of ['differnet', 'traditionall', 'edcuation', 'feedsentirely']) expect(looksLikeName(w), w).toBe(false);
-    expect(looksLikeName('morgan')).toBe(true);
-    // Too short to tell from a chat abbreviation, or not a word at all.
-    for (const w of ['ops', 'kim', '', '200', 'x9']) expect(looksLikeName(w), w).toBe(false);
+    for (const w of ['differnet', 'traditionall', 'edcuation', 'feedsentirely', 'actualy']) expect(looksLikeName(w), w).toBe(false);
+    for (const w of ['morgan', 'homs', 'sunday']) expect(looksLikeName(w), w).toBe(true);
+    // Too short to tell from a chat abbreviation, too long for a name, or not a word at all.
+    for (const w of ['ops', 'kim', '', '200', 'x9', 'a'.repeat(31), 'q'.repeat(5000)]) expect(looksLikeName(w), w.slice(0, 40)).toBe(false);
     // Everyday words in title case are not names; everyday names are ("English", "Sunday": SemCor counts them).
     for (const w of ['Angry', 'Model', 'Nations', 'Said']) expect(everydayLowerCaseWord(w), w).toBe(true);
     for (const w of ['English', 'Sunday', 'Paris', 'Pulaski']) expect(everydayLowerCaseWord(w), w).toBe(false);
