@@ -352,8 +352,9 @@ function everydayLemmas(): Set<string> {
 
 let common: Set<string> | null = null;
 
-/** The lemmas WordNet writes in lower case somewhere, as "pos:lemma" (75,857 pairs): English words, where a
- * lemma WordNet only ever capitalises ("Aleppo", "Chopin") is a name. Read on the first call (about 0.2 s,
+/** The lemmas WordNet writes in lower case somewhere, as "pos:lemma" (75,857 pairs, and 51,000 more for its
+ * compounds written as one word: "airstrike", "ceasefire"): English words, where a lemma WordNet only ever
+ * capitalises ("Aleppo", "Chopin") is a name. Read on the first call (about 0.2 s,
  * scanning the four data files: the engine calls it as it opens); empty without WordNet. */
 export function commonWords(): ReadonlySet<string> {
   common ??= commonLemmas();
@@ -382,8 +383,10 @@ function commonLemmas(): Set<string> {
             next = data.indexOf(32, k);
             const first = data[k]!;
             if (first >= 97 && first <= 122) {
-              const word = data.toString('latin1', k, next);
-              if (!word.includes('_')) out.add(`${pos}:${cleanWord(word)}`);
+              const word = cleanWord(data.toString('latin1', k, next));
+              if (!word.includes('_')) out.add(`${pos}:${word}`);
+              // A compound WordNet writes in two words people write in one: "air_strike", "cease-fire".
+              if (/^[a-z]+(?:[_-][a-z]+){1,2}$/.test(word)) out.add(`${pos}:${word.replace(/[_-]/g, '')}`);
             }
             next = data.indexOf(32, next + 1); // past lex_id
           }
@@ -424,6 +427,26 @@ export function everydayLowerCaseWord(word: string): boolean {
   return isCommon(everydayCommon(), word.toLowerCase());
 }
 
+/** Suffixes that make a word of another: "jihadists" from "jihad". */
+const DERIVED = /(?:ists?|isms?)$/;
+
+/**
+ * Whether a part of a word the corpus never uses is an ordinary word WordNet lacks, not a name: a typo (seven
+ * letters or more, one slip from an everyday word: "differnet"), an everyday word with its g dropped ("goin",
+ * "sayin"), or a word derived from a lower-case one ("jihadists"). Two tests that read names as words are left
+ * out: two everyday words run together ("war" + "saw", "sun" + "day", "gold" + "man"), and an everyday word cut
+ * short ("theo", "hess", "tran"; chat's clippings, "civs", are listed in src/nlp/words.ts instead).
+ */
+function ordinaryWord(lemmas: ReadonlySet<string>, part: string): boolean {
+  if (!/^[a-z]+$/.test(part)) return false;
+  const everyday = everydayCommon();
+  // Not two words run together: many names are ("gold" + "man", "war" + "saw").
+  if (part.length >= SLIP_LENGTH && oneSlipFrom(part, (x) => isCommon(everyday, x), { joined: false })) return true;
+  if (part.endsWith('in') && isCommon(everyday, `${part}g`)) return true;
+  const stem = part.replace(DERIVED, '');
+  return stem !== part && stem.length >= 3 && isCommon(lemmas, stem);
+}
+
 /**
  * Whether a word from a question typed without capitals reads as a name. It must have four letters or more, and
  * no part of it between hyphens may be a word WordNet writes in lower case: "aleppo", "pulaski" and "ayrault"
@@ -437,9 +460,7 @@ export function looksLikeName(word: string): boolean {
   if (lemmas.size === 0) return false;
   const w = word.toLowerCase();
   if (w.length < 4 || w.length > NAME_LENGTH || !/^\p{L}[\p{L}'-]*$/u.test(w)) return false;
-  const everyday = everydayCommon();
-  const slip = (part: string) => part.length >= SLIP_LENGTH && /^[a-z]+$/.test(part) && oneSlipFrom(part, (x) => isCommon(everyday, x));
-  return !w.split('-').some((part) => part.length > 0 && (isCommon(lemmas, part) || slip(part)));
+  return !w.split('-').some((part) => part.length > 0 && (isCommon(lemmas, part) || ordinaryWord(lemmas, part)));
 }
 
 /**

@@ -4,38 +4,50 @@
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
+/** Which slips oneSlipFrom tries besides a letter left out and two neighbours swapped. */
+export interface SlipKinds {
+  /** A letter typed too many (tried by dropping each letter). */
+  readonly extra?: boolean;
+  /** A wrong letter. */
+  readonly wrong?: boolean;
+  /** Two words run together. */
+  readonly joined?: boolean;
+}
+
 /**
- * Whether `word` (lower case, a-z) is one slip from a word `isWord` accepts: a letter added (unless `added` is
- * false), dropped or wrong, two neighbours swapped, or two such words run together ("feedsentirely"). It tries
- * about 54 strings a letter, so a caller bounds the length.
+ * Whether `word` (lower case, a-z) is one slip from a word `isWord` accepts: a letter left out, two neighbours
+ * swapped, or (unless `kinds` turns them off) a letter too many, a wrong one, or two such words run together
+ * ("feedsentirely"). It tries about 54 strings a letter, so a caller bounds the length.
  */
-export function oneSlipFrom(word: string, isWord: (candidate: string) => boolean, added = true): boolean {
+export function oneSlipFrom(word: string, isWord: (candidate: string) => boolean, kinds: SlipKinds = {}): boolean {
+  const { extra = true, wrong = true, joined = true } = kinds;
   const n = word.length;
   for (let i = 0; i < n; i++) {
-    if (added && isWord(word.slice(0, i) + word.slice(i + 1))) return true;
-    if (i + 1 < n && isWord(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2))) return true;
+    if (extra && isWord(word.slice(0, i) + word.slice(i + 1))) return true;
+    if (i + 1 < n && word[i] !== word[i + 1] && isWord(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2))) return true;
   }
   for (let i = 0; i <= n; i++) {
     for (const c of LETTERS) {
       if (isWord(word.slice(0, i) + c + word.slice(i))) return true;
-      if (i < n && c !== word[i] && isWord(word.slice(0, i) + c + word.slice(i + 1))) return true;
+      if (wrong && i < n && c !== word[i] && isWord(word.slice(0, i) + c + word.slice(i + 1))) return true;
     }
   }
-  for (let i = 3; i <= n - 3; i++) if (isWord(word.slice(0, i)) && isWord(word.slice(i))) return true;
+  if (joined) for (let i = 3; i <= n - 3; i++) if (isWord(word.slice(0, i)) && isWord(word.slice(i))) return true;
   return false;
 }
 
-/** Chat spellings and abbreviations people type into a Discord box, which no dictionary lists. */
+/** Chat spellings, abbreviations and clippings people type into a Discord box, which no dictionary lists. */
 const CHAT_WORDS = new Set([
-  'afaik', 'abt', 'bc', 'bcoz', 'bcuz', 'becuz', 'bout', 'btw', 'cld', 'cos', 'coz', 'cuz', 'def', 'dunno', 'fyi',
-  'gimme', 'gonna', 'gotta', 'guys', 'heya', 'hiya', 'idc', 'idk', 'iirc', 'imho', 'imo', 'irl', 'kinda', 'lemme',
-  'lmao', 'lmk', 'lol', 'lotta', 'ngl', 'obv', 'obvs', 'okay', 'omg', 'outta', 'pls', 'plz', 'ppl', 'prolly',
+  'admin', 'afaik', 'abt', 'alot', 'app', 'apps', 'approx', 'civs', 'convo', 'convos', 'deets', 'dept', 'gov', 'info',
+  'intl', 'legit', 'natl', 'pic', 'pics', 'prez', 'vid', 'vids', 'bc', 'bruh', 'bcoz', 'bcuz', 'becuz', 'bout', 'btw', 'cld', 'cos', 'coz', 'cuz', 'def', 'dunno', 'fyi',
+  'gimme', 'gonna', 'gotta', 'govt', 'guys', 'heya', 'hiya', 'idc', 'idk', 'iirc', 'imho', 'imo', 'irl', 'kinda', 'lemme',
+  'lmao', 'lmk', 'lol', 'lotta', 'lowkey', 'ngl', 'obv', 'obvs', 'okay', 'omg', 'outta', 'pls', 'plz', 'ppl', 'prolly',
   'rofl', 'shld', 'smh', 'sorta', 'srsly', 'sup', 'tbh', 'tho', 'thnx', 'thru', 'thx', 'tryna', 'wanna', 'wassup',
-  'whatcha', 'wld', 'wtf', 'yall', 'yeah', 'yep', 'yup',
+  'whatcha', 'wdym', 'wld', 'wtf', 'wyd', 'wym', 'yall', 'yeah', 'yep', 'yup', 'rly', 'imma', 'nvm', 'ofc', 'idek',
 ]);
 
-/** English function words, which WordNet leaves out: their misspellings ("thier", "waht", "wich", "abuot") are
- * slips, not names. */
+/** English function words (WordNet leaves most of them out): their misspellings ("thier", "waht", "wich",
+ * "abuot") are slips, not names. */
 const FUNCTION_WORDS = new Set([
   'about', 'above', 'across', 'after', 'again', 'against', 'all', 'along', 'also', 'although', 'among', 'and',
   'another', 'any', 'anybody', 'anyone', 'anything', 'are', 'around', 'because', 'been', 'before', 'behind',
@@ -52,13 +64,36 @@ const FUNCTION_WORDS = new Set([
   'will', 'with', 'within', 'without', 'would', 'yet', 'you', 'your', 'yours', 'yourself',
 ]);
 
+/** Contractions typed without their apostrophe: the ending, and the words it follows ("hasnt", "theyre", "howd"). */
+const CONTRACTIONS: readonly (readonly [string, ReadonlySet<string>])[] = [
+  ['nt', new Set(['are', 'ca', 'could', 'did', 'do', 'does', 'had', 'has', 'have', 'is', 'might', 'must', 'need', 'should', 'was', 'were', 'wo', 'would'])],
+  ['re', new Set(['they', 'we', 'what', 'where', 'who', 'you', 'there', 'here'])],
+  ['ve', new Set(['could', 'i', 'might', 'must', 'should', 'they', 'we', 'what', 'who', 'would', 'you'])],
+  ['ll', new Set(['he', 'i', 'it', 'she', 'that', 'there', 'they', 'we', 'what', 'who', 'you'])],
+  ['d', new Set(['he', 'how', 'i', 'it', 'she', 'that', 'there', 'they', 'we', 'what', 'when', 'where', 'who', 'why', 'you'])],
+  ['s', new Set(['he', 'here', 'how', 'it', 'let', 'she', 'that', 'there', 'what', 'when', 'where', 'who', 'why'])],
+];
+
+/** Function words with the slips oneSlipFrom allows them: a letter left out, two swapped, or run together. A
+ * letter too many or a wrong one is not tried, since many names are a function word and a letter ("andy",
+ * "nora"; "chen", "mary"). */
+function functionSlip(word: string): boolean {
+  return word.length >= 3 && word.length <= 12 && oneSlipFrom(word, (w) => FUNCTION_WORDS.has(w), { extra: false, wrong: false });
+}
+
 /**
- * Whether a lower-case word is chat, or a function word mistyped: "srsly", "wanna"; "whos" and "hows" (the
- * apostrophe left out); "thier", "waht", "wich", "abuot" (one slip). A letter typed too many is not tried, since
- * many names are a function word and a letter ("andy", "nora").
+ * Whether a lower-case word is chat, or a function word mistyped: "srsly", "wanna"; "hasnt", "theyre", "howd",
+ * "whos" (the apostrophe left out); "thier", "waht", "wich", "abuot", "wats" (one slip); "smth", "wdym" (no
+ * vowel: chat abbreviations, not names).
  */
 export function chatWord(word: string): boolean {
   if (CHAT_WORDS.has(word) || FUNCTION_WORDS.has(word)) return true;
-  if (word.endsWith('s') && FUNCTION_WORDS.has(word.slice(0, -1))) return true;
-  return word.length >= 4 && word.length <= 12 && /^[a-z]+$/.test(word) && oneSlipFrom(word, (w) => FUNCTION_WORDS.has(w), false);
+  if (!/^[a-z]+$/.test(word)) return false;
+  if (!/[aeiouy]/.test(word)) return true;
+  for (const [ending, heads] of CONTRACTIONS) {
+    if (!word.endsWith(ending)) continue;
+    const head = word.slice(0, -ending.length);
+    if (heads.has(head) || (head.length >= 3 && oneSlipFrom(head, (w) => heads.has(w), { extra: false, wrong: false }))) return true;
+  }
+  return word.length >= 4 && functionSlip(word);
 }

@@ -120,7 +120,7 @@ describe('abstention', () => {
     }
     // Typed without capitals (a first one, "I" and acronyms aside), a word no dictionary writes in lower case is
     // read as a name.
-    for (const [q, name] of [['what did pulaski say about western nations?', 'pulaski'], ['What did kenyatta say about the convoy?', 'kenyatta'], ['did I miss what the ICC said about pulaski?', 'pulaski'], ['UN security council: what did pulaski say about it', 'pulaski'], ['WHAT DID PULASKI SAY ABOUT WESTERN NATIONS?', 'pulaski']] as const) {
+    for (const [q, name] of [['what did pulaski say about western nations?', 'pulaski'], ['What did kenyatta say about the convoy?', 'kenyatta'], ['did I miss what the ICC said about pulaski?', 'pulaski'], ['UN security council: what did pulaski say about it', 'pulaski'], ['what did the US and the UN say about pulaski?', 'pulaski'], ['what did chen tell reuters about the weapons', 'chen'], ['WHAT DID PULASKI SAY ABOUT WESTERN NATIONS?', 'pulaski']] as const) {
       const a = engine.answer(q);
       expect(a.kind === 'not-found' ? [a.reason, a.name] : a.kind, q).toEqual(['unknown-name', name]);
     }
@@ -132,10 +132,10 @@ describe('abstention', () => {
       if (a.kind === 'answer') expect(a.citations[0]!.text, q).toContain(cite);
     }
     // Chat spellings and mistyped function words are not names.
-    for (const q of ['srsly what did the french say about war crimes', 'waht did the french say about war crimes', 'wanna know what the french said about war crimes', 'thier saying russia committed war crimes?']) {
+    for (const q of ['srsly what did the french say about war crimes', 'waht did the french say about war crimes', 'wanna know what the french said about war crimes', 'thier saying russia committed war crimes?', 'hasnt russia been accused of war crimes', 'wdym the icc should investigate war crimes']) {
       const a = engine.answer(q);
       expect(a.kind, q).toBe('answer');
-      if (a.kind === 'answer') expect(a.citations[0]!.text, q).toContain('International Criminal Court');
+      if (a.kind === 'answer') expect(a.citations[0]!.text, q).toContain('war crimes');
     }
     // Read as if typed in lower case, a question in capitals is answered as the same question would be.
     const shouted = engine.answer('WHO CALLED FOR AN ICC INVESTIGATION?');

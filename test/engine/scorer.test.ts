@@ -84,6 +84,14 @@ describe('spelling tolerance', () => {
   });
 });
 
+describe('caseless questions', () => {
+  it('is caseless when no word but the first letter, I or an acronym has a capital, or when all are capitals', () => {
+    const caseless = (q: string) => analyseQuestion(q, index.vocabulary).caseless;
+    for (const q of ['who harvests apples?', 'Who harvests apples?', 'did I miss who harvests apples', 'UN report: who harvests apples', 'what did the NGOs and the U.S. say about apples', 'WHO HARVESTS APPLES?']) expect(caseless(q), q).toBe(true);
+    for (const q of ['Who harvests apples in Kent?', 'who harvests apples. Who bakes?', 'what did iPhone users say']) expect(caseless(q), q).toBe(false);
+  });
+});
+
 describe('rerank features', () => {
   // Both sentences match "renamed" and "mall" by stem; only the first has "renamed" as the question writes it.
   const renamed = 'In 1964 the old market hall was renamed the Fulton Mall by the council.';
