@@ -352,10 +352,10 @@ function everydayLemmas(): Set<string> {
 
 let common: Set<string> | null = null;
 
-/** The lemmas WordNet writes in lower case somewhere, as "pos:lemma" (75,857 pairs, and 51,000 more for its
- * compounds written as one word: "airstrike", "ceasefire"): English words, where a lemma WordNet only ever
- * capitalises ("Aleppo", "Chopin") is a name. Read on the first call (about 0.2 s,
- * scanning the four data files: the engine calls it as it opens); empty without WordNet. */
+/** The lemmas WordNet writes in lower case somewhere, as "pos:lemma": English words, where a lemma WordNet only
+ * ever capitalises ("Aleppo", "Chopin") is a name. 123,293 pairs, 47,436 of them compounds written as one word
+ * ("cease-fire" as "ceasefire"). Read on the first call (about 0.2 s, scanning the four data files: the engine
+ * calls it as it opens); empty without WordNet. */
 export function commonWords(): ReadonlySet<string> {
   common ??= commonLemmas();
   return common;
@@ -449,11 +449,11 @@ function ordinaryWord(lemmas: ReadonlySet<string>, part: string): boolean {
 
 /**
  * Whether a word from a question typed without capitals reads as a name. It must have four letters or more, and
- * no part of it between hyphens may be a word WordNet writes in lower case: "aleppo", "pulaski" and "ayrault"
- * read as names, "bush", "napalm" and "un-elected" do not. A part of seven letters or more that is one slip
- * from an everyday word is a typo, not a name ("differnet", "traditionall"). Shorter words are as often a chat
- * abbreviation ("ops") as a name, and longer ones than NAME_LENGTH are none. Chat spellings are the caller's
- * business (src/nlp/words.ts). False when WordNet cannot be read.
+ * no part of it between hyphens may be a word WordNet writes in lower case, or an ordinary word it lacks
+ * (ordinaryWord: "differnet", "goin", "jihadists"): "aleppo", "pulaski" and "ayrault" read as names, "bush",
+ * "napalm" and "un-elected" do not. Shorter words are as often a chat abbreviation ("ops") as a name, and longer
+ * ones than NAME_LENGTH are none. Chat spellings are the caller's business (src/nlp/words.ts). False when
+ * WordNet cannot be read.
  */
 export function looksLikeName(word: string): boolean {
   const lemmas = commonWords();

@@ -38,12 +38,14 @@ export function oneSlipFrom(word: string, isWord: (candidate: string) => boolean
 
 /** Chat spellings, abbreviations and clippings people type into a Discord box, which no dictionary lists. */
 const CHAT_WORDS = new Set([
-  'admin', 'afaik', 'abt', 'alot', 'app', 'apps', 'approx', 'civs', 'convo', 'convos', 'deets', 'dept', 'gov', 'info',
-  'intl', 'legit', 'natl', 'pic', 'pics', 'prez', 'vid', 'vids', 'bc', 'bruh', 'bcoz', 'bcuz', 'becuz', 'bout', 'btw', 'cld', 'cos', 'coz', 'cuz', 'def', 'dunno', 'fyi',
-  'gimme', 'gonna', 'gotta', 'govt', 'guys', 'heya', 'hiya', 'idc', 'idk', 'iirc', 'imho', 'imo', 'irl', 'kinda', 'lemme',
-  'lmao', 'lmk', 'lol', 'lotta', 'lowkey', 'ngl', 'obv', 'obvs', 'okay', 'omg', 'outta', 'pls', 'plz', 'ppl', 'prolly',
-  'rofl', 'shld', 'smh', 'sorta', 'srsly', 'sup', 'tbh', 'tho', 'thnx', 'thru', 'thx', 'tryna', 'wanna', 'wassup',
-  'whatcha', 'wdym', 'wld', 'wtf', 'wyd', 'wym', 'yall', 'yeah', 'yep', 'yup', 'rly', 'imma', 'nvm', 'ofc', 'idek',
+  'abt', 'admin', 'afaik', 'alot', 'app', 'approx', 'apps', 'bc', 'bcoz', 'bcuz', 'becuz', 'bout', 'bruh',
+  'btw', 'civs', 'cld', 'convo', 'convos', 'cos', 'coz', 'cuz', 'deets', 'def', 'dept', 'dunno', 'fyi',
+  'gimme', 'gonna', 'gotta', 'gov', 'govt', 'guys', 'heya', 'hiya', 'idc', 'idek', 'idk', 'iirc', 'imho',
+  'imma', 'imo', 'info', 'intl', 'irl', 'kinda', 'legit', 'lemme', 'lmao', 'lmk', 'lol', 'lotta', 'lowkey',
+  'natl', 'ngl', 'nvm', 'obv', 'obvs', 'ofc', 'okay', 'omg', 'outta', 'pic', 'pics', 'pls', 'plz', 'ppl',
+  'prez', 'prolly', 'rly', 'rofl', 'shld', 'smh', 'sorta', 'srsly', 'sup', 'tbh', 'thnx', 'tho', 'thru', 'thx',
+  'tryna', 'vid', 'vids', 'wanna', 'wassup', 'wdym', 'whatcha', 'wld', 'wtf', 'wyd', 'wym', 'yall', 'yeah',
+  'yep', 'yup',
 ]);
 
 /** English function words (WordNet leaves most of them out): their misspellings ("thier", "waht", "wich",
@@ -78,7 +80,7 @@ const CONTRACTIONS: readonly (readonly [string, ReadonlySet<string>])[] = [
  * letter too many or a wrong one is not tried, since many names are a function word and a letter ("andy",
  * "nora"; "chen", "mary"). */
 function functionSlip(word: string): boolean {
-  return word.length >= 3 && word.length <= 12 && oneSlipFrom(word, (w) => FUNCTION_WORDS.has(w), { extra: false, wrong: false });
+  return oneSlipFrom(word, (w) => FUNCTION_WORDS.has(w), { extra: false, wrong: false });
 }
 
 /**
@@ -95,5 +97,5 @@ export function chatWord(word: string): boolean {
     const head = word.slice(0, -ending.length);
     if (heads.has(head) || (head.length >= 3 && oneSlipFrom(head, (w) => heads.has(w), { extra: false, wrong: false }))) return true;
   }
-  return word.length >= 4 && functionSlip(word);
+  return word.length >= 4 && word.length <= 12 && functionSlip(word);
 }
