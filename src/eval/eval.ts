@@ -231,7 +231,47 @@ export interface EvalReport {
     /** The seed questions with their most specific name swapped for a SQuAD name the seeds never use
      * (unknownNameQuestions), asked of the seeds. */
     unknownNameOnSeeds: { questions: number; declined: number; declinedLowerCase: number };
+    /** Casual questions about the seeds (test/fixtures/casual-questions.json): how many are declined for a word
+     * that is no name (the name rules' false alarms), and how many of those naming someone the seeds never
+     * name are declined for that name. */
+    casualOnSeeds: CasualRow;
   };
+}
+
+export interface CasualQuestion {
+  readonly q: string;
+  /** The words of the question that are names the seeds never use, lower case. */
+  readonly names: readonly string[];
+}
+
+export interface CasualRow {
+  readonly questions: number;
+  /** Declined with a name rule's reason for a word not among the question's names. */
+  readonly declinedForNoName: number;
+  /** Those words, as the replies name them. */
+  readonly words: readonly string[];
+  readonly withName: number;
+  /** Of the questions with a name, those declined for it. */
+  readonly declinedForName: number;
+}
+
+export function readCasualQuestions(): CasualQuestion[] {
+  return (JSON.parse(readFileSync(new URL('../../test/fixtures/casual-questions.json', import.meta.url), 'utf8')) as { questions: CasualQuestion[] }).questions;
+}
+
+/** The name rules on casual questions: declines for a word that is no name, and for the names in them. */
+export function casualRow(seeds: Index, questions: readonly CasualQuestion[]): CasualRow {
+  const words: string[] = [];
+  let withName = 0;
+  let declinedForName = 0;
+  for (const x of questions) {
+    const a = answerFromRanking(seeds, rank(seeds, x.q));
+    if (x.names.length > 0) withName++;
+    if (a.kind !== 'not-found' || a.name === undefined) continue;
+    if (x.names.includes(a.name.toLowerCase())) declinedForName++;
+    else words.push(a.name);
+  }
+  return { questions: questions.length, declinedForNoName: words.length, words, withName, declinedForName };
 }
 
 export async function evaluate(args: Args): Promise<EvalReport> {
@@ -376,6 +416,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
         declined: declinedUnknownNamed / (unknownNamed.length || 1),
         declinedLowerCase: declinedUnknownLower / (unknownNamed.length || 1),
       },
+      casualOnSeeds: casualRow(seeds, readCasualQuestions()),
     },
   };
 }
@@ -488,6 +529,8 @@ function print(report: EvalReport): void {
   }
   out.push(`            held-out SQuAD questions with a name swapped for one their article lacks, declined ${pct(a.substitutedOnSquad.declined)} (${a.substitutedOnSquad.questions})`);
   out.push(`            seed questions with a name swapped for one the seeds never use, declined ${pct(a.unknownNameOnSeeds.declined)} (${a.unknownNameOnSeeds.questions}); in lower case ${pct(a.unknownNameOnSeeds.declinedLowerCase)}`);
+  const casual = a.casualOnSeeds;
+  out.push(`            casual questions about the seeds (${casual.questions}): declined for a word that is no name ${casual.declinedForNoName}${casual.words.length ? ` (${casual.words.join(', ')})` : ''}; of ${casual.withName} naming someone the seeds never name, declined for the name ${casual.declinedForName}`);
   if (a.heldOutOnNews) out.push(`            held-out SQuAD questions asked of the BBC news articles declined ${pct(a.heldOutOnNews.declined)} (${a.heldOutOnNews.questions})`);
   out.push(`            in-corpus SQuAD questions answered ${pct(report.engine.all.answered)}`);
   console.log(out.join('\n'));

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { parseArticle, isSkipped } from '../../src/corpus/article.ts';
 import { buildIndex } from '../../src/index/build.ts';
-import { readSeedQuestions, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
+import { casualRow, readCasualQuestions, readSeedQuestions, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
 import { analyseQuestion } from '../../src/answer/question.ts';
 import { NO_TERM } from '../../src/index/terms.ts';
 
@@ -70,5 +70,23 @@ describe('questions about the seed articles', () => {
     const out = unknownNameQuestions(seeds, questions, ['Mihsal', 'Dr.', 'Chopin']);
     expect(out).toEqual(['Who did Chopin Johnson say are actually engaged?', 'How many civilians died in Chopin since the ceasefire collapsed?']);
     for (const q of out) expect(analyseQuestion(q, seeds.vocabulary).terms.find((t) => t.word === 'Chopin')?.id).toBe(NO_TERM);
+  });
+});
+
+describe('casual questions about the seed articles (test/fixtures/casual-questions.json)', () => {
+  const questions = readCasualQuestions();
+  const row = casualRow(seeds, questions);
+
+  it('are declined for a name only when they name someone the seeds never name, three known words aside', () => {
+    expect(row.questions).toBe(questions.length);
+    // The known false alarms: "sum1" (wink tags it a proper noun), and two words newer than WordNet.
+    for (const word of row.words) expect(['sum1', 'islamist', 'hashtag'], word).toContain(word.toLowerCase());
+    // "what's up with hamas" matches nothing at all, so no sentence is there to decline for the name.
+    expect(row.withName).toBe(11);
+    expect(row.declinedForName).toBe(10);
+  });
+
+  it('holds the names it counts, each in its question', () => {
+    for (const x of questions) for (const name of x.names) expect(x.q.toLowerCase()).toContain(name);
   });
 });
