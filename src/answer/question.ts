@@ -48,14 +48,16 @@ export interface Question {
   /** Term ids of every word of the question after its wh-word, stop words included, in order (NO_TERM for
    * words the corpus never uses): for phrase matches. */
   readonly sequence: readonly number[];
-  /** Typed without capitals (its first letter, "I" and acronyms aside: "what did I miss in the ICC report") or
-   * all in capitals: its names cannot be told by case. */
+  /** Typed without capitals (the first letter of each sentence, "I" and acronyms aside: "lol. What did I miss in
+   * the ICC report") or all in capitals: its names cannot be told by case. */
   readonly caseless: boolean;
 }
 
 /** Words whose capitals say nothing of how the asker writes names: the pronoun I, and acronyms ("ICC", "NGOs",
  * "U.S."). */
 const ACRONYM_OR_I = /(?<![\p{L}\p{N}])(?:\p{Lu}[\p{Lu}\p{N}]+s?|(?:\p{Lu}\.){2,}|I)(?![\p{L}\p{N}])/gu;
+/** The first letter of a question, and of each sentence in it ("lol. What did..."). */
+const SENTENCE_START = /(^[^\p{L}]*|[.!?]\s+[^\p{L}]*)\p{L}/gu;
 const WH = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'what', 'which', 'how']);
 const AUX_START = /^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might)$/i;
 const PLACE_NOUNS = /^(?:country|countries|city|cities|town|state|states|place|region|continent|nation|location|area|province|county|island|river|capital|village|where)$/;
@@ -147,8 +149,8 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
   // AN ICC INVESTIGATION?" would ask about someone called "CALLED"): it is read as if typed in lower case.
   const shouted = /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
   const tokens = analyse(shouted ? text.toLowerCase() : text);
-  // The first letter left out: a keyboard capitalises it for the asker.
-  const caseless = shouted || !/\p{Lu}/u.test(text.replace(ACRONYM_OR_I, ' ').replace(/\p{L}/u, ''));
+  // The first letter of each sentence left out: a keyboard capitalises it for the asker.
+  const caseless = shouted || !/\p{Lu}/u.test(text.replace(ACRONYM_OR_I, ' ').replace(SENTENCE_START, '$1'));
   const words = tokens.normals.map((w) => w.toLowerCase());
   const { type, expects, focus } = typeOf(words, tokens.pos);
   const terms: QueryTerm[] = [];

@@ -120,7 +120,7 @@ describe('abstention', () => {
     }
     // Typed without capitals (a first one, "I" and acronyms aside), a word no dictionary writes in lower case is
     // read as a name.
-    for (const [q, name] of [['what did pulaski say about western nations?', 'pulaski'], ['What did kenyatta say about the convoy?', 'kenyatta'], ['did I miss what the ICC said about pulaski?', 'pulaski'], ['UN security council: what did pulaski say about it', 'pulaski'], ['what did the US and the UN say about pulaski?', 'pulaski'], ['what did chen tell reuters about the weapons', 'chen'], ['WHAT DID PULASKI SAY ABOUT WESTERN NATIONS?', 'pulaski']] as const) {
+    for (const [q, name] of [['what did pulaski say about western nations?', 'pulaski'], ['What did kenyatta say about the convoy?', 'kenyatta'], ['did I miss what the ICC said about pulaski?', 'pulaski'], ['UN security council: what did pulaski say about it', 'pulaski'], ['what did the US and the UN say about pulaski?', 'pulaski'], ['what did chen tell reuters about the weapons', 'chen'], ['lol. What did pulaski say about western nations?', 'pulaski'], ['WHAT DID PULASKI SAY ABOUT WESTERN NATIONS?', 'pulaski']] as const) {
       const a = engine.answer(q);
       expect(a.kind === 'not-found' ? [a.reason, a.name] : a.kind, q).toEqual(['unknown-name', name]);
     }
