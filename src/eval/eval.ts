@@ -167,8 +167,24 @@ export interface SeedQuestion {
   readonly alternatives?: readonly string[];
 }
 
+/** A JSON file of test/fixtures/, parsed. */
+function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8')) as T;
+}
+
 export function readSeedQuestions(name: string): SeedQuestion[] {
-  return (JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8')) as { answerable: SeedQuestion[] }).answerable;
+  return readFixture<{ answerable: SeedQuestion[] }>(name).answerable;
+}
+
+export type SeedSetName = 'development' | 'reviewed' | 'blind';
+
+/** The three sets of questions about the seeds: written with the engine, reviewed, and the blind third set. */
+export function readSeedSets(): Record<SeedSetName, SeedQuestion[]> {
+  return {
+    development: readSeedQuestions('seed-questions.json'),
+    reviewed: readSeedQuestions('seed-questions-reviewed.json'),
+    blind: readSeedQuestions('seed-questions-blind.json'),
+  };
 }
 
 /** Any run of whitespace as one space: the seeds hold non-breaking spaces where a question's writer typed spaces. */
@@ -223,7 +239,7 @@ export interface EvalReport {
      * when first measured, then read while changing the engine. 'blind': 40 by a third reviewer, kept unread
      * and unmeasured until those changes were final. No weight, threshold or rule was fitted to any of them.
      */
-    seedSets: Record<'development' | 'reviewed' | 'blind', SeedSetRow>;
+    seedSets: Record<SeedSetName, SeedSetRow>;
     /** Held-out SQuAD questions asked of a news corpus (BBC) that never answers them. */
     heldOutOnNews: { questions: number; declined: number } | null;
     /** Held-out questions with their most specific name swapped for one their article never uses (substitutedQuestions). */
@@ -256,7 +272,7 @@ export interface CasualRow {
 }
 
 export function readCasualQuestions(): CasualQuestion[] {
-  return (JSON.parse(readFileSync(new URL('../../test/fixtures/casual-questions.json', import.meta.url), 'utf8')) as { questions: CasualQuestion[] }).questions;
+  return readFixture<{ questions: CasualQuestion[] }>('casual-questions.json').questions;
 }
 
 /** The name rules on casual questions: declines for a word that is no name, and for the names in them. */
@@ -363,11 +379,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   const seeds = buildIndex((await loadCorpus(args.seeds)).articles);
   let declinedOnSeeds = 0;
   for (const q of questions) if (answerFromRanking(seeds, rank(seeds, q.question)).kind === 'not-found') declinedOnSeeds++;
-  const seedQuestions = {
-    development: readSeedQuestions('seed-questions.json'),
-    reviewed: readSeedQuestions('seed-questions-reviewed.json'),
-    blind: readSeedQuestions('seed-questions-blind.json'),
-  };
+  const seedQuestions = readSeedSets();
   const seedSets = {
     development: seedSetRow(seeds, index, seedQuestions.development),
     reviewed: seedSetRow(seeds, index, seedQuestions.reviewed),

@@ -400,7 +400,7 @@ function commonLemmas(): Set<string> {
   return out;
 }
 
-/** Whether some base form of `w` is a word WordNet writes in lower case. */
+/** Whether some base form of `w` (lower case), as morphy finds it, is in `lemmas` ("pos:lemma" keys). */
 function isCommon(lemmas: ReadonlySet<string>, w: string): boolean {
   return POSES.some((pos) => candidateForms(w, pos).some((form) => lemmas.has(`${pos}:${form}`)));
 }
@@ -469,7 +469,5 @@ export function looksLikeName(word: string): boolean {
  * else. The table (a few thousand lemmas) is read once per process, on the first call.
  */
 export function everydayWord(word: string): boolean {
-  const lemmas = everydayWords();
-  const w = word.toLowerCase();
-  return POSES.some((pos) => candidateForms(w, pos).some((form) => lemmas.has(`${pos}:${form}`)));
+  return isCommon(everydayWords(), word.toLowerCase());
 }

@@ -5,16 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { parseArticle, isSkipped } from '../../src/corpus/article.ts';
 import { buildIndex } from '../../src/index/build.ts';
-import { casualRow, readCasualQuestions, readSeedQuestions, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
+import { casualRow, readCasualQuestions, readSeedSets, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
 import { analyseQuestion } from '../../src/answer/question.ts';
 import { NO_TERM } from '../../src/index/terms.ts';
 
 const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
-const sets = {
-  development: readSeedQuestions('seed-questions.json'),
-  reviewed: readSeedQuestions('seed-questions-reviewed.json'),
-  blind: readSeedQuestions('seed-questions-blind.json'),
-};
+const sets = readSeedSets();
 
 /** The sentences of the seeds that contain `fragment`, as text, and the titles that do (a headline states a fact
  * too, though the engine cites only sentences: a question only a headline answers counts as a miss). */
