@@ -63,9 +63,11 @@ const ABSTAINED = {
   'low-confidence': 'No sentence in the articles answers this with enough confidence.',
   'unknown-name': 'The articles never mention a name it asks about.',
   'unmentioned-name': 'The articles closest to it never mention a name it asks about.',
+  dated: 'It asks about now, and the closest sentences speak only of years past.',
+  unexpanded: 'It asks what an acronym stands for, and the closest sentences never spell it out.',
 } satisfies Record<NotFoundReason, string>;
 
-/** Why the bot declined, naming the name a name rule declined for (an answer cached before names were kept has
+/** Why the bot declined, naming the name (or acronym) a rule declined for (an answer cached before names were kept has
  * none: the general sentence then). */
 function abstainedBecause(a: { reason: NotFoundReason; name?: string }): string {
   const name = a.name === undefined ? '' : userText(a.name);
@@ -73,6 +75,7 @@ function abstainedBecause(a: { reason: NotFoundReason; name?: string }): string 
     const quoted = `“${escapeMarkdown(fitText(name, 80))}”`;
     if (a.reason === 'unknown-name') return `No article mentions ${quoted}.`;
     if (a.reason === 'unmentioned-name') return `The articles closest to it never mention ${quoted}.`;
+    if (a.reason === 'unexpanded') return `It asks what ${quoted} stands for, and the closest sentences never spell it out.`;
   }
   return ABSTAINED[a.reason] ?? ''; // a reason from an older cache entry, should one survive the version key
 }

@@ -31,8 +31,10 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * answers keep hyphenated words whole and read derived forms of the question's words as those words. 4: a
  * name the corpus never uses declines the question (unmentionedName); abstention estimates whether the first
  * citation is right (src/eval/learn.ts); stroked letters (ł, ø...) fold (src/nlp/wink.ts). 5: in a question typed
- * without capitals, a word no dictionary writes in lower case is read as a name (unmentionedName). */
-export const ENGINE_SCHEMA = 5;
+ * without capitals, a word no dictionary writes in lower case is read as a name (unmentionedName). 6: a question
+ * about now is not answered from a sentence dated to past years (pastOnly); one about an acronym is answered with
+ * the words that spell it out, or declined (unexpanded). */
+export const ENGINE_SCHEMA = 6;
 
 /** The engine's settings that change answers; part of the corpus version. */
 export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;

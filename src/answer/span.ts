@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Index } from '../index/types.ts';
 import { RELATION } from '../index/relatives.ts';
+import { expansionIn } from '../index/acronyms.ts';
 import { isStopWord, NO_TERM } from '../index/terms.ts';
 import { analyse, irregularLemma, P, POS, stem, type EntitySpan, type TokenStream } from '../nlp/wink.ts';
 import { idf } from './retrieve.ts';
@@ -1055,6 +1056,13 @@ export interface CitedSentence {
  */
 export function shortAnswerOf(index: Index, question: Question, cited: readonly CitedSentence[], threshold: number = spanWeights.threshold, known?: SpanProblems): ShortAnswer | null {
   if (question.type === 'yes-no' || cited.length === 0) return null;
+  // "What does ICC stand for?": the words that spell it out are the answer.
+  if (question.expansion !== null) {
+    for (const c of cited.slice(0, MAX_CITED)) {
+      const found = expansionOf(index, c.sentence, question.expansion);
+      if (found) return { text: index.articles[index.sentenceArticle[c.sentence]!]!.text.slice(found.start, found.end), ...found, sentenceId: c.sentence };
+    }
+  }
   const frame = questionFrame(question);
   let best: SentencePick | null = null;
   let bestValue = -1;
@@ -1067,5 +1075,12 @@ export function shortAnswerOf(index: Index, question: Question, cited: readonly 
   }
   return best && best.probability >= threshold ? best.answer : null;
 }
+/** Where sentence `s` spells out `acronym` (expansionIn), as offsets into its article, or null. */
+export function expansionOf(index: Index, s: number, acronym: string): { start: number; end: number } | null {
+  const start = index.sentenceStart[s]!;
+  const found = expansionIn(index.articles[index.sentenceArticle[s]!]!.text.slice(start, index.sentenceEnd[s]), acronym);
+  return found === null ? null : { start: start + found.start, end: start + found.end };
+}
+
 /** At most this many sentences are read for a short answer (each costs a full analysis). */
 export const MAX_CITED = 3;

@@ -29,8 +29,10 @@ export interface ShortAnswer {
 }
 
 /** Why a question is not answered; 'unknown-name': no article mentions a name the question asks about;
- * 'unmentioned-name': the best sentence's article never mentions it. */
-export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence' | 'unknown-name' | 'unmentioned-name';
+ * 'unmentioned-name': the best sentence's article never mentions it; 'dated': the question asks about the present
+ * and the best sentence speaks only of years past; 'unexpanded': it asks what an acronym stands for and the best
+ * sentence does not spell it out. */
+export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence' | 'unknown-name' | 'unmentioned-name' | 'dated' | 'unexpanded';
 
 export type Answer =
   | {
@@ -46,7 +48,7 @@ export type Answer =
       readonly question: string;
       readonly questionType: QuestionType;
       readonly reason: NotFoundReason;
-      /** For 'unknown-name' and 'unmentioned-name': the name, as the question writes it. */
+      /** For 'unknown-name' and 'unmentioned-name': the name, as the question writes it; for 'unexpanded', the acronym. */
       readonly name?: string;
       readonly confidence: number;
       /** The closest sentences, offered as "closest matches", never as an answer. */

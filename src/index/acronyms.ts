@@ -101,3 +101,68 @@ export function findAcronyms(values: readonly string[], from: number, to: number
   }
   return found;
 }
+
+/** Words that never begin an expansion: "a complete" does not spell AC, nor "from Iraq and Syria" FIS. */
+const NEVER_FIRST = new Set([...LINKING, 'a', 'an', 'from', 'by', 'with', 'or', 'as', 'is', 'it', 'its', 'was', 'were', 'be', 'this', 'that', 'into']);
+
+/** A word of a text and where it is: [start, end). */
+interface Word {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Words split at spaces and slashes, punctuation at their edges left out ("(Lunar" is "Lunar"). */
+function wordsOf(text: string): Word[] {
+  const words: Word[] = [];
+  for (const m of text.matchAll(/[^\s/]+/gu)) {
+    const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])![0].length;
+    const trail = /[^\p{L}\p{N}]*$/u.exec(m[0])![0].length;
+    if (lead + trail >= m[0].length) continue;
+    const start = m.index + lead;
+    const end = m.index + m[0].length - trail;
+    words.push({ text: text.slice(start, end), start, end });
+  }
+  return words;
+}
+
+/**
+ * Where `text` spells out `acronym` by the initials of a run of words, case aside, as [start, end) offsets into
+ * `text`, or null: "Time and Relative Dimension in Space" spells TARDIS, "Central business districts" CBD,
+ * "Command/Service Module" CSM (split at the slash). A linking word may give its letter or be passed over
+ * ("Front Islamique de Salut": FIS), and for four letters or more, so may one other word ("Very high-speed
+ * Backbone Network Service": vBNS). The acronym itself spells nothing ("the ICC Cricket World Cup" does not
+ * spell ICC), and a run never begins with a little word ("a complete" does not spell AC). A run that begins in
+ * lower case counts only beside the acronym ("alternating current (AC)"). The first run found, from the left, is
+ * returned.
+ */
+export function expansionIn(text: string, acronym: string): { start: number; end: number } | null {
+  const letters = acronym.replace(/s$/, '').toLowerCase().replace(/[^\p{L}]/gu, '');
+  if (letters.length < 2 || letters.length > 12) return null;
+  const words = wordsOf(text);
+  const self = (w: string) => w.toLowerCase() === letters || w.toLowerCase() === `${letters}s`;
+  const initials = words.map((w) => (self(w.text) ? '' : w.text.charAt(0).toLowerCase()));
+  const linking = words.map((w) => LINKING.has(w.text.toLowerCase()));
+  // From word i with letter li next, `skips` other words still allowed to be passed over: the index of the run's
+  // last word, or -1. States that failed are remembered, so the search costs words x letters x 2 at most.
+  const failed = new Set<number>();
+  const from = (i: number, li: number, skips: number): number => {
+    if (li === letters.length) return i - 1;
+    if (i >= words.length) return -1;
+    const state = (i * (letters.length + 1) + li) * 2 + skips;
+    if (failed.has(state)) return -1;
+    let last = initials[i] === letters.charAt(li) ? from(i + 1, li + 1, skips) : -1;
+    if (last < 0) last = linking[i] ? from(i + 1, li, skips) : skips > 0 ? from(i + 1, li, skips - 1) : -1;
+    if (last < 0) failed.add(state);
+    return last;
+  };
+  for (let i = 0; i < words.length; i++) {
+    if (initials[i] !== letters.charAt(0) || NEVER_FIRST.has(words[i]!.text.toLowerCase())) continue;
+    const last = from(i + 1, 1, letters.length >= 4 ? 1 : 0);
+    if (last < 0) continue;
+    // In lower case, words spell an acronym by chance ("airliners in case": AC) unless it stands beside them.
+    const beside = (i > 0 && self(words[i - 1]!.text)) || (last + 1 < words.length && self(words[last + 1]!.text));
+    if (/^\p{Lu}/u.test(words[i]!.text) || beside) return { start: words[i]!.start, end: words[last]!.end };
+  }
+  return null;
+}

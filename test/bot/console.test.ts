@@ -26,6 +26,8 @@ const INPUT = [
   '/ask question:What did Australia say about Aleppo? article:ARA',
   '/ask',
   '/ask question:anything article:no such article',
+  '/ask what does icc stand for',
+  '/ask What does UK stand for?',
   '/frobnicate',
   '/stats',
   '',
@@ -93,12 +95,18 @@ describe('npm start without a token', () => {
     expect(out()).toContain('Unknown command "frobnicate".');
   });
 
+  it('answers what an acronym stands for with the words that spell it out', () => {
+    expect(out()).toContain('== Answer ==\nQ: what does icc stand for\nA: International Criminal Court\n');
+    // The seeds write "UK" and never spell it out.
+    expect(out()).toContain("The articles don't say. It asks what “UK” stands for, and the closest sentences never spell it out.");
+  });
+
   it('gives the console user, who runs the bot, the moderator view', () => {
     const ara = engine.articles('ARA')[0]!;
-    const kinds = [engine.answer('who called for an ICC investigation?').kind, engine.answer('What did Australia say about Aleppo?', { articleId: ara.id }).kind];
+    const kinds = [engine.answer('who called for an ICC investigation?').kind, engine.answer('What did Australia say about Aleppo?', { articleId: ara.id }).kind, engine.answer('what does icc stand for').kind, engine.answer('What does UK stand for?').kind];
     const answered = kinds.filter((k) => k === 'answer').length;
     expect(out()).toContain('== Answer statistics ==');
-    expect(out()).toContain(`2 questions answered: ${answered} with quotations, ${2 - answered} where the articles don't say; 0 from the cache.`);
+    expect(out()).toContain(`4 questions answered: ${answered} with quotations, ${4 - answered} where the articles don't say; 0 from the cache.`);
     expect(out()).toContain('Votes: 👍 0 · 👎 1');
   });
 });

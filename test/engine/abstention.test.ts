@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { buildIndex } from '../../src/index/build.ts';
-import { ANSWERABLE_FEATURES, answerableFeatures, answerFromRanking, firstStage, rank } from '../../src/answer/answer.ts';
+import { ANSWERABLE_FEATURES, answerableFeatures, answerFromRanking, firstStage, pastOnly, rank } from '../../src/answer/answer.ts';
+import { isSkipped, parseArticle, type Article } from '../../src/corpus/article.ts';
 
 const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
 const feature = (q: string, name: (typeof ANSWERABLE_FEATURES)[number]) => answerableFeatures(firstStage(seeds, q))[ANSWERABLE_FEATURES.indexOf(name)]!;
@@ -26,5 +27,77 @@ describe('unknown question words', () => {
     expect(firstStage(seeds, 'What are western nations zorbling about?').answerable).toBeLessThan(firstStage(seeds, 'What are western nations angry about?').answerable - 0.1);
     const pulaski = answerFromRanking(seeds, rank(seeds, 'What did Pulaski say about western nations?'));
     expect(pulaski.kind === 'not-found' && pulaski.reason).toBe('unknown-name');
+  });
+});
+
+describe('a question about now', () => {
+  const article = (path: string, text: string): Article => {
+    const a = parseArticle(path, Buffer.from(text));
+    if (isSkipped(a)) throw new Error(a.reason);
+    return a;
+  };
+  // A history of a ferry: what was so in past years, and one sentence about today.
+  const history = article(
+    'ferry.txt',
+    'The Harbour Ferry\n\nThe harbour ferry was run by the Harbour Board from 1890 to 1954, when the board was wound up.\n\nThe crossing took twenty minutes in 1900.\n\nThe museum on the quay is open every day and sells tickets for the old steam launch.\n\nThe RNLI lifeboat is moored beside the museum.\n',
+  );
+  const ferry = buildIndex([history]);
+  const ask = (q: string) => answerFromRanking(ferry, rank(ferry, q));
+
+  it('is not answered from a sentence that speaks only of past years', () => {
+    for (const q of ['Who runs the harbour ferry now?', 'who currently runs the harbour ferry', 'How long does the crossing take today?']) {
+      const a = ask(q);
+      expect(a.kind === 'not-found' ? a.reason : a.kind, q).toBe('dated');
+      // The closest sentence is still shown, as such.
+      if (a.kind === 'not-found') expect(a.nearest[0]!.text, q).toMatch(/1890|1900/);
+    }
+  });
+
+  it('is answered from a sentence in the present, and the past is answered from the past', () => {
+    const museum = ask('Is the museum on the quay open now?');
+    expect(museum.kind === 'answer' ? museum.citations[0]!.text : museum.kind).toContain('The museum on the quay is open every day');
+    const then = ask('Who ran the harbour ferry?');
+    expect(then.kind === 'answer' ? then.citations[0]!.text : then.kind).toContain('run by the Harbour Board from 1890 to 1954');
+    expect(pastOnly(ferry, firstStage(ferry, 'Who ran the harbour ferry?'))).toBe(false);
+    expect(pastOnly(ferry, firstStage(ferry, 'Who runs the harbour ferry now?'))).toBe(true);
+  });
+
+  it('is answered on the seeds, whose sentences speak of this week and of now', () => {
+    for (const [q, quoted] of [
+      ['How many civilians were killed this week by Russian and Syrian military operations?', 'this week'],
+      ['how many civilians were killed in east aleppo this week?', 'More than 200 civilians were reportedly killed this week'],
+      ['what is the situation in aleppo now?', "It's the same situation."],
+    ] as const) {
+      const a = answerFromRanking(seeds, rank(seeds, q));
+      expect(a.kind === 'answer' ? a.citations[0]!.text : a.kind, q).toContain(quoted);
+    }
+  });
+});
+
+describe('a question about an acronym', () => {
+  it('is answered with the words that spell it out, an exact slice of the article', () => {
+    for (const q of ['What does ICC stand for?', 'what does icc stand for', 'What is the ICC short for?']) {
+      const a = answerFromRanking(seeds, rank(seeds, q));
+      expect(a.kind === 'answer' ? a.answer?.text : a.kind, q).toBe('International Criminal Court');
+      if (a.kind !== 'answer' || !a.answer) continue;
+      expect(a.citations[0]!.text, q).toContain('the International Criminal Court (ICC) must investigate');
+      const article = seeds.articles.find((x) => x.id === a.citations[0]!.articleId)!;
+      expect(article.text.slice(a.answer.start, a.answer.end)).toBe('International Criminal Court');
+    }
+  });
+
+  it('is declined, naming the acronym, when no sentence close to it spells it out', () => {
+    const ferry = buildIndex([
+      (() => {
+        const a = parseArticle('ferry.txt', Buffer.from('The Harbour Ferry\n\nThe RNLI lifeboat is moored beside the museum.\n\nThe museum is open every day.\n'));
+        if (isSkipped(a)) throw new Error(a.reason);
+        return a;
+      })(),
+    ]);
+    const a = answerFromRanking(ferry, rank(ferry, 'What does RNLI stand for?'));
+    expect(a.kind === 'not-found' ? [a.reason, a.name] : a.kind).toEqual(['unexpanded', 'RNLI']);
+    // Asked otherwise, the same sentence answers.
+    const where = answerFromRanking(ferry, rank(ferry, 'Where is the RNLI lifeboat moored?'));
+    expect(where.kind === 'answer' ? where.citations[0]!.text : where.kind).toBe('The RNLI lifeboat is moored beside the museum.');
   });
 });

@@ -92,6 +92,35 @@ describe('caseless questions', () => {
   });
 });
 
+describe('questions about an acronym', () => {
+  it('reads the acronym a question asks the meaning of, in capitals or not', () => {
+    // A corpus that writes ICC, so "icc" typed in lower case is known as an acronym.
+    const court = buildIndex([article('court.txt', 'The ICC opened a case against the party.\n')]);
+    const expansion = (q: string) => analyseQuestion(q, court.vocabulary).expansion;
+    expect(expansion('What does ICC stand for?')).toBe('ICC');
+    expect(expansion('what does icc stand for')).toBe('icc');
+    expect(expansion('What did the LMP acronym stand for regarding the launch?')).toBe('LMP');
+    expect(expansion('what does vBNS stand for')).toBe('vBNS');
+    expect(expansion('What is "TGIF" short for?')).toBe('TGIF');
+    expect(expansion('WHAT DOES ICC STAND FOR?')).toBe('ICC');
+    expect(expansion('What did the BBC say ICC stands for?')).toBe('ICC');
+    expect(expansion('what is it short for')).toBeNull();
+    // Without capitals, only a word the corpus writes as an acronym: "the party" stands for ideas, not words.
+    expect(expansion('what does the party stand for')).toBeNull();
+    expect(expansion('What does Hamas stand for?')).toBeNull();
+    expect(expansion('What does the UMC stand in opposition to?')).toBeNull();
+    expect(expansion('Who harvests apples?')).toBeNull();
+  });
+});
+
+describe('questions about the present day', () => {
+  it('asks about now with "now", "currently", "today", "this week" or "the past few days", not with "this year" or "known"', () => {
+    const asksNow = (q: string) => analyseQuestion(q, index.vocabulary).asksNow;
+    for (const q of ['Who harvests apples now?', 'who currently harvests apples', 'Who harvests apples today?', 'How many apples were harvested this week?', 'how many apples were harvested in the past few days', 'who harvested apples last week', 'Who bakes, at the moment?', 'NOW who harvests apples']) expect(asksNow(q), q).toBe(true);
+    for (const q of ['Who harvests apples?', 'Who harvested apples this year?', 'What is the known apple?', 'Who harvests apples nowhere else?', 'who knows how to harvest apples']) expect(asksNow(q), q).toBe(false);
+  });
+});
+
 describe('rerank features', () => {
   // Both sentences match "renamed" and "mall" by stem; only the first has "renamed" as the question writes it.
   const renamed = 'In 1964 the old market hall was renamed the Fulton Mall by the council.';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isSkipped, parseArticle } from '../../src/corpus/article.ts';
 import { segment } from '../../src/index/segment.ts';
 import { tokenize } from '../../src/nlp/wink.ts';
-import { findAcronyms } from '../../src/index/acronyms.ts';
+import { expansionIn, findAcronyms } from '../../src/index/acronyms.ts';
 
 const SEED_004 = readFileSync(new URL('../../seeds/004_08d7a890f8e88d95.txt', import.meta.url));
 
@@ -51,6 +51,40 @@ describe('acronym definitions', () => {
   it('ignores brackets whose letters do not spell the words before them', () => {
     expect(find('He was born in Paris (France) in 1990 (AD).')).toEqual([]);
     expect(find('The bank (HSBC) raised rates.')).toEqual([]);
+  });
+});
+
+describe('an acronym spelled out in a sentence', () => {
+  const spelled = (text: string, acronym: string) => {
+    const at = expansionIn(text, acronym);
+    return at === null ? null : text.slice(at.start, at.end);
+  };
+  it('finds the words whose initials spell it, in any case, with linking words and one word passed over', () => {
+    expect(spelled('French officials said the International Criminal Court (ICC) must investigate.', 'ICC')).toBe('International Criminal Court');
+    expect(spelled('"Time and Relative Dimension in Space" is what TARDIS means.', 'TARDIS')).toBe('Time and Relative Dimension in Space');
+    expect(spelled('The Front Islamique de Salut won the vote.', 'FIS')).toBe('Front Islamique de Salut');
+    expect(spelled('The Command/Service Module (CSM) docked.', 'CSM')).toBe('Command/Service Module');
+    expect(spelled('It ran the Very high-speed Backbone Network Service from 1995.', 'vBNS')).toBe('Very high-speed Backbone Network Service');
+    expect(spelled('Tesla promoted alternating current (AC) over direct current.', 'ac')).toBe('alternating current');
+    expect(spelled('(AC) alternating current won.', 'AC')).toBe('alternating current');
+  });
+  it('does not read the acronym itself, little words or chance lower-case initials as its spelling', () => {
+    expect(spelled('They played in the ICC Cricket World Cup 2011.', 'ICC')).toBeNull();
+    expect(spelled('The TARDIS landed.', 'TARDIS')).toBeNull();
+    expect(spelled('It was a complete success.', 'AC')).toBeNull();
+    expect(spelled('Many fled from Iraq and Syria.', 'FIS')).toBeNull();
+    expect(spelled('Most airliners in case of fire carry extinguishers.', 'AC')).toBeNull();
+    // Passing over a word is allowed for four letters or more only.
+    expect(spelled('The International Cricket World Council met.', 'ICC')).toBeNull();
+    expect(spelled('x', 'X')).toBeNull();
+  });
+  it('stays quick on a long run of words that all fit', () => {
+    // Every word begins with "a", so every run is tried; remembered failures keep it to words x letters.
+    const text = 'Alpha and '.repeat(3000);
+    expect(spelled(text, 'AAAAAAAAAAAB')).toBeNull();
+    // The leftmost run that reaches "Bravo": eleven Alphas give the A's, one more is the word passed over, and
+    // every "and" between is passed over.
+    expect(spelled(`${text}Bravo`, 'AAAAAAAAAAAB')).toBe(`${'Alpha and '.repeat(12)}Bravo`);
   });
 });
 
