@@ -5,6 +5,7 @@ import { FLAG, type Index } from '../index/types.ts';
 import { NO_TERM } from '../index/terms.ts';
 import { everydayLowerCaseWord, everydayWord, looksLikeName } from '../nlp/wordnet.ts';
 import { chatWord } from '../nlp/words.ts';
+import { analyse, P } from '../nlp/wink.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
 import { F, FEATURE_COUNT, featuresOf, queryContext } from './features.ts';
@@ -64,6 +65,8 @@ export interface SpanStage {
 
 /** How many BM25 candidates the reranker sees. */
 export const CANDIDATES = 40;
+/** How many a question about an acronym sees: its definition is looked for among them (spelledOutFirst). */
+export const EXPANSION_CANDIDATES = 400;
 /** The neighbours of this many of the best BM25 sentences join the candidates. */
 export const NEIGHBOURS_OF = 10;
 
@@ -86,9 +89,9 @@ export function rank(index: Index, questionText: string, options: AnswerOptions 
 /** Why the corpus is taken not to answer a ranked question, or null when it answers. */
 function declineReason(ranking: Ranking): 'unknown-name' | 'unmentioned-name' | 'dated' | 'unexpanded' | 'low-confidence' | null {
   if (ranking.unmentioned !== null) return ranking.unmentioned.inCorpus ? 'unmentioned-name' : 'unknown-name';
-  if (ranking.dated) return 'dated';
-  // Asked what an acronym stands for, the best sentence answers exactly when it spells it out.
+  // Asked what an acronym stands for, the best sentence answers exactly when it spells it out, now or then.
   if (ranking.question.expansion !== null) return ranking.unexpanded ? 'unexpanded' : null;
+  if (ranking.dated) return 'dated';
   return ranking.answerable < weights.answerableThreshold ? 'low-confidence' : null;
 }
 
@@ -111,7 +114,9 @@ export function firstStage(index: Index, questionText: string, options: AnswerOp
   if (question.terms.length === 0 || article === -1) {
     return { question, retrieval: { clauses: [], candidates: [], totalIdf: 0 }, ranked: [], answerable: 0, unmentioned: null, dated: false, unexpanded: false };
   }
-  const retrieval = retrieve(index, question, article === undefined ? { limit: CANDIDATES, neighboursOf: NEIGHBOURS_OF } : { limit: CANDIDATES, neighboursOf: NEIGHBOURS_OF, article });
+  // Asked what an acronym stands for, the sentence that defines it may be any of those that write it.
+  const limit = question.expansion === null ? CANDIDATES : EXPANSION_CANDIDATES;
+  const retrieval = retrieve(index, question, article === undefined ? { limit, neighboursOf: NEIGHBOURS_OF } : { limit, neighboursOf: NEIGHBOURS_OF, article });
   const ctx = queryContext(index, question, retrieval);
   // One block of memory for every candidate's features; each candidate keeps a view of its row.
   const block = new Float64Array(retrieval.candidates.length * FEATURE_COUNT);
@@ -128,22 +133,25 @@ export function firstStage(index: Index, questionText: string, options: AnswerOp
   return { ...first, answerable: answerableProbability(first), unmentioned: unmentionedName(first), dated: pastOnly(index, first), unexpanded: unexpanded(index, first) };
 }
 
-/** Asked what an acronym stands for (Question.expansion), the best-ranked sentence that spells it out comes first,
- * keeping its own score and probability; the others keep their order. */
+/** Asked what an acronym stands for (Question.expansion), the best-ranked sentence that spells it out comes first;
+ * the others keep their order, and the probabilities keep theirs (the first takes the highest), so the reranker's
+ * reading still falls with rank. */
 function spelledOutFirst(index: Index, question: Question, ranked: RankedSentence[]): RankedSentence[] {
   if (question.expansion === null) return ranked;
   const at = ranked.findIndex((r) => expansionOf(index, r.candidate.sentence, question.expansion!) !== null);
-  if (at > 0) ranked.unshift(...ranked.splice(at, 1));
-  return ranked;
+  if (at <= 0) return ranked;
+  const probabilities = ranked.map((r) => r.probability);
+  const order = [ranked[at]!, ...ranked.slice(0, at), ...ranked.slice(at + 1)];
+  return order.map((r, i) => ({ ...r, probability: probabilities[i]! }));
 }
 
 /** What the rules decide whatever the abstention model says: decline for a name (unmentionedName), for a question
  * about now answered from the past (pastOnly), or for an acronym the best sentence does not spell out
  * (unexpanded); answer a question about an acronym the best sentence spells out; null leaves it to the model. */
 export function ruling(index: Index, ranking: FirstStageRanking): 'decline' | 'answer' | null {
-  if (unmentionedName(ranking) !== null || pastOnly(index, ranking)) return 'decline';
+  if (unmentionedName(ranking) !== null) return 'decline';
   if (ranking.question.expansion !== null) return unexpanded(index, ranking) ? 'decline' : 'answer';
-  return null;
+  return pastOnly(index, ranking) ? 'decline' : null;
 }
 
 /**
@@ -160,26 +168,44 @@ export function unexpanded(index: Index, ranking: FirstStageRanking): boolean {
   return expansionOf(index, top.candidate.sentence, acronym) === null;
 }
 
-/** A sentence that speaks of the present: a present-tense or future auxiliary, or a word of the present day. */
-const PRESENT = /\b(?:is|are|am|has|have|does|do|will|can|remains?|now|nowadays|currently|current|today|tonight|yesterday|recently|still|this (?:week|month|year|weekend)|(?:past|last) (?:few |couple of )?(?:days?|weeks?))\b/i;
+/** Words of a sentence that speak of the present or the future: auxiliaries and modals in those tenses, and words
+ * of the present day. A verb in the third person present ("owns", "aims", "says") is found by its tag. */
+const PRESENT = /\b(?:is|are|am|has|have|does|do|will|shall|can|could|may|might|must|should|would|remains?|now|nowadays|currently|current|today|tonight|recently|still|this (?:week|month|year|weekend))\b/i;
+/** A year, as the rule reads one: 1500 to 2099, not a count of money, people or per cent ("1,500 people" has a comma). */
+const YEAR_IN_TEXT = /(?<![\p{L}\p{N}$£€.,])(?:1[5-9]\d\d|20\d\d)(?![\p{N}%]|,\d|\.\d)/gu;
+const yearsOf = (text: string) => Array.from(text.matchAll(YEAR_IN_TEXT), (m) => Number(m[0]));
+/** The latest year each article names: the present of a news article is about its latest year. */
+const latestYears = new WeakMap<object, number>();
+function latestYear(article: { readonly text: string }): number {
+  let y = latestYears.get(article);
+  if (y === undefined) latestYears.set(article, (y = Math.max(0, ...yearsOf(article.text))));
+  return y;
+}
 
 /**
- * Whether the question asks about the present day (Question.asksNow: "What year is the Syrian war in now?") and
- * the best sentence dates itself to a year, with nothing of the present in it ("...joined the fight in the Syrian
- * Civil War beginning in March 2011, and was expelled from al-Qaeda in early 2014"). Such a sentence tells what
- * was so then, not what is so now. Of the 74 SQuAD questions that ask about the present, the model would answer
- * 71; the rule declines 7 of those, 5 cited wrongly ("When are the ashes now?" had "In 1957, ... transported
- * Tesla's ashes ... to Belgrade") and 2 rightly ("What is this invisible radiant energy now known as?"). A news
- * article's own sentences say "this week" or "on Tuesday", and a sentence in the present ("are no longer widely
- * used") is left to the model.
+ * Whether the question asks about the present state of things (Question.asksNow: "What year is the Syrian war in
+ * now?") and the best sentence speaks only of the past: it names a year, every year it names is before the latest
+ * its article names, and it has no verb in the present or future ("...joined the fight in the Syrian Civil War
+ * beginning in March 2011, and was expelled from al-Qaeda in early 2014"). Such a sentence tells what was so then,
+ * not what is so now. A plan for a later year ("aims to become a top five carmaker by 2010") or a state that goes on
+ * ("Fiat owns a 56% stake") is left to the model, and so is a sentence without a year.
  */
 export function pastOnly(index: Index, ranking: FirstStageRanking): boolean {
   const top = ranking.ranked[0];
   if (!top || !ranking.question.asksNow) return false;
   const s = top.candidate.sentence;
   if ((index.sentenceFlags[s]! & FLAG.year) === 0) return false;
-  const text = index.articles[index.sentenceArticle[s]!]!.text.slice(index.sentenceStart[s], index.sentenceEnd[s]);
-  return !PRESENT.test(text);
+  const article = index.articles[index.sentenceArticle[s]!]!;
+  const text = article.text.slice(index.sentenceStart[s], index.sentenceEnd[s]);
+  const years = yearsOf(text);
+  const latest = latestYear(article);
+  if (years.length === 0 || years.some((y) => y >= latest) || PRESENT.test(text)) return false;
+  const tokens = analyse(text);
+  for (let i = 0; i < tokens.values.length; i++) {
+    const tag = tokens.pos[i];
+    if ((tag === P.VERB || tag === P.AUX) && /[^s'’]s$/i.test(tokens.values[i]!) && !/^was$/i.test(tokens.values[i]!)) return false;
+  }
+  return true;
 }
 
 export interface UnmentionedName {
@@ -250,12 +276,13 @@ export function spanStage(index: Index, ranking: Ranking, stage: SpanStage = wei
   const z = second.reduce((sum, x) => sum + Math.exp(x - max), 0);
   const order = top.map((_, i) => i).sort((a, b) => second[b]! - second[a]! || a - b);
   const reordered = order.map((i) => ({ ...top[i]!, probability: (share * Math.exp(second[i]! - max)) / z }));
+  // It never brings up a sentence the rules would decline ("What state is eastern Aleppo's infrastructure in?" cited
+  // a sentence on Warsaw's, whose article never names Aleppo): the best of its order that they accept comes first.
+  // The first stage's best passed them, so there is one.
   const after = [...reordered, ...ranked.slice(stage.top)];
-  // It never brings up a sentence the rules would decline ("What state is eastern Aleppo's infrastructure in?"
-  // cited a sentence on Warsaw's, whose article never names Aleppo): the first stage's order stands.
-  const moved = after[0]!.candidate.sentence !== ranked[0]!.candidate.sentence;
-  if (moved && ruling(index, { question, retrieval: ranking.retrieval, ranked: after }) === 'decline') return { ...ranking, spans };
-  return { ...ranking, ranked: after, spans };
+  const accepted = (r: RankedSentence) => ruling(index, { question, retrieval: ranking.retrieval, ranked: [r, ...after.filter((x) => x !== r)] }) !== 'decline';
+  const first = after[0]!.candidate.sentence === ranked[0]!.candidate.sentence ? after[0]! : reordered.find(accepted) ?? after[0]!;
+  return { ...ranking, ranked: [first, ...after.filter((x) => x !== first)], spans };
 }
 
 /** Sort by score and attach softmax probabilities (the listwise model's own reading of its scores). */
@@ -409,9 +436,11 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
   const citations = [citationOf(index, top.candidate.sentence, top.probability)];
   for (const r of ranked.slice(1)) {
     if (citations.length >= max) break;
-    if (r.probability >= top.probability * weights.supportRatio) {
-      citations.push(citationOf(index, r.candidate.sentence, r.probability));
-    }
+    if (r.probability < top.probability * weights.supportRatio) continue;
+    // A supporting sentence may give the short answer and be shown first, so the rules must accept it as the best
+    // (a name its article never mentions, the past for a question about now; for an acronym, it spells it out).
+    if (ruling(index, { question, retrieval: ranking.retrieval, ranked: [r, ...ranked.filter((x) => x !== r)] }) === 'decline') continue;
+    citations.push(citationOf(index, r.candidate.sentence, r.probability));
   }
   const short = shortAnswerOf(index, question, citations.map((c) => ({ sentence: c.sentenceId, probability: c.score })), undefined, ranking.spans);
   // The sentence the short answer is a phrase of comes first: a reader sees the answer, then where it is said.

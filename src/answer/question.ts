@@ -51,7 +51,7 @@ export interface Question {
   /** Typed without capitals (the first letter of each sentence, "I" and acronyms aside: "lol. What did I miss in
    * the ICC report") or all in capitals: its names cannot be told by case. */
   readonly caseless: boolean;
-  /** Asks about the present: "now", "currently", "this week", "in the past few days" (asksAboutNow). */
+  /** Asks about the present state of things: "now", "currently", "these days" (asksAboutNow). */
   readonly asksNow: boolean;
   /** The acronym a question asks the meaning of ("What does ICC stand for?": "ICC"), or null (expansionAsked). */
   readonly expansion: string | null;
@@ -62,12 +62,16 @@ export interface Question {
 const ACRONYM_OR_I = /(?<![\p{L}\p{N}])(?:\p{Lu}[\p{Lu}\p{N}]+s?|(?:\p{Lu}\.){2,}|I)(?![\p{L}\p{N}])/gu;
 /** The first letter of a question, and of each sentence in it ("lol. What did..."). */
 const SENTENCE_START = /(^[^\p{L}]*|[.!?]\s+[^\p{L}]*)\p{L}/gu;
-/** Words that tie a question to the present day. "This year" is left out: SQuAD writes it of the year an
- * article tells of ("this year's halftime show"). */
-const NOW_WORDS = /\b(?:now|nowadays|currently|today|tonight|yesterday|at (?:the moment|present)|these days|this (?:week|month|weekend)|(?:past|last) (?:few |couple of )?(?:days?|weeks?))\b/i;
-/** "stand for", "short for": the question asks what an acronym spells. */
-const STANDS_FOR = /\b(?:stands?|stood|short|shorthand)\s+for\b/i;
-const WHAT_DOES = /\bwhat\s+(?:does|do|did|is|was)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?["“']?(?!(?:it|this|that|they|he|she|we|you)\b)(\p{L}{2,8})["”']?\s+(?:acronym\s+)?(?:stands?|stood|short|shorthand)\s+for\b/iu;
+/** Words that ask about the present state of things. Words of recent events ("today", "this week", "yesterday")
+ * are left out: "What did Diageo say today?" asks about a statement a news article reports in the past tense, with
+ * the year of its figures. */
+const NOW_WORDS = /\b(?:now|nowadays|currently|these days|at (?:the moment|present))\b/i;
+/** "stand for", "short for", "mean": the question may ask what an acronym spells. */
+const STANDS_FOR = /\b(?:(?:stands?|stood|short|shorthand)\s+for|mean)\b/i;
+/** The words that ask for an expansion rather than name a topic. */
+const ASKING_EXPANSION = /^(?:stands?|stood|short|shorthand|mean|acronym|abbreviation|letters)$/i;
+/** "what does icc stand for", "whats the acronym icc mean": the word asked about. */
+const WHAT_DOES = /\bwhat(?:\s+(?:does|do|did|is|was)|['’]?s)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?["“']?(?!(?:it|this|that|they|he|she|we|you)\b)(\p{L}{2,8})["”']?\s+(?:acronym\s+)?(?:(?:stands?|stood|short|shorthand)\s+for|mean)\b/iu;
 const WH = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'what', 'which', 'how']);
 const AUX_START = /^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might)$/i;
 const PLACE_NOUNS = /^(?:country|countries|city|cities|town|state|states|place|region|continent|nation|location|area|province|county|island|river|capital|village|where)$/;
@@ -149,27 +153,28 @@ function typeOf(words: string[], tags: Uint8Array): { type: QuestionType; expect
   }
 }
 
-/** Whether a question asks about the present day ("What year is the war in now?", "How many were killed in the
- * past few days?"). */
+/** Whether a question asks about the present state of things ("What year is the war in now?", "Who currently owns
+ * Ferrari?"). */
 export function asksAboutNow(text: string): boolean {
   return NOW_WORDS.test(text);
 }
 
-/** The acronym a question asks the meaning of: "What does ICC stand for?", "What did the LMP acronym stand for?",
- * "what does vBNS stand for", "what is icc short for". It is the last word with two capitals or more before "stand
- * for", or, in a question typed without them (or all in capitals), the word in "what does ... stand for" when
- * `isAcronym` says the corpus writes it as one ("What does the party stand for?" asks no such thing). Null when the
- * question asks no such thing. */
+/** The acronym a "what" question asks the meaning of: "What does ICC stand for?", "What did the LMP acronym stand
+ * for?", "what does vBNS stand for", "whats icc short for", "What does ICC mean?". It is the last word with two
+ * capitals or more before "stand for" (or "mean"), or, in a question typed without them (or all in capitals), the
+ * word in "what does ... stand for" when `isAcronym` says the corpus writes it as one, in capitals ("What does the
+ * party stand for?" asks no such thing). Null when the question asks no such thing, or names an acronym with
+ * digits ("G20"). "Which MP stood for the seat?" asks who. */
 export function expansionAsked(text: string, isAcronym: (word: string) => boolean): string | null {
   const at = text.search(STANDS_FOR);
-  if (at < 0) return null;
+  if (at < 0 || !/\bwhat/i.test(text.slice(0, at))) return null;
   if (/\p{Ll}/u.test(text)) {
     const words = text.slice(0, at).split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
     const capitals = words.filter((w) => /^[\p{L}\p{N}&]{2,12}$/u.test(w) && (w.match(/\p{Lu}/gu) ?? []).length >= 2).at(-1);
-    if (capitals !== undefined) return capitals;
+    if (capitals !== undefined) return /\p{N}/u.test(capitals) ? null : capitals;
   }
   const word = WHAT_DOES.exec(text)?.[1];
-  return word !== undefined && isAcronym(word) ? word : null;
+  return word !== undefined && isAcronym(word) ? word.toUpperCase() : null;
 }
 
 /**
@@ -231,5 +236,13 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     if (tag === P.PUNCT || tag === P.SYM) continue;
     sequence.push(vocabulary.termOf(tokens.values[i] as string, words[i] as string, tag, false, false));
   }
-  return { text, type, expects, focus, terms, tokens, sequence, caseless, asksNow: asksAboutNow(text), expansion: expansionAsked(text, (w) => vocabulary.lookup(w.toUpperCase()) !== NO_TERM) };
+  const expansion = expansionAsked(text, (w) => vocabulary.lookup(w.toUpperCase()) !== NO_TERM);
+  // "What does ICC stand for?" is about ICC alone: "stand" would find "stand down". The acronym is a term even when
+  // it is spelled like a question or stop word ("What does WHO stand for?", "what does us stand for").
+  const topic = expansion === null ? terms : terms.filter((t) => !ASKING_EXPANSION.test(t.word));
+  if (expansion !== null && !topic.some((t) => t.word.toUpperCase() === expansion.toUpperCase())) {
+    const at = Math.max(0, tokens.values.findIndex((v) => (v as string).toUpperCase() === expansion.toUpperCase()));
+    topic.unshift({ id: vocabulary.lookup(expansion.toUpperCase()), word: expansion, at, proper: true, numeric: false, verb: false, fuzzy: false, focus: false });
+  }
+  return { text, type, expects, focus, terms: topic, tokens, sequence, caseless, asksNow: asksAboutNow(text), expansion };
 }

@@ -104,6 +104,9 @@ export function findAcronyms(values: readonly string[], from: number, to: number
 
 /** Words that never begin an expansion: "a complete" does not spell AC, nor "from Iraq and Syria" FIS. */
 const NEVER_FIRST = new Set([...LINKING, 'a', 'an', 'from', 'by', 'with', 'or', 'as', 'is', 'it', 'its', 'was', 'were', 'be', 'this', 'that', 'into']);
+/** What stands between an expansion and its acronym when a text defines one: "International Criminal Court
+ * (ICC)", 'TARDIS – "Time and Relative Dimension in Space"', "the ICC, or International Criminal Court". */
+const DEFINING_GAP = /[(\[–—:"“”'‘’,-]|\bor\b/u;
 
 /** A word of a text and where it is: [start, end). */
 interface Word {
@@ -126,43 +129,112 @@ function wordsOf(text: string): Word[] {
   return words;
 }
 
+/** A word as an acronym is compared: lower case, a possessive and full stops dropped ("GM's", "U.S." is "us"). */
+const bare = (word: string) => word.toLowerCase().replace(/['’]s$/u, '').replace(/\./g, '');
+
 /**
  * Where `text` spells out `acronym` by the initials of a run of words, case aside, as [start, end) offsets into
- * `text`, or null: "Time and Relative Dimension in Space" spells TARDIS, "Central business districts" CBD,
- * "Command/Service Module" CSM (split at the slash). A linking word may give its letter or be passed over
- * ("Front Islamique de Salut": FIS), and for four letters or more, so may one other word ("Very high-speed
- * Backbone Network Service": vBNS). The acronym itself spells nothing ("the ICC Cricket World Cup" does not
- * spell ICC), and a run never begins with a little word ("a complete" does not spell AC). A run that begins in
- * lower case counts only beside the acronym ("alternating current (AC)"). The first run found, from the left, is
- * returned.
+ * `text`, or null. A linking word ("of", "de", "and") may give its letter or be passed over, and for four letters
+ * or more so may one other word ("Very high-speed Backbone Network Service": vBNS), and a hyphenated word may give
+ * the letter of each part ("non-governmental organisations": NGOs); the run's first and last words
+ * give letters, and it never begins with a little word ("a complete" does not spell AC). Only a definition counts,
+ * since names and everyday words spell short acronyms by chance ("Michael Portillo" MP, "UN security" US, "faces an"
+ * FA):
+ * - the run stands beside the acronym with a bracket, dash, colon, quote, comma or "or" between them:
+ *   "International Criminal Court (ICC)", 'TARDIS – "Time and Relative Dimension in Space"', "alternating current
+ *   (AC)" (the acronym itself, "GM's" too, spells nothing);
+ * - or, failing that, the capitalised words just before "(ACR)" when the first letters agree, however they
+ *   spell it: "PricewaterhouseCoopers (PWC)", "UK Independence Party (UKIP)";
+ * - or, with no acronym beside it, a run of three letters or more whose every letter comes from a capitalised word,
+ *   none passed over: "the Organisation for Economic Co-operation and Development said".
+ * An acronym with digits ("G20", "MP3") is never spelled out. Runs are at most three words a letter, and each is
+ * walked once, without recursion, so a sentence of 50,000 words costs milliseconds.
  */
 export function expansionIn(text: string, acronym: string): { start: number; end: number } | null {
-  const letters = acronym.replace(/s$/, '').toLowerCase().replace(/[^\p{L}]/gu, '');
+  if (/\p{N}/u.test(acronym)) return null;
+  // "NGOs" is the plural of NGO; "NHS" and "vBNS" end in a letter of their own.
+  const letters = bare(acronym.replace(/(?<=\p{Lu})s$/u, '')).replace(/[^\p{L}]/gu, '');
   if (letters.length < 2 || letters.length > 12) return null;
+  const L = letters.length;
   const words = wordsOf(text);
-  const self = (w: string) => w.toLowerCase() === letters || w.toLowerCase() === `${letters}s`;
-  const initials = words.map((w) => (self(w.text) ? '' : w.text.charAt(0).toLowerCase()));
+  const n = words.length;
+  const isSelf = words.map((w) => bare(w.text) === letters || bare(w.text) === `${letters}s`);
+  const initials = words.map((w, i) => (isSelf[i] ? '' : w.text.charAt(0).toLowerCase()));
+  const capital = words.map((w) => /^\p{Lu}/u.test(w.text));
+  const partInitials = words.map((w, i) => (isSelf[i] ? '' : w.text.split('-').map((x) => x.charAt(0).toLowerCase()).join('')));
   const linking = words.map((w) => LINKING.has(w.text.toLowerCase()));
-  // From word i with letter li next, `skips` other words still allowed to be passed over: the index of the run's
-  // last word, or -1. States that failed are remembered, so the search costs words x letters x 2 at most.
-  const failed = new Set<number>();
-  const from = (i: number, li: number, skips: number): number => {
-    if (li === letters.length) return i - 1;
-    if (i >= words.length) return -1;
-    const state = (i * (letters.length + 1) + li) * 2 + skips;
-    if (failed.has(state)) return -1;
-    let last = initials[i] === letters.charAt(li) ? from(i + 1, li + 1, skips) : -1;
-    if (last < 0) last = linking[i] ? from(i + 1, li, skips) : skips > 0 ? from(i + 1, li, skips - 1) : -1;
-    if (last < 0) failed.add(state);
-    return last;
+  const window = 3 * L;
+  const span = (first: number, last: number) => ({ start: words[first]!.start, end: words[last]!.end });
+
+  // Where a run from word `first` spells the letters: walked word by word over states (letters given, passes
+  // left). With `exact`, whether it can end at word `to`; without, the end of the shortest run up to `to`. -1 when
+  // none. The first and last words give letters; a word between may be a linking word or passed over.
+  const runEnd = (first: number, to: number, passes: number, capitalsOnly: boolean, exact: boolean): number => {
+    if (NEVER_FIRST.has(words[first]!.text.toLowerCase())) return -1;
+    let states = new Uint8Array((L + 1) * 2);
+    states[passes] = 1;
+    for (let p = first; p <= to; p++) {
+      const next = new Uint8Array((L + 1) * 2);
+      const gives = initials[p] !== '' && (!capitalsOnly || capital[p]! || linking[p]!);
+      let ends = false;
+      for (let li = 0; li < L; li++) {
+        for (let k = 0; k <= 1; k++) {
+          if (!states[li * 2 + k]) continue;
+          if (gives && initials[p] === letters.charAt(li)) {
+            if (li + 1 === L) ends = true;
+            else next[(li + 1) * 2 + k] = 1;
+          }
+          // A hyphenated word may give the letter of each part ("non-governmental organisations": NGO).
+          const parts = partInitials[p]!;
+          if (gives && parts.length > 1 && letters.startsWith(parts, li)) {
+            if (li + parts.length === L) ends = true;
+            else if (li + parts.length < L) next[(li + parts.length) * 2 + k] = 1;
+          }
+          if (p === first) continue;
+          if (linking[p]) next[li * 2 + k] = 1;
+          else if (k > 0 && !isSelf[p]) next[li * 2 + k - 1] = 1;
+        }
+      }
+      if (ends && (!exact || p === to)) return p;
+      states = next;
+      if (!states.includes(1)) return -1;
+    }
+    return -1;
   };
-  for (let i = 0; i < words.length; i++) {
-    if (initials[i] !== letters.charAt(0) || NEVER_FIRST.has(words[i]!.text.toLowerCase())) continue;
-    const last = from(i + 1, 1, letters.length >= 4 ? 1 : 0);
-    if (last < 0) continue;
-    // In lower case, words spell an acronym by chance ("airliners in case": AC) unless it stands beside them.
-    const beside = (i > 0 && self(words[i - 1]!.text)) || (last + 1 < words.length && self(words[last + 1]!.text));
-    if (/^\p{Lu}/u.test(words[i]!.text) || beside) return { start: words[i]!.start, end: words[last]!.end };
+  const gap = (a: number, b: number) => text.slice(words[a]!.end, words[b]!.start);
+  const passes = L >= 4 ? 1 : 0;
+
+  for (let k = 0; k < n; k++) {
+    if (!isSelf[k]) continue;
+    // "Expansion (ACR)": the shortest run that ends just before the acronym.
+    if (k > 0 && DEFINING_GAP.test(gap(k - 1, k))) {
+      for (let first = k - 1; first >= Math.max(0, k - window); first--) if (runEnd(first, k - 1, passes, false, true) >= 0) return span(first, k - 1);
+    }
+    // "ACR (Expansion)", "ACR, which stands for Expansion".
+    if (k + 1 < n && DEFINING_GAP.test(gap(k, k + 1))) {
+      let from = k + 1;
+      const lead = words.slice(from, from + 3).map((w) => w.text.toLowerCase()).join(' ');
+      const said = /^(?:which stands for|stands for|short for|meaning)\b/.exec(lead);
+      if (said) from += said[0].split(' ').length;
+      const last = from < n ? runEnd(from, Math.min(n, from + window) - 1, passes, false, false) : -1;
+      if (last >= 0) return span(from, last);
+    }
+  }
+  for (let k = 1; k < n; k++) {
+    if (!isSelf[k] || !gap(k - 1, k).includes('(')) continue;
+    // "PricewaterhouseCoopers (PWC)": the capitalised words before the bracket (linking words between them), at
+    // most one a letter, from the farthest whose first letter is the acronym's.
+    if (!capital[k - 1] || isSelf[k - 1]) continue;
+    let far = k - 1;
+    while (far > 0 && k - far < L && !isSelf[far - 1] && (capital[far - 1]! || (linking[far - 1]! && far >= 2 && capital[far - 2]!))) far--;
+    for (let first = far; first < k; first++) if (capital[first] && initials[first] === letters.charAt(0)) return span(first, k - 1);
+  }
+  if (L >= 3) {
+    for (let first = 0; first < n; first++) {
+      if (!capital[first] || initials[first] !== letters.charAt(0)) continue;
+      const last = runEnd(first, Math.min(n, first + window) - 1, 0, true, false);
+      if (last >= 0 && capital[last]) return span(first, last);
+    }
   }
   return null;
 }

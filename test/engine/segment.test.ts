@@ -59,32 +59,45 @@ describe('an acronym spelled out in a sentence', () => {
     const at = expansionIn(text, acronym);
     return at === null ? null : text.slice(at.start, at.end);
   };
-  it('finds the words whose initials spell it, in any case, with linking words and one word passed over', () => {
+  it('finds the words beside the acronym whose initials spell it, in any case, with linking words and one word passed over', () => {
     expect(spelled('French officials said the International Criminal Court (ICC) must investigate.', 'ICC')).toBe('International Criminal Court');
-    expect(spelled('"Time and Relative Dimension in Space" is what TARDIS means.', 'TARDIS')).toBe('Time and Relative Dimension in Space');
-    expect(spelled('The Front Islamique de Salut won the vote.', 'FIS')).toBe('Front Islamique de Salut');
+    expect(spelled('The TARDIS – "Time and Relative Dimension in Space" – landed.', 'TARDIS')).toBe('Time and Relative Dimension in Space');
     expect(spelled('The Command/Service Module (CSM) docked.', 'CSM')).toBe('Command/Service Module');
-    expect(spelled('It ran the Very high-speed Backbone Network Service from 1995.', 'vBNS')).toBe('Very high-speed Backbone Network Service');
+    expect(spelled('It ran the very high-speed Backbone Network Service (vBNS) from 1995.', 'vBNS')).toBe('very high-speed Backbone Network Service');
     expect(spelled('Tesla promoted alternating current (AC) over direct current.', 'ac')).toBe('alternating current');
-    expect(spelled('(AC) alternating current won.', 'AC')).toBe('alternating current');
+    expect(spelled('AC (alternating current) won.', 'AC')).toBe('alternating current');
+    expect(spelled('The ICC, or International Criminal Court, met.', 'ICC')).toBe('International Criminal Court');
+    expect(spelled('Aid reached non-governmental organisations (NGOs) late.', 'NGOs')).toBe('non-governmental organisations');
+    expect(spelled('He praised the National Health Service (NHS) today.', 'NHS')).toBe('National Health Service');
   });
-  it('does not read the acronym itself, little words or chance lower-case initials as its spelling', () => {
+  it('takes the capitalised words before "(ACR)" when their first letter agrees, and a capitalised run standing alone', () => {
+    expect(spelled('PricewaterhouseCoopers (PWC) said profits rose.', 'PWC')).toBe('PricewaterhouseCoopers');
+    expect(spelled('In The UK Independence Party (UKIP) campaign, many spoke.', 'UKIP')).toBe('UK Independence Party');
+    expect(spelled('The Front Islamique de Salut won the vote.', 'FIS')).toBe('Front Islamique de Salut');
+    expect(spelled('The Organisation for Economic Co-operation and Development said so.', 'OECD')).toBe('Organisation for Economic Co-operation and Development');
+  });
+  it('does not read chance initials, the acronym itself or an acronym with digits as its spelling', () => {
     expect(spelled('They played in the ICC Cricket World Cup 2011.', 'ICC')).toBeNull();
     expect(spelled('The TARDIS landed.', 'TARDIS')).toBeNull();
     expect(spelled('It was a complete success.', 'AC')).toBeNull();
     expect(spelled('Many fled from Iraq and Syria.', 'FIS')).toBeNull();
     expect(spelled('Most airliners in case of fire carry extinguishers.', 'AC')).toBeNull();
-    // Passing over a word is allowed for four letters or more only.
+    expect(spelled('Michael Portillo said the seat was safe.', 'MP')).toBeNull();
+    expect(spelled('The UN security council, called by the US, UK and France, met.', 'US')).toBeNull();
+    expect(spelled('The club faces an FA investigation.', 'FA')).toBeNull();
+    expect(spelled("GM's main rival, General Motors of Canada, grew.", 'GM')).toBeNull();
+    expect(spelled('MP3 players (MP3) sold well.', 'MP3')).toBeNull();
+    // Standing alone, no word may be passed over.
     expect(spelled('The International Cricket World Council met.', 'ICC')).toBeNull();
     expect(spelled('x', 'X')).toBeNull();
   });
-  it('stays quick on a long run of words that all fit', () => {
-    // Every word begins with "a", so every run is tried; remembered failures keep it to words x letters.
-    const text = 'Alpha and '.repeat(3000);
+  it('stays quick on 50,000 words that all fit, and on a long run of linking words', () => {
+    // Every word begins with "a" or is a linking word, so every run is tried from every capital.
+    const text = 'Alpha and '.repeat(25000);
     expect(spelled(text, 'AAAAAAAAAAAB')).toBeNull();
-    // The leftmost run that reaches "Bravo": eleven Alphas give the A's, one more is the word passed over, and
-    // every "and" between is passed over.
-    expect(spelled(`${text}Bravo`, 'AAAAAAAAAAAB')).toBe(`${'Alpha and '.repeat(12)}Bravo`);
+    // Standing alone, the leftmost run that reaches "Bravo": eleven Alphas give the A's, each "and" between passed over.
+    expect(spelled(`${text}Bravo`, 'AAAAAAAAAAAB')).toBe(`${'Alpha and '.repeat(11)}Bravo`);
+    expect(spelled(`${'of '.repeat(20000)}Alpha Bravo (AB) met.`, 'AB')).toBe('Alpha Bravo');
   });
 });
 
