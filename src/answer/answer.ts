@@ -158,8 +158,8 @@ export function ruling(index: Index, ranking: FirstStageRanking): 'decline' | 'a
  * Whether the question asks what an acronym stands for (Question.expansion) and the best sentence has no run of
  * words that spells it (expansionIn): "What does ICC stand for?" is not answered by "They participated in the ICC
  * Cricket World Cup 2011." (spelledOutFirst has already put the best sentence that spells it out first.) Of
- * SQuAD's 16 questions that ask what an acronym stands for, 14 are answered with its expansion and 2 declined
- * ("What is QED short for?", "What does AC stand for?", whose spelling the candidates lack).
+ * SQuAD's questions that ask what an acronym stands for, 14 are answered with its expansion and 2 declined ("What
+ * is QED short for?", "What does ATP mean?", which no candidate defines).
  */
 export function unexpanded(index: Index, ranking: FirstStageRanking): boolean {
   const top = ranking.ranked[0];
@@ -169,10 +169,12 @@ export function unexpanded(index: Index, ranking: FirstStageRanking): boolean {
 }
 
 /** Words of a sentence that speak of the present or the future: auxiliaries and modals in those tenses, and words
- * of the present day. A verb in the third person present ("owns", "aims", "says") is found by its tag. */
-const PRESENT = /\b(?:is|are|am|has|have|does|do|will|shall|can|could|may|might|must|should|would|remains?|now|nowadays|currently|current|today|tonight|recently|still|this (?:week|month|year|weekend))\b/i;
-/** A year, as the rule reads one: 1500 to 2099, not a count of money, people or per cent ("1,500 people" has a comma). */
-const YEAR_IN_TEXT = /(?<![\p{L}\p{N}$£€.,])(?:1[5-9]\d\d|20\d\d)(?![\p{N}%]|,\d|\.\d)/gu;
+ * of the present day, in lower case (the month "May" and the name "Will" are neither). "would", "could", "should"
+ * and "might" are left out: "In 1999 the company said it would double its fleet" is past. A verb in the third
+ * person present ("owns", "aims", "says") is found by its tag. */
+const PRESENT = /\b(?:is|are|am|has|have|does|do|will|shall|can|may|must|remains?|now|nowadays|currently|current|today|tonight|recently|still|this (?:week|month|year|weekend))\b/;
+/** A year, as the rule reads one: 1500 to 2199, not money or a share ("$2000", "1500%"). */
+const YEAR_IN_TEXT = /(?<![\p{L}\p{N}$£€.,])(?:1[5-9]\d\d|2[01]\d\d)(?![\p{N}%]|,\d|\.\d)/gu;
 const yearsOf = (text: string) => Array.from(text.matchAll(YEAR_IN_TEXT), (m) => Number(m[0]));
 /** The latest year each article names: the present of a news article is about its latest year. */
 const latestYears = new WeakMap<object, number>();

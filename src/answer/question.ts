@@ -66,12 +66,12 @@ const SENTENCE_START = /(^[^\p{L}]*|[.!?]\s+[^\p{L}]*)\p{L}/gu;
  * are left out: "What did Diageo say today?" asks about a statement a news article reports in the past tense, with
  * the year of its figures. */
 const NOW_WORDS = /\b(?:now|nowadays|currently|these days|at (?:the moment|present))\b/i;
-/** "stand for", "short for", "mean": the question may ask what an acronym spells. */
-const STANDS_FOR = /\b(?:(?:stands?|stood|short|shorthand)\s+for|mean)\b/i;
 /** The words that ask for an expansion rather than name a topic. */
 const ASKING_EXPANSION = /^(?:stands?|stood|short|shorthand|mean|acronym|abbreviation|letters)$/i;
-/** "what does icc stand for", "whats the acronym icc mean": the word asked about. */
-const WHAT_DOES = /\bwhat(?:\s+(?:does|do|did|is|was)|['’]?s)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?["“']?(?!(?:it|this|that|they|he|she|we|you)\b)(\p{L}{2,8})["”']?\s+(?:acronym\s+)?(?:(?:stands?|stood|short|shorthand)\s+for|mean)\b/iu;
+/** "What does ICC stand for?", "whats the acronym icc short for", "What does ICC mean?": the acronym is the word
+ * right before the asking words. "mean" ends the question ("What did the CBI mean by its warning?" asks something
+ * else), and nothing stands between the acronym and "stand for" ("What seat did the UKIP candidate stand for?"). */
+const WHAT_DOES = /^\W*what(?:\s+(?:does|do|did|is|was)|['’]?s)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?["“'‘]?([\p{L}\p{N}&]{2,12})["”'’]?\s+(?:acronym\s+|abbreviation\s+)?(?:(?:stands?|stood|short|shorthand)\s+for\b|mean\s*(?:[?.!]|$))/iu;
 const WH = new Set(['who', 'whom', 'whose', 'when', 'where', 'why', 'what', 'which', 'how']);
 const AUX_START = /^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might)$/i;
 const PLACE_NOUNS = /^(?:country|countries|city|cities|town|state|states|place|region|continent|nation|location|area|province|county|island|river|capital|village|where)$/;
@@ -159,22 +159,21 @@ export function asksAboutNow(text: string): boolean {
   return NOW_WORDS.test(text);
 }
 
-/** The acronym a "what" question asks the meaning of: "What does ICC stand for?", "What did the LMP acronym stand
- * for?", "what does vBNS stand for", "whats icc short for", "What does ICC mean?". It is the last word with two
- * capitals or more before "stand for" (or "mean"), or, in a question typed without them (or all in capitals), the
- * word in "what does ... stand for" when `isAcronym` says the corpus writes it as one, in capitals ("What does the
- * party stand for?" asks no such thing). Null when the question asks no such thing, or names an acronym with
- * digits ("G20"). "Which MP stood for the seat?" asks who. */
+/** The acronym a question asks the meaning of ("What does ICC stand for?", "What did the LMP acronym stand for
+ * regarding...", "what does vBNS stand for", "whats icc short for", "What does ICC mean?"), in the question's form when
+ * it is mostly capitals, else in capitals when `isAcronym` says the corpus writes it as one ("what does icc stand
+ * for"; "what does the party stand for" and "What does PlayStation mean?" ask no such thing). Null when the
+ * question asks no such thing, or names an acronym with digits ("G20"). */
 export function expansionAsked(text: string, isAcronym: (word: string) => boolean): string | null {
-  const at = text.search(STANDS_FOR);
-  if (at < 0 || !/\bwhat/i.test(text.slice(0, at))) return null;
-  if (/\p{Ll}/u.test(text)) {
-    const words = text.slice(0, at).split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
-    const capitals = words.filter((w) => /^[\p{L}\p{N}&]{2,12}$/u.test(w) && (w.match(/\p{Lu}/gu) ?? []).length >= 2).at(-1);
-    if (capitals !== undefined) return /\p{N}/u.test(capitals) ? null : capitals;
-  }
   const word = WHAT_DOES.exec(text)?.[1];
-  return word !== undefined && isAcronym(word) ? word.toUpperCase() : null;
+  // "what is it short for": a pronoun in lower case is no acronym ("IT" in capitals may be).
+  if (word === undefined || /\p{N}/u.test(word) || /^(?:it|its|this|that|these|those|they|he|she|we|you|i|one)$/.test(word)) return null;
+  const capitals = (word.match(/\p{Lu}/gu) ?? []).length;
+  if (/\p{Ll}/u.test(text) && capitals >= 2 && capitals * 2 >= word.length) return word;
+  const upper = word.toUpperCase();
+  if (isAcronym(upper)) return upper;
+  // "ngos": the corpus writes NGO, and "NGOs" is its plural.
+  return /S$/.test(upper) && isAcronym(upper.slice(0, -1)) ? `${upper.slice(0, -1)}s` : null;
 }
 
 /**
@@ -239,10 +238,16 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
   const expansion = expansionAsked(text, (w) => vocabulary.lookup(w.toUpperCase()) !== NO_TERM);
   // "What does ICC stand for?" is about ICC alone: "stand" would find "stand down". The acronym is a term even when
   // it is spelled like a question or stop word ("What does WHO stand for?", "what does us stand for").
-  const topic = expansion === null ? terms : terms.filter((t) => !ASKING_EXPANSION.test(t.word));
-  if (expansion !== null && !topic.some((t) => t.word.toUpperCase() === expansion.toUpperCase())) {
-    const at = Math.max(0, tokens.values.findIndex((v) => (v as string).toUpperCase() === expansion.toUpperCase()));
-    topic.unshift({ id: vocabulary.lookup(expansion.toUpperCase()), word: expansion, at, proper: true, numeric: false, verb: false, fuzzy: false, focus: false });
+  // It is searched as the acronym the corpus writes ("sec" as SEC, not as "secs"; "pvrs" as PVR).
+  let topic = terms;
+  if (expansion !== null) {
+    const same = (w: string) => w.toUpperCase() === expansion.toUpperCase();
+    // A plural ("PVRs", "NGOs") is the acronym without its "s".
+    const acronym = vocabulary.lookup((/\p{Lu}s$/u.test(expansion) ? expansion.slice(0, -1) : expansion).toUpperCase());
+    const at = Math.max(0, tokens.values.findIndex((v) => same(v as string)));
+    const asked = terms.find((t) => same(t.word));
+    const id = acronym !== NO_TERM ? acronym : (asked?.id ?? vocabulary.lookup(expansion.toUpperCase()));
+    topic = [{ id, word: expansion, at: asked?.at ?? at, proper: true, numeric: false, verb: false, fuzzy: false, focus: false }, ...terms.filter((t) => !ASKING_EXPANSION.test(t.word) && !same(t.word))];
   }
   return { text, type, expects, focus, terms: topic, tokens, sequence, caseless, asksNow: asksAboutNow(text), expansion };
 }

@@ -115,10 +115,11 @@ interface Word {
   readonly end: number;
 }
 
-/** Words split at spaces and slashes, punctuation at their edges left out ("(Lunar" is "Lunar"). */
+/** Words split at spaces, slashes and brackets, punctuation at their edges left out ("(Lunar" is "Lunar",
+ * "Party(BNP)" is "Party" and "BNP"). */
 function wordsOf(text: string): Word[] {
   const words: Word[] = [];
-  for (const m of text.matchAll(/[^\s/]+/gu)) {
+  for (const m of text.matchAll(/[^\s/()[\]]+/gu)) {
     const lead = /^[^\p{L}\p{N}]*/u.exec(m[0])![0].length;
     const trail = /[^\p{L}\p{N}]*$/u.exec(m[0])![0].length;
     if (lead + trail >= m[0].length) continue;
@@ -135,20 +136,21 @@ const bare = (word: string) => word.toLowerCase().replace(/['’]s$/u, '').repla
 /**
  * Where `text` spells out `acronym` by the initials of a run of words, case aside, as [start, end) offsets into
  * `text`, or null. A linking word ("of", "de", "and") may give its letter or be passed over, and for four letters
- * or more so may one other word ("Very high-speed Backbone Network Service": vBNS), and a hyphenated word may give
- * the letter of each part ("non-governmental organisations": NGOs); the run's first and last words
- * give letters, and it never begins with a little word ("a complete" does not spell AC). Only a definition counts,
+ * or more so may one other word ("Very high-speed Backbone Network Service": vBNS); a hyphenated word may give the
+ * letter of each part ("non-governmental organisations": NGOs), and an acronym all its letters ("radio frequency ID":
+ * RFID). The run's first and last words give letters, and it never begins with a little word ("a complete" does not
+ * spell AC). Only a definition counts,
  * since names and everyday words spell short acronyms by chance ("Michael Portillo" MP, "UN security" US, "faces an"
  * FA):
  * - the run stands beside the acronym with a bracket, dash, colon, quote, comma or "or" between them:
  *   "International Criminal Court (ICC)", 'TARDIS – "Time and Relative Dimension in Space"', "alternating current
  *   (AC)" (the acronym itself, "GM's" too, spells nothing);
  * - or, failing that, the capitalised words just before "(ACR)" when the first letters agree, however they
- *   spell it: "PricewaterhouseCoopers (PWC)", "UK Independence Party (UKIP)";
- * - or, with no acronym beside it, a run of three letters or more whose every letter comes from a capitalised word,
- *   none passed over: "the Organisation for Economic Co-operation and Development said".
+ *   spell it: "PricewaterhouseCoopers (PWC)";
+ * - or, in a text that also writes the acronym, a run of three letters or more whose every letter comes from a
+ *   capitalised or linking word, none passed over: "the US Federal Bureau of Investigation ... from the FBI".
  * An acronym with digits ("G20", "MP3") is never spelled out. Runs are at most three words a letter, and each is
- * walked once, without recursion, so a sentence of 50,000 words costs milliseconds.
+ * walked once, without recursion: 50,000 words of adversarial text take well under a second.
  */
 export function expansionIn(text: string, acronym: string): { start: number; end: number } | null {
   if (/\p{N}/u.test(acronym)) return null;
@@ -159,12 +161,18 @@ export function expansionIn(text: string, acronym: string): { start: number; end
   const words = wordsOf(text);
   const n = words.length;
   const isSelf = words.map((w) => bare(w.text) === letters || bare(w.text) === `${letters}s`);
-  const initials = words.map((w, i) => (isSelf[i] ? '' : w.text.charAt(0).toLowerCase()));
+  // A word's letter is its first, after an elided article ("l'Audiovisuel" gives A).
+  const initials = words.map((w, i) => (isSelf[i] ? '' : w.text.replace(/^[dlDL]['’](?=\p{L})/u, '').charAt(0).toLowerCase()));
   const capital = words.map((w) => /^\p{Lu}/u.test(w.text));
-  const partInitials = words.map((w, i) => (isSelf[i] ? '' : w.text.split('-').map((x) => x.charAt(0).toLowerCase()).join('')));
+  // Letters a word may give at once: each part of a hyphenated word ("non-governmental"), or all of an acronym
+  // inside the expansion ("radio frequency ID (RFID)", "Internet Protocol TV (IPTV)").
+  const partInitials = words.map((w, i) =>
+    isSelf[i] ? '' : /^\p{Lu}{2,5}$/u.test(w.text) ? w.text.toLowerCase() : w.text.split('-').map((x) => x.charAt(0).toLowerCase()).join(''),
+  );
   const linking = words.map((w) => LINKING.has(w.text.toLowerCase()));
   const window = 3 * L;
-  const span = (first: number, last: number) => ({ start: words[first]!.start, end: words[last]!.end });
+  // The run's span, a possessive left out ("the International Olympic Committee's": "International Olympic Committee").
+  const span = (first: number, last: number) => ({ start: words[first]!.start, end: words[last]!.end - (/['’]s$/u.test(words[last]!.text) ? 2 : 0) });
 
   // Where a run from word `first` spells the letters: walked word by word over states (letters given, passes
   // left). With `exact`, whether it can end at word `to`; without, the end of the shortest run up to `to`. -1 when
@@ -184,7 +192,8 @@ export function expansionIn(text: string, acronym: string): { start: number; end
             if (li + 1 === L) ends = true;
             else next[(li + 1) * 2 + k] = 1;
           }
-          // A hyphenated word may give the letter of each part ("non-governmental organisations": NGO).
+          // A hyphenated word may give the letter of each part ("non-governmental organisations": NGO), an acronym
+          // all its letters.
           const parts = partInitials[p]!;
           if (gives && parts.length > 1 && letters.startsWith(parts, li)) {
             if (li + parts.length === L) ends = true;
@@ -216,7 +225,10 @@ export function expansionIn(text: string, acronym: string): { start: number; end
       const lead = words.slice(from, from + 3).map((w) => w.text.toLowerCase()).join(' ');
       const said = /^(?:which stands for|stands for|short for|meaning)\b/.exec(lead);
       if (said) from += said[0].split(' ').length;
-      const last = from < n ? runEnd(from, Math.min(n, from + window) - 1, passes, false, false) : -1;
+      // Inside brackets, the run ends where they close ("the USA (United States) and" is no spelling of USA).
+      let to = Math.min(n, from + window) - 1;
+      for (let j = from + 1; j <= to; j++) if (/[)\]]/.test(gap(j - 1, j))) to = j - 1;
+      const last = from < n ? runEnd(from, to, passes, false, false) : -1;
       if (last >= 0) return span(from, last);
     }
   }
@@ -229,7 +241,9 @@ export function expansionIn(text: string, acronym: string): { start: number; end
     while (far > 0 && k - far < L && !isSelf[far - 1] && (capital[far - 1]! || (linking[far - 1]! && far >= 2 && capital[far - 2]!))) far--;
     for (let first = far; first < k; first++) if (capital[first] && initials[first] === letters.charAt(0)) return span(first, k - 1);
   }
-  if (L >= 3) {
+  // Standing alone, a run counts only where the text also writes the acronym: "the US Federal Bureau of Investigation
+  // is warning ... e-mails that purport to be from the FBI"; "The Greater London Act is clear" does not define GLA.
+  if (L >= 3 && isSelf.includes(true)) {
     for (let first = 0; first < n; first++) {
       if (!capital[first] || initials[first] !== letters.charAt(0)) continue;
       const last = runEnd(first, Math.min(n, first + window) - 1, 0, true, false);

@@ -39,18 +39,19 @@ describe('a question about now', () => {
   // A history of a ferry: what was so in past years, and one sentence about today.
   const history = article(
     'ferry.txt',
-    'The Harbour Ferry\n\nThe harbour ferry was run by the Harbour Board from 1890 to 1954, when the board was wound up.\n\nThe crossing took twenty minutes in 1900.\n\nThe Harbour Trust owns the old steam launch, built in 1898.\n\nThe pier was due to be rebuilt by 2030.\n\nThe museum on the quay opened in 2015 and is open every day.\n\nThe RNLI lifeboat is moored beside the museum.\n',
+    'The Harbour Ferry\n\nThe harbour ferry was run by the Harbour Board from 1890 to 1954, when the board was wound up.\n\nThe crossing took twenty minutes in 1900.\n\nThe tug was run by Will Carter from May 1901.\n\nIn 1999 the barge company said it would double its fleet.\n\nThe Harbour Trust owns the old steam launch, built in 1898.\n\nThe pier was due to be rebuilt by 2030.\n\nThe museum on the quay opened in 2015 and is open every day.\n\nThe RNLI lifeboat is moored beside the museum.\n',
   );
   const ferry = buildIndex([history]);
   const ask = (q: string) => answerFromRanking(ferry, rank(ferry, q));
 
   it('is not answered from a sentence that speaks only of past years', () => {
     // The article's latest year is 2015: 1890 to 1954 and 1900 are the past.
-    for (const q of ['Who runs the harbour ferry now?', 'who currently runs the harbour ferry', 'How long does the crossing take these days?']) {
+    // "Will" and "May" are a name and a month, not verbs, and "would" in reported speech is past.
+    for (const q of ['Who runs the harbour ferry now?', 'who currently runs the harbour ferry', 'How long does the crossing take these days?', 'Who runs the tug now?', 'How big is the barge fleet now?']) {
       const a = ask(q);
       expect(a.kind === 'not-found' ? a.reason : a.kind, q).toBe('dated');
       // The closest sentence is still shown, as such.
-      if (a.kind === 'not-found') expect(a.nearest[0]!.text, q).toMatch(/1890|1900/);
+      if (a.kind === 'not-found') expect(a.nearest[0]!.text, q).toMatch(/1890|1900|1901|1999/);
     }
   });
 

@@ -95,7 +95,7 @@ describe('caseless questions', () => {
 describe('questions about an acronym', () => {
   it('reads the acronym a question asks the meaning of, in capitals or not', () => {
     // A corpus that writes ICC, so "icc" typed in lower case is known as an acronym.
-    const court = buildIndex([article('court.txt', 'The ICC opened a case against the party.\n')]);
+    const court = buildIndex([article('court.txt', 'The ICC opened a case against the party, and the NGO and the CBI spoke.\n')]);
     const expansion = (q: string) => analyseQuestion(q, court.vocabulary).expansion;
     expect(expansion('What does ICC stand for?')).toBe('ICC');
     expect(expansion('what does icc stand for')).toBe('ICC');
@@ -109,7 +109,13 @@ describe('questions about an acronym', () => {
     expect(expansion('what does vBNS stand for')).toBe('vBNS');
     expect(expansion('What is "TGIF" short for?')).toBe('TGIF');
     expect(expansion('WHAT DOES ICC STAND FOR?')).toBe('ICC');
-    expect(expansion('What did the BBC say ICC stands for?')).toBe('ICC');
+    expect(expansion('what do ngos stand for')).toBe('NGOs');
+    // The acronym comes right before the asking words, and "mean" ends the question.
+    expect(expansion('What did the BBC say ICC stands for?')).toBeNull();
+    expect(expansion('What did the CBI mean by its warning?')).toBeNull();
+    expect(expansion('What does the WTO ruling mean for Airbus?')).toBeNull();
+    expect(expansion('What seat did the UKIP candidate stand for?')).toBeNull();
+    expect(expansion('What does PlayStation mean?')).toBeNull();
     expect(expansion('what is it short for')).toBeNull();
     // Without capitals, only a word the corpus writes as an acronym: "the party" stands for ideas, not words.
     expect(expansion('what does the party stand for')).toBeNull();

@@ -70,11 +70,23 @@ describe('an acronym spelled out in a sentence', () => {
     expect(spelled('Aid reached non-governmental organisations (NGOs) late.', 'NGOs')).toBe('non-governmental organisations');
     expect(spelled('He praised the National Health Service (NHS) today.', 'NHS')).toBe('National Health Service');
   });
-  it('takes the capitalised words before "(ACR)" when their first letter agrees, and a capitalised run standing alone', () => {
+  it('takes the capitalised words before "(ACR)" when their first letter agrees, and a capitalised run standing alone where the acronym is written too', () => {
     expect(spelled('PricewaterhouseCoopers (PWC) said profits rose.', 'PWC')).toBe('PricewaterhouseCoopers');
+    expect(spelled('Says Auditor PricewaterhouseCoopers (PWC), profits rose.', 'PWC')).toBe('PricewaterhouseCoopers');
     expect(spelled('In The UK Independence Party (UKIP) campaign, many spoke.', 'UKIP')).toBe('UK Independence Party');
-    expect(spelled('The Front Islamique de Salut won the vote.', 'FIS')).toBe('Front Islamique de Salut');
-    expect(spelled('The Organisation for Economic Co-operation and Development said so.', 'OECD')).toBe('Organisation for Economic Co-operation and Development');
+    expect(spelled('The Front Islamique de Salut (FIS) won the vote.', 'FIS')).toBe('Front Islamique de Salut');
+    expect(spelled('The US Federal Bureau of Investigation warned of e-mails that claim to be from the FBI.', 'FBI')).toBe('Federal Bureau of Investigation');
+    // Alone, without the acronym, capitalised words spell it by chance: it is the Greater London Authority.
+    expect(spelled('The Greater London Act is clear.', 'GLA')).toBeNull();
+    expect(spelled('Chairman Sir Archy Kirkwood spoke.', 'CSA')).toBeNull();
+  });
+  it('reads an acronym inside the expansion as its letters, an elided article as no letter, and stops at brackets and possessives', () => {
+    expect(spelled('Shops tag goods with radio frequency ID (RFID) chips.', 'RFID')).toBe('radio frequency ID');
+    expect(spelled('IPTV (Internet Protocol TV) is coming.', 'IPTV')).toBe('Internet Protocol TV');
+    expect(spelled("The Conseil Superieur de l'Audiovisuel (CSA) ruled.", 'CSA')).toBe("Conseil Superieur de l'Audiovisuel");
+    expect(spelled('A British National Party(BNP) candidate stood.', 'BNP')).toBe('British National Party');
+    expect(spelled("The ISU's rival, the International Olympic Committee's (IOC) board, met.", 'IOC')).toBe('International Olympic Committee');
+    expect(spelled('the USA (United States) and others', 'USA')).toBeNull();
   });
   it('does not read chance initials, the acronym itself or an acronym with digits as its spelling', () => {
     expect(spelled('They played in the ICC Cricket World Cup 2011.', 'ICC')).toBeNull();
@@ -94,9 +106,9 @@ describe('an acronym spelled out in a sentence', () => {
   it('stays quick on 50,000 words that all fit, and on a long run of linking words', () => {
     // Every word begins with "a" or is a linking word, so every run is tried from every capital.
     const text = 'Alpha and '.repeat(25000);
-    expect(spelled(text, 'AAAAAAAAAAAB')).toBeNull();
+    expect(spelled(`${text} AAAAAAAAAAAB`, 'AAAAAAAAAAAB')).toBeNull();
     // Standing alone, the leftmost run that reaches "Bravo": eleven Alphas give the A's, each "and" between passed over.
-    expect(spelled(`${text}Bravo`, 'AAAAAAAAAAAB')).toBe(`${'Alpha and '.repeat(11)}Bravo`);
+    expect(spelled(`${text}Bravo, said AAAAAAAAAAAB.`, 'AAAAAAAAAAAB')).toBe(`${'Alpha and '.repeat(11)}Bravo`);
     expect(spelled(`${'of '.repeat(20000)}Alpha Bravo (AB) met.`, 'AB')).toBe('Alpha Bravo');
   });
 });
