@@ -40,10 +40,8 @@ export interface Ranking {
   /** A name of the question that the corpus, or the best sentence's article, never mentions (unmentionedName),
    * or null. */
   readonly unmentioned: UnmentionedName | null;
-  /** The question asks about the present and the best sentence speaks only of years past (pastOnly). */
-  readonly dated: boolean;
-  /** The question asks what an acronym stands for and the best sentence does not spell it out (unexpanded). */
-  readonly unexpanded: boolean;
+  /** What the rules decide of the best sentence, whatever the abstention model says (ruling). */
+  readonly ruled: Ruling;
   /** The span problems the second stage computed, kept for the short answer. */
   readonly spans?: SpanProblems;
 }
@@ -87,11 +85,9 @@ export function rank(index: Index, questionText: string, options: AnswerOptions 
 }
 
 /** Why the corpus is taken not to answer a ranked question, or null when it answers. */
-function declineReason(ranking: Ranking): 'unknown-name' | 'unmentioned-name' | 'dated' | 'unexpanded' | 'low-confidence' | null {
-  if (ranking.unmentioned !== null) return ranking.unmentioned.inCorpus ? 'unmentioned-name' : 'unknown-name';
-  // Asked what an acronym stands for, the best sentence answers exactly when it spells it out, now or then.
-  if (ranking.question.expansion !== null) return ranking.unexpanded ? 'unexpanded' : null;
-  if (ranking.dated) return 'dated';
+function declineReason(ranking: Ranking): RuleReason | 'low-confidence' | null {
+  if (ranking.ruled === 'answer') return null;
+  if (ranking.ruled !== null) return ranking.ruled;
   return ranking.answerable < weights.answerableThreshold ? 'low-confidence' : null;
 }
 
@@ -112,7 +108,7 @@ export function firstStage(index: Index, questionText: string, options: AnswerOp
     article = a === -1 ? -1 : a;
   }
   if (question.terms.length === 0 || article === -1) {
-    return { question, retrieval: { clauses: [], candidates: [], totalIdf: 0 }, ranked: [], answerable: 0, unmentioned: null, dated: false, unexpanded: false };
+    return { question, retrieval: { clauses: [], candidates: [], totalIdf: 0 }, ranked: [], answerable: 0, unmentioned: null, ruled: null };
   }
   // Asked what an acronym stands for, the sentence that defines it may be any of those that write it.
   const limit = question.expansion === null ? CANDIDATES : EXPANSION_CANDIDATES;
@@ -130,7 +126,8 @@ export function firstStage(index: Index, questionText: string, options: AnswerOp
   ctx.release();
   const ranked = spelledOutFirst(index, question, withProbabilities(scored));
   const first = { question, retrieval, ranked };
-  return { ...first, answerable: answerableProbability(first), unmentioned: unmentionedName(first), dated: pastOnly(index, first), unexpanded: unexpanded(index, first) };
+  const unmentioned = unmentionedName(first);
+  return { ...first, answerable: answerableProbability(first), unmentioned, ruled: ruling(index, first, unmentioned) };
 }
 
 /** Asked what an acronym stands for (Question.expansion), the best-ranked sentence that spells it out comes first;
@@ -145,13 +142,28 @@ function spelledOutFirst(index: Index, question: Question, ranked: RankedSentenc
   return order.map((r, i) => ({ ...r, probability: probabilities[i]! }));
 }
 
-/** What the rules decide whatever the abstention model says: decline for a name (unmentionedName), for a question
- * about now answered from the past (pastOnly), or for an acronym the best sentence does not spell out
- * (unexpanded); answer a question about an acronym the best sentence spells out; null leaves it to the model. */
-export function ruling(index: Index, ranking: FirstStageRanking): 'decline' | 'answer' | null {
-  if (unmentionedName(ranking) !== null) return 'decline';
-  if (ranking.question.expansion !== null) return unexpanded(index, ranking) ? 'decline' : 'answer';
-  return pastOnly(index, ranking) ? 'decline' : null;
+/** Why a rule declines a question. */
+export type RuleReason = 'unknown-name' | 'unmentioned-name' | 'unexpanded' | 'dated';
+/** What the rules decide of a ranking's best sentence: a reason to decline, 'answer', or null (the model decides). */
+export type Ruling = RuleReason | 'answer' | null;
+
+/** What the rules decide whatever the abstention model says, in this order: decline for a name (unmentionedName);
+ * for a question about an acronym, answer when the best sentence spells it out and decline when not (unexpanded);
+ * decline a question about now answered from the past (pastOnly); else null, and the model decides.
+ * `unmentioned` is unmentionedName(ranking), when the caller has it. */
+export function ruling(index: Index, ranking: FirstStageRanking, unmentioned: UnmentionedName | null = unmentionedName(ranking)): Ruling {
+  if (unmentioned !== null) return unmentioned.inCorpus ? 'unmentioned-name' : 'unknown-name';
+  if (ranking.question.expansion !== null) return unexpanded(index, ranking) ? 'unexpanded' : 'answer';
+  return pastOnly(index, ranking) ? 'dated' : null;
+}
+
+/** Whether the rules would accept sentence `r` in place of the best of a ranking whose best they accept: the
+ * question's own names are the same whatever the sentence, so only what depends on it is read (its article's
+ * names, its years, its spelling of an acronym). */
+function acceptedInstead(index: Index, ranking: FirstStageRanking, r: RankedSentence): boolean {
+  const instead = { question: ranking.question, retrieval: ranking.retrieval, ranked: [r] };
+  const ruled = ruling(index, instead, nameOutsideArticle(instead, r));
+  return ruled === null || ruled === 'answer';
 }
 
 /**
@@ -247,10 +259,16 @@ export function unmentionedName(ranking: FirstStageRanking): UnmentionedName | n
     // chat spelling, is one.
     if (ranking.question.caseless && term.id === NO_TERM && !chatWord(term.word.toLowerCase()) && looksLikeName(term.word)) return { name: term.word, inCorpus: false };
   }
+  return nameOutsideArticle(ranking, top);
+}
+
+/** The first name of the question that the corpus uses but the article of sentence `r` never mentions, or null. */
+function nameOutsideArticle(ranking: FirstStageRanking, r: RankedSentence): UnmentionedName | null {
+  const { clauses } = ranking.retrieval;
   for (let i = 0; i < clauses.length; i++) {
     const clause = clauses[i]!;
     const term = ranking.question.terms[clause.term]!;
-    if (term.proper && clause.known && !(top.candidate.articleMask & (1 << i))) return { name: term.word, inCorpus: true };
+    if (term.proper && clause.known && !(r.candidate.articleMask & (1 << i))) return { name: term.word, inCorpus: true };
   }
   return null;
 }
@@ -282,8 +300,7 @@ export function spanStage(index: Index, ranking: Ranking, stage: SpanStage = wei
   // a sentence on Warsaw's, whose article never names Aleppo): the best of its order that they accept comes first.
   // The first stage's best passed them, so there is one.
   const after = [...reordered, ...ranked.slice(stage.top)];
-  const accepted = (r: RankedSentence) => ruling(index, { question, retrieval: ranking.retrieval, ranked: [r, ...after.filter((x) => x !== r)] }) !== 'decline';
-  const first = after[0]!.candidate.sentence === ranked[0]!.candidate.sentence ? after[0]! : reordered.find(accepted) ?? after[0]!;
+  const first = after[0]!.candidate.sentence === ranked[0]!.candidate.sentence ? after[0]! : (reordered.find((r) => acceptedInstead(index, ranking, r)) ?? after[0]!);
   return { ...ranking, ranked: [first, ...after.filter((x) => x !== first)], spans };
 }
 
@@ -441,7 +458,7 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
     if (r.probability < top.probability * weights.supportRatio) continue;
     // A supporting sentence may give the short answer and be shown first, so the rules must accept it as the best
     // (a name its article never mentions, the past for a question about now; for an acronym, it spells it out).
-    if (ruling(index, { question, retrieval: ranking.retrieval, ranked: [r, ...ranked.filter((x) => x !== r)] }) === 'decline') continue;
+    if (!acceptedInstead(index, ranking, r)) continue;
     citations.push(citationOf(index, r.candidate.sentence, r.probability));
   }
   const short = shortAnswerOf(index, question, citations.map((c) => ({ sentence: c.sentenceId, probability: c.score })), undefined, ranking.spans);

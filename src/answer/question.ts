@@ -236,18 +236,17 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     sequence.push(vocabulary.termOf(tokens.values[i] as string, words[i] as string, tag, false, false));
   }
   const expansion = expansionAsked(text, (w) => vocabulary.lookup(w.toUpperCase()) !== NO_TERM);
-  // "What does ICC stand for?" is about ICC alone: "stand" would find "stand down". The acronym is a term even when
-  // it is spelled like a question or stop word ("What does WHO stand for?", "what does us stand for").
-  // It is searched as the acronym the corpus writes ("sec" as SEC, not as "secs"; "pvrs" as PVR).
+  // "What does ICC stand for?" is about ICC alone ("stand" would find "stand down"), searched as the acronym the
+  // corpus writes: "sec" as SEC, not "secs"; a plural, "pvrs", as PVR; one spelled like a question or stop word
+  // ("What does WHO stand for?", "what does us stand for") as a term all the same.
   let topic = terms;
   if (expansion !== null) {
     const same = (w: string) => w.toUpperCase() === expansion.toUpperCase();
-    // A plural ("PVRs", "NGOs") is the acronym without its "s".
-    const acronym = vocabulary.lookup((/\p{Lu}s$/u.test(expansion) ? expansion.slice(0, -1) : expansion).toUpperCase());
-    const at = Math.max(0, tokens.values.findIndex((v) => same(v as string)));
     const asked = terms.find((t) => same(t.word));
-    const id = acronym !== NO_TERM ? acronym : (asked?.id ?? vocabulary.lookup(expansion.toUpperCase()));
-    topic = [{ id, word: expansion, at: asked?.at ?? at, proper: true, numeric: false, verb: false, fuzzy: false, focus: false }, ...terms.filter((t) => !ASKING_EXPANSION.test(t.word) && !same(t.word))];
+    const acronym = vocabulary.lookup((/\p{Lu}s$/u.test(expansion) ? expansion.slice(0, -1) : expansion).toUpperCase());
+    const at = asked?.at ?? Math.max(0, tokens.values.findIndex((v) => same(v as string)));
+    const id = acronym !== NO_TERM ? acronym : (asked?.id ?? NO_TERM);
+    topic = [{ id, word: expansion, at, proper: true, numeric: false, verb: false, fuzzy: false, focus: false }, ...terms.filter((t) => !ASKING_EXPANSION.test(t.word) && !same(t.word))];
   }
   return { text, type, expects, focus, terms: topic, tokens, sequence, caseless, asksNow: asksAboutNow(text), expansion };
 }

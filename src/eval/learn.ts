@@ -79,7 +79,7 @@ log(`rank weights: ${FEATURES.map((n, k) => `${n}=${rankW[k]!.toFixed(2)}`).join
 const STAGE_GAP = 1;
 const STAGE_TOP = 3;
 /** A ranking's first stage again under weights `w` (the features do not depend on them). */
-const reweighted = (r: Ranking, w: ArrayLike<number>): Omit<Ranking, 'answerable' | 'unmentioned' | 'dated' | 'unexpanded'> => {
+const reweighted = (r: Ranking, w: ArrayLike<number>): Omit<Ranking, 'answerable' | 'unmentioned' | 'ruled'> => {
   const scored = r.ranked.map((x) => {
     let score = 0;
     for (let k = 0; k < FEATURE_COUNT; k++) score += w[k]! * x.features[k]!;
@@ -134,6 +134,10 @@ const ay: number[] = [];
 const aIn: boolean[] = [];
 /** What the rules decide whatever the model says (ruling: a name, a question about now, an acronym). */
 const aRuled: ('decline' | 'answer' | null)[] = [];
+const ruledAs = (ix: Index, r: Omit<Ranking, 'answerable' | 'unmentioned' | 'ruled'>): 'decline' | 'answer' | null => {
+  const ruled = ruling(ix, r);
+  return ruled === null || ruled === 'answer' ? ruled : 'decline';
+};
 const aCorpus: string[] = [];
 /** The label: the question is the corpus's, and its best sentence overlaps a gold answer. Articles are
  * compared by id, since a smaller corpus numbers them its own way. */
@@ -157,7 +161,7 @@ for (const c of corpora) {
     ax.push(answerableFeatures(r));
     ay.push(inCorpus ? cited(c.index, r, q) : 0);
     aIn.push(inCorpus);
-    aRuled.push(ruling(c.index, r));
+    aRuled.push(ruledAs(c.index, r));
     aCorpus.push(c.name);
   }
 }
@@ -172,7 +176,7 @@ for (const c of corpora) {
     ax.push(answerableFeatures(r));
     ay.push(0);
     aIn.push(false);
-    aRuled.push(ruling(news, r));
+    aRuled.push(ruledAs(news, r));
     aCorpus.push('news');
   }
 }
@@ -190,7 +194,7 @@ for (const keep of ['even', 'odd'] as const) {
     ax.push(answerableFeatures(r));
     ay.push(q.inCorpus ? cited(partialIndex, r, q) : 0);
     aIn.push(q.inCorpus);
-    aRuled.push(ruling(partialIndex, r));
+    aRuled.push(ruledAs(partialIndex, r));
     aCorpus.push(name);
   }
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { ANSWERABLE_FEATURES, answerableFeatures, answerFromRanking, firstStage, pastOnly, rank } from '../../src/answer/answer.ts';
-import { isSkipped, parseArticle, type Article } from '../../src/corpus/article.ts';
+import { articleFrom } from '../support/articles.ts';
 
 const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
 const feature = (q: string, name: (typeof ANSWERABLE_FEATURES)[number]) => answerableFeatures(firstStage(seeds, q))[ANSWERABLE_FEATURES.indexOf(name)]!;
@@ -31,13 +31,8 @@ describe('unknown question words', () => {
 });
 
 describe('a question about now', () => {
-  const article = (path: string, text: string): Article => {
-    const a = parseArticle(path, Buffer.from(text));
-    if (isSkipped(a)) throw new Error(a.reason);
-    return a;
-  };
   // A history of a ferry: what was so in past years, and one sentence about today.
-  const history = article(
+  const history = articleFrom(
     'ferry.txt',
     'The Harbour Ferry\n\nThe harbour ferry was run by the Harbour Board from 1890 to 1954, when the board was wound up.\n\nThe crossing took twenty minutes in 1900.\n\nThe tug was run by Will Carter from May 1901.\n\nIn 1999 the barge company said it would double its fleet.\n\nThe Harbour Trust owns the old steam launch, built in 1898.\n\nThe pier was due to be rebuilt by 2030.\n\nThe museum on the quay opened in 2015 and is open every day.\n\nThe RNLI lifeboat is moored beside the museum.\n',
   );
@@ -95,13 +90,7 @@ describe('a question about an acronym', () => {
   });
 
   it('is declined, naming the acronym, when no sentence close to it spells it out', () => {
-    const ferry = buildIndex([
-      (() => {
-        const a = parseArticle('ferry.txt', Buffer.from('The Harbour Ferry\n\nThe RNLI lifeboat is moored beside the museum.\n\nThe museum is open every day.\n'));
-        if (isSkipped(a)) throw new Error(a.reason);
-        return a;
-      })(),
-    ]);
+    const ferry = buildIndex([articleFrom('ferry.txt', 'The Harbour Ferry\n\nThe RNLI lifeboat is moored beside the museum.\n\nThe museum is open every day.\n')]);
     const a = answerFromRanking(ferry, rank(ferry, 'What does RNLI stand for?'));
     expect(a.kind === 'not-found' ? [a.reason, a.name] : a.kind).toEqual(['unexpanded', 'RNLI']);
     // Asked otherwise, the same sentence answers.

@@ -1,17 +1,12 @@
 // The WordNet relatives table an index build makes (src/index/relatives.ts), and how the reranker reads it.
 import { describe, expect, it } from 'vitest';
-import { isSkipped, parseArticle, type Article } from '../../src/corpus/article.ts';
+import { articleFrom } from '../support/articles.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { RELATION, relativeTable } from '../../src/index/relatives.ts';
 import type { Index } from '../../src/index/types.ts';
 import { rank } from '../../src/answer/answer.ts';
 import { FEATURES } from '../../src/answer/features.ts';
 
-function article(path: string, text: string): Article {
-  const a = parseArticle(path, Buffer.from(text));
-  if (isSkipped(a)) throw new Error(a.reason);
-  return a;
-}
 
 const TEXT = [
   'Inventor of the steam carriage remembered at Lyon fair',
@@ -19,7 +14,7 @@ const TEXT = [
   'His death was reported by French newspapers across France, and his workshop was sold the following spring.',
   'This year the company sold automobiles and cars to the visitors of the fair, who came from many countries.',
 ].join('\n\n');
-const index = buildIndex([article('fair.txt', `${TEXT}\n`)]);
+const index = buildIndex([articleFrom('fair.txt', `${TEXT}\n`)]);
 
 /** term text -> relative term texts and their RELATION bits, read back from the table. */
 function relativesOf(ix: Index, word: string): Map<string, number> {

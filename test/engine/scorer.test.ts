@@ -1,24 +1,19 @@
 // BM25 on a corpus small enough to score on paper.
 import { describe, expect, it } from 'vitest';
-import { isSkipped, parseArticle, type Article } from '../../src/corpus/article.ts';
+import { articleFrom } from '../support/articles.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { analyseQuestion } from '../../src/answer/question.ts';
 import { BM25, retrieve } from '../../src/answer/retrieve.ts';
 import { rank } from '../../src/answer/answer.ts';
 import { FEATURES } from '../../src/answer/features.ts';
 
-function article(path: string, text: string): Article {
-  const a = parseArticle(path, Buffer.from(text));
-  if (isSkipped(a)) throw new Error(a.reason);
-  return a;
-}
 
 // Three sentences, one paragraph each, with no stop words among the listed goods, so a sentence's BM25
 // length is its count of content words: 8, 9 and 9.
 const A = 'Farmers harvest apples, pears, plums, cherries, grapes and melons.';
 const B = 'Bakers bake bread, rolls, cakes, pies, tarts and muffins with apples.';
 const C = 'Sailors mend nets, ropes, sails, masts, hulls and anchors carefully.';
-const index = buildIndex([article('market.txt', `${A}\n\n${B}\n\n${C}\n`)]);
+const index = buildIndex([articleFrom('market.txt', `${A}\n\n${B}\n\n${C}\n`)]);
 
 describe('BM25 by hand', () => {
   it('indexes three sentences with the lengths counted by hand', () => {
@@ -95,7 +90,7 @@ describe('caseless questions', () => {
 describe('questions about an acronym', () => {
   it('reads the acronym a question asks the meaning of, in capitals or not', () => {
     // A corpus that writes ICC, so "icc" typed in lower case is known as an acronym.
-    const court = buildIndex([article('court.txt', 'The ICC opened a case against the party, and the NGO and the CBI spoke.\n')]);
+    const court = buildIndex([articleFrom('court.txt', 'The ICC opened a case against the party, and the NGO and the CBI spoke.\n')]);
     const expansion = (q: string) => analyseQuestion(q, court.vocabulary).expansion;
     expect(expansion('What does ICC stand for?')).toBe('ICC');
     expect(expansion('what does icc stand for')).toBe('ICC');
@@ -138,7 +133,7 @@ describe('rerank features', () => {
   // Both sentences match "renamed" and "mall" by stem; only the first has "renamed" as the question writes it.
   const renamed = 'In 1964 the old market hall was renamed the Fulton Mall by the council.';
   const rename = 'Every decade the council votes to rename the mall, and never does.';
-  const town = buildIndex([article('town.txt', `Fresno\n\n${renamed}\n\n${rename}\n`)]);
+  const town = buildIndex([articleFrom('town.txt', `Fresno\n\n${renamed}\n\n${rename}\n`)]);
 
   it('exactCoverage counts the words a sentence has in the very form the question uses', () => {
     const r = rank(town, 'What was the mall renamed?');
@@ -163,7 +158,7 @@ describe('WordNet evidence', () => {
   // Neither sentence has "die" by stem; one says "death", which WordNet derives from it.
   const death = 'The composer lived in Paris until his death in 1849, aged thirty-nine.';
   const travel = 'The composer travelled from Paris to London in 1848 to give concerts.';
-  const life = buildIndex([article('chopin.txt', `Chopin\n\n${death}\n\n${travel}\n`)]);
+  const life = buildIndex([articleFrom('chopin.txt', `Chopin\n\n${death}\n\n${travel}\n`)]);
   const text = (s: number) => life.articles[0]!.text.slice(life.sentenceStart[s], life.sentenceEnd[s]);
 
   it('counts a derived form of a question word the sentence lacks, and ranks that sentence first', () => {
