@@ -33,8 +33,10 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * citation is right (src/eval/learn.ts); stroked letters (ł, ø...) fold (src/nlp/wink.ts). 5: in a question typed
  * without capitals, a word no dictionary writes in lower case is read as a name (unmentionedName). 6: a question
  * about now is not answered from a sentence dated to past years (pastOnly); one about an acronym is answered with
- * the words that spell it out, or declined (unexpanded). */
-export const ENGINE_SCHEMA = 6;
+ * the words that spell it out, or declined (unexpanded). 7: a year named as a point of comparison ("up 2.6% on
+ * 2003") does not date a sentence (pastOnly); a stop inside a web address ("Amazon.com") or a question mark before a
+ * comma does not end a sentence (src/index/segment.ts). */
+export const ENGINE_SCHEMA = 7;
 
 /** The engine's settings that change answers; part of the corpus version. */
 export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;

@@ -148,10 +148,13 @@ export function goldSentence(index: Index, q: SquadQuestion): number {
   return -1;
 }
 
+/** A set of questions about one corpus (its own), asked of it and of another that must decline them. */
 export interface SeedSetRow {
   questions: number;
-  declinedOnSquad: number;
-  answeredOnSeeds: number;
+  /** Declined by the other corpus (SQuAD's). */
+  declinedByOther: number;
+  /** Answered by their own corpus (the seeds, the BBC folder), and with the sentence that answers them first. */
+  answeredByOwn: number;
   rightFirstCitation: number;
   /** Short answer exact match and F1 on the seeds, over the questions with a gold short answer (none shown: 0). */
   exact: number;
@@ -187,10 +190,30 @@ export function readSeedSets(): Record<SeedSetName, SeedQuestion[]> {
   };
 }
 
+/** A question about a BBC news article (test/fixtures/news-questions.json). */
+export interface NewsQuestion extends SeedQuestion {
+  /** The article's id in the news folder ("politics/001"). */
+  readonly article: string;
+}
+
+export function readNewsQuestions(): NewsQuestion[] {
+  return readFixture<{ questions: NewsQuestion[] }>('news-questions.json').questions;
+}
+
+/** Questions about articles with an odd number are the tuning half; the even, held out. */
+export const newsHalf = (x: NewsQuestion): 'tune' | 'held-out' => (Number(/(\d+)$/.exec(x.article)?.[1] ?? 0) % 2 === 1 ? 'tune' : 'held-out');
+
+/** Sentence `s` of the news corpus is one that answers `x`: it holds the cite. (In any article: the BBC folder holds
+ * some stories twice, word for word.) */
+export function citesNews(index: Index, s: number, x: NewsQuestion): boolean {
+  const article = index.articles[index.sentenceArticle[s]!]!;
+  return spaced(article.text.slice(index.sentenceStart[s], index.sentenceEnd[s])).includes(spaced(x.cite));
+}
+
 /** Any run of whitespace as one space: the seeds hold non-breaking spaces where a question's writer typed spaces. */
 export const spaced = (text: string) => text.replace(/\s+/gu, ' ');
 
-/** The figures of one set of seed questions: asked of the seeds, and of another corpus that must decline them. */
+/** The figures of one set of questions: asked of their own corpus (the seeds), and of another that must decline them. */
 export function seedSetRow(seeds: Index, other: Index, set: readonly SeedQuestion[]): SeedSetRow {
   let declined = 0;
   let answered = 0;
@@ -216,8 +239,8 @@ export function seedSetRow(seeds: Index, other: Index, set: readonly SeedQuestio
   const n = set.length || 1;
   return {
     questions: set.length,
-    declinedOnSquad: declined / n,
-    answeredOnSeeds: answered / n,
+    declinedByOther: declined / n,
+    answeredByOwn: answered / n,
     rightFirstCitation: right / n,
     exact: (100 * exact) / (shorts || 1),
     f1: (100 * f1) / (shorts || 1),
@@ -242,6 +265,9 @@ export interface EvalReport {
     seedSets: Record<SeedSetName, SeedSetRow>;
     /** Held-out SQuAD questions asked of a news corpus (BBC) that never answers them. */
     heldOutOnNews: { questions: number; declined: number } | null;
+    /** Questions about BBC articles (test/fixtures/news-questions.json), by half (newsHalf): asked of the BBC folder
+     * (answered, right first citation, short answer) and of SQuAD (declined). Null without the news folder. */
+    newsQuestions: Record<'tune' | 'held-out', SeedSetRow> | null;
     /** Held-out questions with their most specific name swapped for one their article never uses (substitutedQuestions). */
     substitutedOnSquad: { questions: number; declined: number };
     /** The seed questions with their most specific name swapped for a SQuAD name the seeds never use
@@ -405,12 +431,18 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   }
 
   let heldOutOnNews: EvalReport['abstention']['heldOutOnNews'] = null;
+  let newsQuestions: EvalReport['abstention']['newsQuestions'] = null;
   if (args.news && existsSync(args.news)) {
     const news = buildIndex((await loadCorpus(args.news)).articles);
     const heldOut = questions.filter((q) => squad.half(q.article) === 'held-out');
     let declined = 0;
     for (const q of heldOut) if (answerFromRanking(news, rank(news, q.question)).kind === 'not-found') declined++;
     heldOutOnNews = { questions: heldOut.length, declined: declined / (heldOut.length || 1) };
+    const asked = readNewsQuestions();
+    newsQuestions = {
+      tune: seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'tune')),
+      'held-out': seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'held-out')),
+    };
   }
 
   return {
@@ -422,6 +454,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
       squadOnSeeds: { questions: questions.length, declined: declinedOnSeeds / (questions.length || 1) },
       seedSets,
       heldOutOnNews,
+      newsQuestions,
       substitutedOnSquad: { questions: substituted.length, declined: declinedSubstituted / (substituted.length || 1) },
       unknownNameOnSeeds: {
         questions: unknownNamed.length,
@@ -537,13 +570,16 @@ function print(report: EvalReport): void {
   out.push('');
   out.push(`abstention: SQuAD questions asked of the seed articles declined ${pct(a.squadOnSeeds.declined)} (${a.squadOnSeeds.questions})`);
   for (const [name, r] of Object.entries(a.seedSets)) {
-    out.push(`            ${name} seed questions (${r.questions}) asked of SQuAD declined ${pct(r.declinedOnSquad)}; asked of the seeds answered ${pct(r.answeredOnSeeds)}, right first citation ${pct(r.rightFirstCitation)}, short answer EM ${r.exact.toFixed(1)} F1 ${r.f1.toFixed(1)}`);
+    out.push(`            ${name} seed questions (${r.questions}) asked of SQuAD declined ${pct(r.declinedByOther)}; asked of the seeds answered ${pct(r.answeredByOwn)}, right first citation ${pct(r.rightFirstCitation)}, short answer EM ${r.exact.toFixed(1)} F1 ${r.f1.toFixed(1)}`);
   }
   out.push(`            held-out SQuAD questions with a name swapped for one their article lacks, declined ${pct(a.substitutedOnSquad.declined)} (${a.substitutedOnSquad.questions})`);
   out.push(`            seed questions with a name swapped for one the seeds never use, declined ${pct(a.unknownNameOnSeeds.declined)} (${a.unknownNameOnSeeds.questions}); in lower case ${pct(a.unknownNameOnSeeds.declinedLowerCase)}`);
   const casual = a.casualOnSeeds;
   out.push(`            casual questions about the seeds (${casual.questions}): declined for a word that is no name ${casual.declinedForNoName}${casual.words.length ? ` (${casual.words.join(', ')})` : ''}; of ${casual.withName} naming someone the seeds never name, declined for the name ${casual.declinedForName}`);
   if (a.heldOutOnNews) out.push(`            held-out SQuAD questions asked of the BBC news articles declined ${pct(a.heldOutOnNews.declined)} (${a.heldOutOnNews.questions})`);
+  for (const [half, r] of Object.entries(a.newsQuestions ?? {})) {
+    out.push(`            ${half} questions about BBC articles (${r.questions}) asked of SQuAD declined ${pct(r.declinedByOther)}; asked of the BBC articles answered ${pct(r.answeredByOwn)}, right first citation ${pct(r.rightFirstCitation)}, short answer EM ${r.exact.toFixed(1)} F1 ${r.f1.toFixed(1)}`);
+  }
   out.push(`            in-corpus SQuAD questions answered ${pct(report.engine.all.answered)}`);
   console.log(out.join('\n'));
 }

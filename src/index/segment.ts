@@ -22,6 +22,19 @@ export interface Segmented {
 }
 
 const WORDISH = /[\p{L}\p{N}]/u;
+/** What follows a stop inside a web address or file name, not a new sentence: a lower-case letter or a digit. */
+const INSIDE_NAME = /[\p{Ll}\p{N}]/u;
+
+/**
+ * Whether a break wink puts before offset `at` falls inside a sentence:
+ * - inside a name: wink breaks "Amazon.com" and "Plus.net" after the stop (a capital right after a stop is a new
+ *   sentence whose space was lost, "...Joy Division.Those guys", and stays one);
+ * - before a comma or semicolon: "The report, entitled Broadband Britain: The End Of Asymmetry?, was commissioned".
+ */
+function midSentence(text: string, at: number): boolean {
+  if (text[at - 1] === '.' && INSIDE_NAME.test(text[at] ?? '')) return true;
+  return /^[,;]/.test(text[at] ?? '');
+}
 
 export function segment(article: Article): Segmented {
   const tokens = tokenize(article.text);
@@ -30,7 +43,8 @@ export function segment(article: Article): Segmented {
   const n = starts.length;
   // Sentence break after token i (exclusive end index) as wink sees it.
   const breakAt = new Uint8Array(n + 1);
-  for (const e of sentenceEnds) breakAt[e] = 1;
+  const text = article.text;
+  for (const e of sentenceEnds) if (!(e < n && midSentence(text, starts[e] as number))) breakAt[e] = 1;
 
   let t = 0;
   let paragraphNo = 0;

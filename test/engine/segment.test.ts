@@ -36,6 +36,23 @@ describe('segment', () => {
     expect(sentences.filter((s) => s.paragraph === 3).map((s) => s.sentence)).toEqual([1, 2, 3]);
     expect(sentences).toHaveLength(15);
   });
+
+  it('keeps a web address and a title with a question mark inside their sentence, and breaks where a space after a stop was lost', () => {
+    // From BBC tech/010, tech/150 and sport: wink breaks after "Amazon.", "bridgetothestars." and "Asymmetry?" too.
+    const text =
+      "Google toolbar\n\nThe AutoLink feature provides links in a webpage to Amazon.com if it finds a book's ISBN number on the site. He told bridgetothestars.net that he would stay.\n\nThe best band would have been Joy Division.Those guys were the real thing, he said on the night.\n\nThe Demos report, entitled Broadband Britain: The End Of Asymmetry?, was commissioned by net provider AOL.\n";
+    const parsed = parseArticle('toolbar.txt', Buffer.from(text));
+    if (isSkipped(parsed)) throw new Error(parsed.reason);
+    const wink = tokenize(text);
+    expect(wink.sentenceEnds.map((e) => text.slice(0, wink.ends[e - 1]!)).some((t) => t.endsWith('to Amazon.'))).toBe(true);
+    expect(segment(parsed).sentences.map((s) => text.slice(s.start, s.end))).toEqual([
+      "The AutoLink feature provides links in a webpage to Amazon.com if it finds a book's ISBN number on the site.",
+      'He told bridgetothestars.net that he would stay.',
+      'The best band would have been Joy Division.',
+      'Those guys were the real thing, he said on the night.',
+      'The Demos report, entitled Broadband Britain: The End Of Asymmetry?, was commissioned by net provider AOL.',
+    ]);
+  });
 });
 
 describe('acronym definitions', () => {
