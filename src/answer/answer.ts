@@ -189,8 +189,25 @@ const PRESENT = /\b(?:is|are|am|has|have|does|do|will|shall|can|may|must|remains
 const YEAR_IN_TEXT = /(?<![\p{L}\p{N}$£€.,])(?:1[5-9]\d\d|2[01]\d\d)(?![\p{N}%]|,\d|\.\d)/gu;
 const yearsOf = (text: string) => Array.from(text.matchAll(YEAR_IN_TEXT), (m) => Number(m[0]));
 /** Words before a year that make it a point of comparison, not the time the sentence speaks of: "up 2.6% on 2003",
- * "higher than in the same period of 2003", "from 2.4bn euros in 2003", "its highest since 1997". */
-const COMPARED_WITH = /(?:\b(?:on|than|since|against|versus|vs\.?|compared (?:with|to))|\b(?:period|quarter|months?|weeks?) (?:of|in)|\bfrom [^\s]*\d[^\s]*(?: [\p{L}]+)? in)\s+(?:(?:early|late|mid|end|the end of|all of)\s+)?$/u;
+ * "higher than in 2003", "the same period of 2003", "from 2.4bn euros in 2003", "up from 2003", "compared with 2003",
+ * "its highest since 1997", "the smallest rise since the second quarter of 2000". Not "in the first quarter of 2003" (a
+ * date), nor "since" without a record before it ("had run the division since 1998"). */
+const COMPARED_WITH = new RegExp(
+  [
+    String.raw`(?:\d%?|per ?cent|\b(?:up|down|rise|fall|jump|increase|decrease|drop|gain|growth))[^.;]{0,25}\bon`,
+    String.raw`\bthan(?: in| the)?`,
+    String.raw`\b(?:compared (?:with|to)|relative to|versus|vs\.?)`,
+    String.raw`\b(?:up|down|rises?|falls?|increases?|decreases?|drops?|gains?|growth) (?:from|over)`,
+    String.raw`\b(?:same|corresponding|year-earlier) (?:\p{L}+ )?(?:period|quarter|months?|weeks?|time) (?:of|in|last)`,
+    String.raw`\bfrom [^\s]*\d[^\s]*(?: [\p{L}]+){0,3} in`,
+    String.raw`\b(?:\p{L}+est|best|worst|first|most|least)\b[^.;]{0,40}\bsince(?: the (?:\p{L}+ )?(?:quarter|half|months?|weeks?|end|start) of)?`,
+  ]
+    .map((p) => `(?:${p})`)
+    .join('|')
+    .replace(/^/, '(?:')
+    .concat(String.raw`)\s+(?:(?:early|late|mid|the end of|all of)\s+)?$`),
+  'iu',
+);
 /** The years a sentence speaks of: those it names, bar points of comparison (COMPARED_WITH). */
 const datingYears = (text: string) =>
   Array.from(text.matchAll(YEAR_IN_TEXT))

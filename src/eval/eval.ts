@@ -196,9 +196,12 @@ export interface NewsQuestion extends SeedQuestion {
   readonly article: string;
 }
 
-export function readNewsQuestions(): NewsQuestion[] {
-  return readFixture<{ questions: NewsQuestion[] }>('news-questions.json').questions;
+export function readNewsQuestions(name = 'news-questions.json'): NewsQuestion[] {
+  return readFixture<{ questions: NewsQuestion[] }>(name).questions;
 }
+
+/** Words of recent time, which test/fixtures/recent-questions.json's questions use and the eval replaces by "now". */
+export const RECENT_TIME = /\b(?:today|tonight|yesterday|this (?:week|month|weekend)|last (?:night|week|weekend)|in the (?:past|last) few (?:days|weeks)|recently)\b/;
 
 /** Questions about articles with an odd number are the tuning half; the even, held out. */
 export const newsHalf = (x: NewsQuestion): 'tune' | 'held-out' => (Number(/(\d+)$/.exec(x.article)?.[1] ?? 0) % 2 === 1 ? 'tune' : 'held-out');
@@ -265,6 +268,10 @@ export interface EvalReport {
     seedSets: Record<SeedSetName, SeedSetRow>;
     /** Held-out SQuAD questions asked of a news corpus (BBC) that never answers them. */
     heldOutOnNews: { questions: number; declined: number } | null;
+    /** Questions about BBC articles with a word of recent time (test/fixtures/recent-questions.json), asked of the BBC
+     * folder with "now" in its place: how many the rule about now declines (reason 'dated'), and of those, how many
+     * had the sentence that answers them first. Null without the news folder. */
+    nowOnNews: { questions: number; dated: number; datedRight: number } | null;
     /** Questions about BBC articles (test/fixtures/news-questions.json), by half (newsHalf): asked of the BBC folder
      * (answered, right first citation, short answer) and of SQuAD (declined). Null without the news folder. */
     newsQuestions: Record<'tune' | 'held-out', SeedSetRow> | null;
@@ -432,6 +439,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
 
   let heldOutOnNews: EvalReport['abstention']['heldOutOnNews'] = null;
   let newsQuestions: EvalReport['abstention']['newsQuestions'] = null;
+  let nowOnNews: EvalReport['abstention']['nowOnNews'] = null;
   if (args.news && existsSync(args.news)) {
     const news = buildIndex((await loadCorpus(args.news)).articles);
     const heldOut = questions.filter((q) => squad.half(q.article) === 'held-out');
@@ -443,6 +451,14 @@ export async function evaluate(args: Args): Promise<EvalReport> {
       tune: seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'tune')),
       'held-out': seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'held-out')),
     };
+    const recent = readNewsQuestions('recent-questions.json').filter((x) => RECENT_TIME.test(x.q));
+    nowOnNews = { questions: recent.length, dated: 0, datedRight: 0 };
+    for (const x of recent) {
+      const ranking = rank(news, x.q.replace(RECENT_TIME, 'now'));
+      if (ranking.ruled !== 'dated') continue;
+      nowOnNews.dated++;
+      if (citesNews(news, ranking.ranked[0]!.candidate.sentence, x)) nowOnNews.datedRight++;
+    }
   }
 
   return {
@@ -455,6 +471,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
       seedSets,
       heldOutOnNews,
       newsQuestions,
+      nowOnNews,
       substitutedOnSquad: { questions: substituted.length, declined: declinedSubstituted / (substituted.length || 1) },
       unknownNameOnSeeds: {
         questions: unknownNamed.length,
@@ -579,6 +596,9 @@ function print(report: EvalReport): void {
   if (a.heldOutOnNews) out.push(`            held-out SQuAD questions asked of the BBC news articles declined ${pct(a.heldOutOnNews.declined)} (${a.heldOutOnNews.questions})`);
   for (const [half, r] of Object.entries(a.newsQuestions ?? {})) {
     out.push(`            ${half} questions about BBC articles (${r.questions}) asked of SQuAD declined ${pct(r.declinedByOther)}; asked of the BBC articles answered ${pct(r.answeredByOwn)}, right first citation ${pct(r.rightFirstCitation)}, short answer EM ${r.exact.toFixed(1)} F1 ${r.f1.toFixed(1)}`);
+  }
+  if (a.nowOnNews) {
+    out.push(`            questions about BBC articles with a word of recent time (${a.nowOnNews.questions}), asked with "now" in its place: declined as dated ${a.nowOnNews.dated}, ${a.nowOnNews.datedRight} of them with the right sentence first`);
   }
   out.push(`            in-corpus SQuAD questions answered ${pct(report.engine.all.answered)}`);
   console.log(out.join('\n'));

@@ -22,18 +22,20 @@ export interface Segmented {
 }
 
 const WORDISH = /[\p{L}\p{N}]/u;
-/** What follows a stop inside a web address or file name, not a new sentence: a lower-case letter or a digit. */
-const INSIDE_NAME = /[\p{Ll}\p{N}]/u;
+/** What follows the stop of a web address: two to four lower-case letters, then no letter ("com", "co", "uk"). */
+const WEB_SUFFIX = /^\p{Ll}{2,4}(?!\p{L})/u;
 
 /**
  * Whether a break wink puts before offset `at` falls inside a sentence:
- * - inside a name: wink breaks "Amazon.com" and "Plus.net" after the stop (a capital right after a stop is a new
- *   sentence whose space was lost, "...Joy Division.Those guys", and stays one);
- * - before a comma or semicolon: "The report, entitled Broadband Britain: The End Of Asymmetry?, was commissioned".
+ * - inside a web address: wink breaks "Amazon.com", "Plus.net" and "amazon.co.uk" after the stop, where two to four
+ *   lower-case letters and no more follow it. Anything else after a stop with no space is a new sentence whose space
+ *   was lost, and stays one ("...Joy Division.Those guys", "...in 25 years.perhaps the vote", "...quarter.iTunes");
+ * - before a comma or semicolon after "?" or "!": "The report, entitled Broadband Britain: The End Of Asymmetry?, was
+ *   commissioned", "Yahoo!, Intel".
  */
 function midSentence(text: string, at: number): boolean {
-  if (text[at - 1] === '.' && INSIDE_NAME.test(text[at] ?? '')) return true;
-  return /^[,;]/.test(text[at] ?? '');
+  if (text[at - 1] === '.') return WEB_SUFFIX.test(text.slice(at, at + 5));
+  return /[?!]["”’']?$/.test(text.slice(Math.max(0, at - 2), at)) && /^[,;]/.test(text[at] ?? '');
 }
 
 export function segment(article: Article): Segmented {

@@ -6,7 +6,7 @@ import { loadCorpus } from '../../src/corpus/load.ts';
 import { parseArticle, isSkipped } from '../../src/corpus/article.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { existsSync } from 'node:fs';
-import { casualRow, citesNews, newsHalf, readCasualQuestions, readNewsQuestions, readSeedSets, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
+import { casualRow, citesNews, newsHalf, readCasualQuestions, readNewsQuestions, readSeedSets, RECENT_TIME, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
 import { analyseQuestion } from '../../src/answer/question.ts';
 import { NO_TERM } from '../../src/index/terms.ts';
 
@@ -106,12 +106,23 @@ describe('questions about BBC articles', () => {
     for (const x of news) expect(x.cite, x.q).toContain(x.answer!);
   });
 
+  it('with a word of recent time: 70, each with one such word for the eval to put "now" in place of', () => {
+    const recent = readNewsQuestions('recent-questions.json');
+    expect(recent).toHaveLength(70);
+    for (const x of recent) {
+      expect(x.q, x.q).toMatch(RECENT_TIME);
+      expect(x.q.replace(RECENT_TIME, 'now'), x.q).toMatch(/\bnow\b/);
+      expect(x.cite, x.q).toContain(x.answer!);
+    }
+  });
+
   it.runIf(BBC !== undefined)('cite a slice of one sentence of their article, which citesNews finds', async () => {
-    const ids = new Set(news.map((x) => x.article));
+    const all = [...news, ...readNewsQuestions('recent-questions.json')];
+    const ids = new Set(all.map((x) => x.article));
     const articles = (await loadCorpus(BBC!)).articles.filter((a) => ids.has(a.id));
     expect(articles).toHaveLength(ids.size);
     const index = buildIndex(articles);
-    for (const x of news) {
+    for (const x of all) {
       let found = 0;
       for (let s = 0; s < index.sentenceStart.length; s++) if (citesNews(index, s, x)) found++;
       expect(found, x.q).toBeGreaterThanOrEqual(1);
