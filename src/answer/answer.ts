@@ -192,22 +192,16 @@ const yearsOf = (text: string) => Array.from(text.matchAll(YEAR_IN_TEXT), (m) =>
  * "higher than in 2003", "the same period of 2003", "from 2.4bn euros in 2003", "up from 2003", "compared with 2003",
  * "its highest since 1997", "the smallest rise since the second quarter of 2000". Not "in the first quarter of 2003" (a
  * date), nor "since" without a record before it ("had run the division since 1998"). */
-const COMPARED_WITH = new RegExp(
-  [
-    String.raw`(?:\d%?|per ?cent|\b(?:up|down|rise|fall|jump|increase|decrease|drop|gain|growth))[^.;]{0,25}\bon`,
-    String.raw`\bthan(?: in| the)?`,
-    String.raw`\b(?:compared (?:with|to)|relative to|versus|vs\.?)`,
-    String.raw`\b(?:up|down|rises?|falls?|increases?|decreases?|drops?|gains?|growth) (?:from|over)`,
-    String.raw`\b(?:same|corresponding|year-earlier) (?:\p{L}+ )?(?:period|quarter|months?|weeks?|time) (?:of|in|last)`,
-    String.raw`\bfrom [^\s]*\d[^\s]*(?: [\p{L}]+){0,3} in`,
-    String.raw`\b(?:\p{L}+est|best|worst|first|most|least)\b[^.;]{0,40}\bsince(?: the (?:\p{L}+ )?(?:quarter|half|months?|weeks?|end|start) of)?`,
-  ]
-    .map((p) => `(?:${p})`)
-    .join('|')
-    .replace(/^/, '(?:')
-    .concat(String.raw`)\s+(?:(?:early|late|mid|the end of|all of)\s+)?$`),
-  'iu',
-);
+const COMPARISONS = [
+  String.raw`(?:\d%?|per ?cent|\b(?:up|down|rise|fall|jump|increase|decrease|drop|gain|growth))[^.;]{0,25}\bon`,
+  String.raw`\bthan(?: in| the)?`,
+  String.raw`\b(?:compared (?:with|to)|relative to|versus|vs\.?)`,
+  String.raw`\b(?:up|down|rises?|falls?|increases?|decreases?|drops?|gains?|growth) (?:from|over)`,
+  String.raw`\b(?:same|corresponding|year-earlier) (?:\p{L}+ )?(?:period|quarter|months?|weeks?|time) (?:of|in|last)`,
+  String.raw`\bfrom [^\s]*\d[^\s]*(?: [\p{L}]+){0,3} in`,
+  String.raw`\b(?:\p{L}+est|best|worst|first|most|least)\b[^.;]{0,40}\bsince(?: the (?:\p{L}+ )?(?:quarter|half|months?|weeks?|end|start) of)?`,
+];
+const COMPARED_WITH = new RegExp(String.raw`(?:${COMPARISONS.join('|')})\s+(?:(?:early|late|mid|the end of|all of)\s+)?$`, 'iu');
 /** The years a sentence speaks of: those it names, bar points of comparison (COMPARED_WITH). */
 const datingYears = (text: string) =>
   Array.from(text.matchAll(YEAR_IN_TEXT))

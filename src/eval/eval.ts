@@ -206,15 +206,40 @@ export const RECENT_TIME = /\b(?:today|tonight|yesterday|this (?:week|month|week
 /** Questions about articles with an odd number are the tuning half; the even, held out. */
 export const newsHalf = (x: NewsQuestion): 'tune' | 'held-out' => (Number(/(\d+)$/.exec(x.article)?.[1] ?? 0) % 2 === 1 ? 'tune' : 'held-out');
 
-/** Sentence `s` of the news corpus is one that answers `x`: it holds the cite. (In any article: the BBC folder holds
- * some stories twice, word for word.) */
-export function citesNews(index: Index, s: number, x: NewsQuestion): boolean {
-  const article = index.articles[index.sentenceArticle[s]!]!;
-  return spaced(article.text.slice(index.sentenceStart[s], index.sentenceEnd[s])).includes(spaced(x.cite));
-}
-
 /** Any run of whitespace as one space: the seeds hold non-breaking spaces where a question's writer typed spaces. */
 export const spaced = (text: string) => text.replace(/\s+/gu, ' ');
+
+/** A cited sentence answers a question when it holds the question's cite, whitespace aside. */
+const holdsCite = (sentence: string, cite: string) => spaced(sentence).includes(spaced(cite));
+
+/** Sentence `s` of the news corpus is one that answers `x`. (In any article: the BBC folder holds some stories twice,
+ * word for word.) */
+export function citesNews(index: Index, s: number, x: NewsQuestion): boolean {
+  const article = index.articles[index.sentenceArticle[s]!]!;
+  return holdsCite(article.text.slice(index.sentenceStart[s], index.sentenceEnd[s]), x.cite);
+}
+
+export interface NowRow {
+  readonly questions: number;
+  /** Declined by the rule about now (reason 'dated'). */
+  readonly dated: number;
+  /** Of those, the ones whose best sentence answers them. */
+  readonly datedRight: number;
+}
+
+/** What the rule about now declines of questions with a word of recent time (RECENT_TIME), asked with "now" in its
+ * place, and how many of those had the sentence that answers them first. */
+export function nowRow(news: Index, questions: readonly NewsQuestion[]): NowRow {
+  const recent = questions.filter((x) => RECENT_TIME.test(x.q));
+  const row = { questions: recent.length, dated: 0, datedRight: 0 };
+  for (const x of recent) {
+    const ranking = rank(news, x.q.replace(RECENT_TIME, 'now'));
+    if (ranking.ruled !== 'dated') continue;
+    row.dated++;
+    if (citesNews(news, ranking.ranked[0]!.candidate.sentence, x)) row.datedRight++;
+  }
+  return row;
+}
 
 /** The figures of one set of questions: asked of their own corpus (the seeds), and of another that must decline them. */
 export function seedSetRow(seeds: Index, other: Index, set: readonly SeedQuestion[]): SeedSetRow {
@@ -229,7 +254,7 @@ export function seedSetRow(seeds: Index, other: Index, set: readonly SeedQuestio
     const own = answerFromRanking(seeds, rank(seeds, x.q));
     if (own.kind === 'answer') {
       answered++;
-      if (spaced(own.citations[0]!.text).includes(spaced(x.cite))) right++;
+      if (holdsCite(own.citations[0]!.text, x.cite)) right++;
     }
     if (typeof x.answer === 'string') {
       shorts++;
@@ -271,7 +296,7 @@ export interface EvalReport {
     /** Questions about BBC articles with a word of recent time (test/fixtures/recent-questions.json), asked of the BBC
      * folder with "now" in its place: how many the rule about now declines (reason 'dated'), and of those, how many
      * had the sentence that answers them first. Null without the news folder. */
-    nowOnNews: { questions: number; dated: number; datedRight: number } | null;
+    nowOnNews: NowRow | null;
     /** Questions about BBC articles (test/fixtures/news-questions.json), by half (newsHalf): asked of the BBC folder
      * (answered, right first citation, short answer) and of SQuAD (declined). Null without the news folder. */
     newsQuestions: Record<'tune' | 'held-out', SeedSetRow> | null;
@@ -451,14 +476,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
       tune: seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'tune')),
       'held-out': seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'held-out')),
     };
-    const recent = readNewsQuestions('recent-questions.json').filter((x) => RECENT_TIME.test(x.q));
-    nowOnNews = { questions: recent.length, dated: 0, datedRight: 0 };
-    for (const x of recent) {
-      const ranking = rank(news, x.q.replace(RECENT_TIME, 'now'));
-      if (ranking.ruled !== 'dated') continue;
-      nowOnNews.dated++;
-      if (citesNews(news, ranking.ranked[0]!.candidate.sentence, x)) nowOnNews.datedRight++;
-    }
+    nowOnNews = nowRow(news, readNewsQuestions('recent-questions.json'));
   }
 
   return {

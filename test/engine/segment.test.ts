@@ -5,6 +5,7 @@ import { isSkipped, parseArticle } from '../../src/corpus/article.ts';
 import { segment } from '../../src/index/segment.ts';
 import { tokenize } from '../../src/nlp/wink.ts';
 import { expansionIn, findAcronyms } from '../../src/index/acronyms.ts';
+import { articleFrom } from '../support/articles.ts';
 
 const SEED_004 = readFileSync(new URL('../../seeds/004_08d7a890f8e88d95.txt', import.meta.url));
 
@@ -42,8 +43,7 @@ describe('segment', () => {
     // From BBC tech/010, tech/150 and sport: wink breaks after "Amazon.", "bridgetothestars." and "Asymmetry?" too.
     const text =
       "Google toolbar\n\nThe AutoLink feature provides links in a webpage to Amazon.com if it finds a book's ISBN number on the site. He told bridgetothestars.net that he would stay.\n\nThe best band would have been Joy Division.Those guys were the real thing, he said on the night. It was the best song in 25 years.perhaps the vote was about the band. Sales rose in the quarter.iTunes sales rose too.\n\nThe Demos report, entitled Broadband Britain: The End Of Asymmetry?, was commissioned by net provider AOL.\n";
-    const parsed = parseArticle('toolbar.txt', Buffer.from(text));
-    if (isSkipped(parsed)) throw new Error(parsed.reason);
+    const parsed = articleFrom('toolbar.txt', text);
     const wink = tokenize(text);
     expect(wink.sentenceEnds.map((e) => text.slice(0, wink.ends[e - 1]!)).some((t) => t.endsWith('to Amazon.'))).toBe(true);
     expect(segment(parsed).sentences.map((s) => text.slice(s.start, s.end))).toEqual([

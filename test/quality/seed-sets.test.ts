@@ -3,12 +3,12 @@
 // hold non-breaking spaces where the questions' writers typed spaces), or the figures measure nothing; and the row's arithmetic is checked on questions whose outcome is known.
 import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
-import { parseArticle, isSkipped } from '../../src/corpus/article.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { existsSync } from 'node:fs';
-import { casualRow, citesNews, newsHalf, readCasualQuestions, readNewsQuestions, readSeedSets, RECENT_TIME, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
+import { casualRow, citesNews, newsHalf, readCasualQuestions, nowRow, readNewsQuestions, readSeedSets, RECENT_TIME, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
 import { analyseQuestion } from '../../src/answer/question.ts';
 import { NO_TERM } from '../../src/index/terms.ts';
+import { articleFrom } from '../support/articles.ts';
 
 const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
 const sets = readSeedSets();
@@ -48,9 +48,7 @@ describe('questions about the seed articles', () => {
   }
 
   it('scores a set: declined on the other corpus, answered and rightly cited on the seeds, short answers by SQuAD rules', () => {
-    const a = parseArticle('other.txt', Buffer.from('Ships\n\nThe harbour of the old town holds fishing boats and ferries.\n', 'utf8'));
-    if (isSkipped(a)) throw new Error(a.reason);
-    const other = buildIndex([a]);
+    const other = buildIndex([articleFrom('other.txt', 'Ships\n\nThe harbour of the old town holds fishing boats and ferries.\n')]);
     const known = sets.development.filter((x) => x.q === 'who called for an ICC investigation?' || x.q === 'How many airstrikes did Russia and Syria launch in 72 hours?');
     expect(known).toHaveLength(2);
     const row = seedSetRow(seeds, other, known);
@@ -114,6 +112,26 @@ describe('questions about BBC articles', () => {
       expect(x.q.replace(RECENT_TIME, 'now'), x.q).toMatch(/\bnow\b/);
       expect(x.cite, x.q).toContain(x.answer!);
     }
+  });
+
+  it('count what the rule about now declines when asked with "now" in place of their word of recent time (nowRow)', () => {
+    const report = buildIndex([
+      articleFrom(
+        'cars.txt',
+        'Car sales in Asia\n\nThe carmaker, which will report its full results for 2005 in March, gave its sales figures today.\n\nIt sold nearly 95,000 cars in Asia, up 2.6% on 2003.\n\nIn 2003 the carmaker built all of its farm tractors at its old works in Leeds.\n',
+      ),
+    ]);
+    const tractors = { q: 'Where did the carmaker build its farm tractors this week?', article: 'cars', cite: 'farm tractors at its old works in Leeds', answer: 'Leeds' };
+    const questions = [
+      tractors,
+      // A year of comparison: answered, not declined as dated.
+      { q: 'How many cars did the carmaker sell in Asia this week?', article: 'cars', cite: 'nearly 95,000 cars in Asia', answer: 'nearly 95,000' },
+      // No word of recent time: not counted.
+      { q: 'Where did the carmaker build its farm tractors?', article: 'cars', cite: 'farm tractors at its old works in Leeds', answer: 'Leeds' },
+    ];
+    expect(nowRow(report, questions)).toEqual({ questions: 2, dated: 1, datedRight: 1 });
+    // Declined with a sentence that is not the one the question names: counted, but not as right.
+    expect(nowRow(report, [{ ...tractors, cite: 'nearly 95,000 cars in Asia' }])).toEqual({ questions: 1, dated: 1, datedRight: 0 });
   });
 
   it.runIf(BBC !== undefined)('cite a slice of one sentence of their article, which citesNews finds', async () => {
