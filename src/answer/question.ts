@@ -2,6 +2,7 @@
 // apart from wink's tagging of the question text.
 import { analyse, P, type TokenStream } from '../nlp/wink.ts';
 import { acronymTerm, isStopWord, NO_TERM, termText, type Vocabulary } from '../index/terms.ts';
+import { spellOut } from '../nlp/words.ts';
 
 export type QuestionType =
   | 'who'
@@ -185,7 +186,10 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
   // Typed in capitals, a question's capitals say nothing, and every word would be tagged a name ("WHO CALLED FOR
   // AN ICC INVESTIGATION?" would ask about someone called "CALLED"): it is read as if typed in lower case.
   const shouted = /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
-  const tokens = analyse(shouted ? text.toLowerCase() : text);
+  // Chat spellings are read as the articles write them ("ppl" as "people", "feb" as "February"); the capitals
+  // of the question as typed decide whether it is caseless, below.
+  const read = spellOut(text, (word) => vocabulary.lookup(termText(word.toLowerCase(), P.NOUN)) !== NO_TERM || vocabulary.lookup(word.toUpperCase()) !== NO_TERM);
+  const tokens = analyse(shouted ? read.toLowerCase() : read);
   // The first letter of each sentence left out: a keyboard capitalises it for the asker.
   const caseless = shouted || !/\p{Lu}/u.test(text.replace(ACRONYM_OR_I, ' ').replace(SENTENCE_START, '$1'));
   const words = tokens.normals.map((w) => w.toLowerCase());

@@ -38,13 +38,13 @@ export function oneSlipFrom(word: string, isWord: (candidate: string) => boolean
 
 /** Chat spellings, abbreviations and clippings people type into a Discord box, which no dictionary lists. */
 const CHAT_WORDS = new Set([
-  'abt', 'admin', 'afaik', 'alot', 'app', 'approx', 'apps', 'bc', 'bcoz', 'bcuz', 'becuz', 'bout', 'bruh',
-  'btw', 'civs', 'cld', 'convo', 'convos', 'cos', 'coz', 'cuz', 'deets', 'def', 'dept', 'dunno', 'fyi',
-  'gimme', 'gonna', 'gotta', 'gov', 'govt', 'guys', 'heya', 'hiya', 'idc', 'idek', 'idk', 'iirc', 'imho',
-  'imma', 'imo', 'info', 'intl', 'irl', 'kinda', 'legit', 'lemme', 'lmao', 'lmk', 'lol', 'lotta', 'lowkey',
-  'natl', 'ngl', 'nvm', 'obv', 'obvs', 'ofc', 'okay', 'omg', 'outta', 'pic', 'pics', 'pls', 'plz', 'ppl',
-  'prez', 'prolly', 'rly', 'rofl', 'shld', 'smh', 'sorta', 'srsly', 'sup', 'tbh', 'thnx', 'tho', 'thru', 'thx',
-  'tryna', 'vid', 'vids', 'wanna', 'wassup', 'wdym', 'whatcha', 'wld', 'wtf', 'wyd', 'wym', 'yall', 'yeah',
+  'abt', 'admin', 'afaik', 'alot', 'app', 'apps', 'bc', 'bcoz', 'bcuz', 'becuz', 'bout', 'bruh',
+  'btw', 'civs', 'cld', 'cos', 'coz', 'cuz', 'deets', 'def', 'dunno', 'fyi',
+  'gimme', 'gonna', 'gotta', 'guys', 'heya', 'hiya', 'idc', 'idek', 'idk', 'iirc', 'imho',
+  'imma', 'imo', 'irl', 'kinda', 'legit', 'lemme', 'lmao', 'lmk', 'lol', 'lotta', 'lowkey',
+  'ngl', 'nvm', 'obv', 'obvs', 'ofc', 'okay', 'omg', 'outta', 'pls', 'plz',
+  'prolly', 'rly', 'rofl', 'shld', 'smh', 'sorta', 'srsly', 'sup', 'tbh', 'thnx', 'tho', 'thru', 'thx',
+  'tryna', 'wanna', 'wassup', 'wdym', 'whatcha', 'wld', 'wtf', 'wyd', 'wym', 'yall', 'yeah',
   'yep', 'yup',
 ]);
 
@@ -89,7 +89,7 @@ function functionSlip(word: string): boolean {
  * vowel: chat abbreviations, not names).
  */
 export function chatWord(word: string): boolean {
-  if (CHAT_WORDS.has(word) || FUNCTION_WORDS.has(word)) return true;
+  if (CHAT_WORDS.has(word) || FUNCTION_WORDS.has(word) || SPELLED_OUT.has(word)) return true;
   if (!/^[a-z]+$/.test(word)) return false;
   if (!/[aeiouy]/.test(word)) return true;
   for (const [ending, heads] of CONTRACTIONS) {
@@ -98,4 +98,41 @@ export function chatWord(word: string): boolean {
     if (heads.has(head) || (head.length >= 3 && oneSlipFrom(head, (w) => heads.has(w), { extra: false, wrong: false }))) return true;
   }
   return word.length >= 4 && word.length <= 12 && functionSlip(word);
+}
+
+/**
+ * Chat spellings and clippings whose meaning a news article spells out: "ppl" is "people" and "feb" "February" in
+ * the articles. Only words that cannot be a name or another word: not "jan", "mar", "sat", "wed", "pres", "mil".
+ * Quarters are written out as the articles write them ("q3": "third quarter").
+ */
+const SPELLED_OUT: ReadonlyMap<string, string> = new Map([
+  ['ppl', 'people'], ['peeps', 'people'], ['govt', 'government'], ['gov', 'government'], ['govts', 'governments'],
+  ['prez', 'president'], ['xmas', 'Christmas'], ['yr', 'year'], ['yrs', 'years'], ['execs', 'executives'],
+  ['exec', 'executive'], ['celeb', 'celebrity'], ['celebs', 'celebrities'], ['fav', 'favourite'],
+  ['fave', 'favourite'], ['favs', 'favourites'], ['faves', 'favourites'], ['mgmt', 'management'],
+  ['dept', 'department'], ['intl', 'international'], ['natl', 'national'], ['approx', 'approximately'],
+  ['info', 'information'], ['pic', 'picture'], ['pics', 'pictures'], ['vid', 'video'], ['vids', 'videos'],
+  ['biz', 'business'], ['uni', 'university'], ['convo', 'conversation'], ['convos', 'conversations'],
+  ['wat', 'what'], ['wut', 'what'], ['wen', 'when'],
+  ['feb', 'February'], ['apr', 'April'], ['aug', 'August'], ['sept', 'September'], ['oct', 'October'],
+  ['nov', 'November'], ['dec', 'December'], ['tues', 'Tuesday'], ['weds', 'Wednesday'], ['thurs', 'Thursday'],
+  ['q1', 'first quarter'], ['q2', 'second quarter'], ['q3', 'third quarter'], ['q4', 'fourth quarter'],
+]);
+
+/** A word of the question, as typed, and what it is read as. */
+const CHAT_TOKEN = /(?<![\p{L}\p{N}'’-])[\p{L}\p{N}]+(?![\p{L}\p{N}-])/gu;
+
+/**
+ * The question with its chat spellings written out (SPELLED_OUT) and a capital typed twice made one ("WHen"),
+ * except a word `known` says the corpus uses as typed (a corpus that writes "govt" finds it as written). A capital stays a capital ("Feb" reads "February",
+ * "Govt" "Government").
+ */
+export function spellOut(text: string, known: (word: string) => boolean): string {
+  return text.replace(CHAT_TOKEN, (word) => {
+    // The shift key held a letter too long ("WHen", "WInston"): no acronym runs on in lower case.
+    if (/^\p{Lu}{2}\p{Ll}{2,}$/u.test(word) && !known(word)) return word[0]! + word.slice(1).toLowerCase();
+    const meaning = SPELLED_OUT.get(word.toLowerCase());
+    if (meaning === undefined || known(word)) return word;
+    return /^\p{Lu}/u.test(word) ? meaning[0]!.toUpperCase() + meaning.slice(1) : meaning;
+  });
 }

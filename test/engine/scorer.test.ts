@@ -4,7 +4,7 @@ import { articleFrom } from '../support/articles.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { analyseQuestion } from '../../src/answer/question.ts';
 import { BM25, retrieve } from '../../src/answer/retrieve.ts';
-import { rank } from '../../src/answer/answer.ts';
+import { answer, rank } from '../../src/answer/answer.ts';
 import { FEATURES } from '../../src/answer/features.ts';
 
 
@@ -76,6 +76,36 @@ describe('spelling tolerance', () => {
     const r = retrieve(index, analyseQuestion('who harvets cherries', index.vocabulary), { limit: 10 });
     expect(r.candidates[0]!.sentence).toBe(0);
     expect(r.clauses.map((c) => c.known)).toEqual([false, true]);
+  });
+});
+
+describe('chat spellings', () => {
+  // A made-up housing report: "ppl" and "feb" are read as the report writes them, and answered from it.
+  const report = buildIndex([
+    articleFrom(
+      'homes.txt',
+      'House prices\n\nPrices of homes in the UK rose 0.5% in February, the lender said in its monthly report.\n\nIn January prices went up by 0.4% on the month, and by 12.6% on a year earlier.\n\nThe survey asked 1,943 people about their plans to move house this year or next.\n',
+    ),
+  ]);
+  const cited = (q: string) => {
+    const a = answer(report, q);
+    return a.kind === 'answer' ? a.citations[0]!.text : a.reason;
+  };
+
+  it('finds the sentence a chat-typed question asks for, and keeps the question as typed', () => {
+    expect(cited('how much did house prices rise in feb')).toBe('Prices of homes in the UK rose 0.5% in February, the lender said in its monthly report.');
+    expect(cited('how many ppl did the survey ask')).toBe('The survey asked 1,943 people about their plans to move house this year or next.');
+    // As typed in full, the same.
+    expect(cited('how much did house prices rise in February')).toBe(cited('how much did house prices rise in feb'));
+    const q = analyseQuestion('how many ppl did the survey ask', report.vocabulary);
+    expect(q.text).toBe('how many ppl did the survey ask');
+    expect(q.terms.map((t) => t.word)).toContain('people');
+    expect(q.caseless).toBe(true);
+  });
+
+  it('reads "wat" as the question word', () => {
+    expect(analyseQuestion('wat did the survey ask', report.vocabulary).type).toBe('what');
+    expect(analyseQuestion('wen did prices rise', report.vocabulary).type).toBe('when');
   });
 });
 
