@@ -241,8 +241,12 @@ export function classifyParagraphs(text: string): Paragraph[] {
     if (shape === 'fragment') kind = i > lastProse ? 'furniture' : 'heading';
     else if (shape !== 'sentence') kind = shape;
     else if (prose[i] || (i > firstProse && i < lastProse)) kind = 'content';
-    // A sentence-shaped block before the prose starts is a standfirst or caption; after it ends, a form or
-    // prompt ("Your email address will not be published.").
+    // A sentence of six words or more standing alone before or after the prose reads as prose too: a news
+    // item's one-line lead ("Glenn Hoddle has been unveiled as the new Wolves manager.") or closing line ("The
+    // Home Office said it could not comment on individual cases."). Page prompts that end with a stop are caught
+    // above ("Your email address will not be published.": CHROME). The first line stays the headline.
+    else if (i > 0 && wordCount(u.text, 6) >= 6 && /\p{Ll}/u.test(u.text)) kind = 'content';
+    // A shorter one before the prose starts is a standfirst or caption; after it ends, a form or prompt.
     else kind = i < firstProse ? 'heading' : 'furniture';
     return { start: u.start, end: u.end, kind };
   });

@@ -6,6 +6,9 @@ import { decode } from '../../src/corpus/decode.ts';
 import { classifyParagraphs } from '../../src/corpus/paragraphs.ts';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { isSkipped, parseArticle, type Article } from '../../src/corpus/article.ts';
+import { buildIndex } from '../../src/index/build.ts';
+import { answer } from '../../src/answer/answer.ts';
+import { articleFrom } from '../support/articles.ts';
 
 const SEED_000 = readFileSync(new URL('../../seeds/000_9c97e5d4a05ee18f.txt', import.meta.url));
 const SEED_004 = readFileSync(new URL('../../seeds/004_08d7a890f8e88d95.txt', import.meta.url));
@@ -69,6 +72,27 @@ describe('paragraph classification on the seed articles', () => {
     }
     expect(kindOf('20 − 19 =')).toBe('noise');
     expect(k.filter(([kind]) => kind === 'content')).toHaveLength(9);
+  });
+
+  it('keeps a news item\'s one-line lead and closing line as prose, and still drops short lines around the prose', () => {
+    // As BBC items are laid out: headline, a lead of one short sentence, the body, a closing line.
+    const item = [
+      'Hoddle takes over at Wolves',
+      '',
+      'Glenn Hoddle has been unveiled as the new Wolves manager.',
+      '',
+      'The former England coach has signed a contract until the end of the season, the club said on Thursday, after talks with the chairman.',
+      '',
+      'Hoddle replaces Dave Jones, who was sacked in November after a run of poor results.',
+      '',
+      'Matches to be played on weekend of 8/9 January.',
+      '',
+      'Back to top.',
+    ].join('\n');
+    expect(kinds(item).map(([kind]) => kind)).toEqual(['heading', 'content', 'content', 'content', 'content', 'furniture']);
+    const wolves = buildIndex([articleFrom('wolves.txt', item)]);
+    const a = answer(wolves, 'Who is the new Wolves manager?');
+    expect(a.kind === 'answer' && a.citations[0]!.text).toBe('Glenn Hoddle has been unveiled as the new Wolves manager.');
   });
 
   it('joins hard-wrapped newswire lines into paragraphs and starts a paragraph at an indent', () => {
