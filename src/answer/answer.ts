@@ -8,7 +8,7 @@ import { chatWord } from '../nlp/words.ts';
 import { analyse, P } from '../nlp/wink.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
-import { F, FEATURE_COUNT, featuresOf, queryContext } from './features.ts';
+import { F, FEATURE_COUNT, FEATURES, featuresOf, queryContext } from './features.ts';
 import { bestSpanScore, expansionOf, questionFrame, sentenceSpans, shortAnswerOf, type SpanProblem, type SpanProblems } from './span.ts';
 import type { Answer, Citation } from './types.ts';
 import weights from './weights.json' with { type: 'json' };
@@ -355,7 +355,7 @@ export function citationOf(index: Index, sentence: number, score: number): Citat
   };
 }
 
-export const ANSWERABLE_FEATURES = [
+const QUESTION_FEATURES = [
   'bias',
   'topProbability', // the reranker's softmax probability for the best sentence
   'coverage', // idf share of the question the best sentence matches
@@ -374,12 +374,17 @@ export const ANSWERABLE_FEATURES = [
   'topCoverage', // top probability x coverage
   'relativeLocal', // localCoverage counting a WordNet relative as a match: a paraphrase is evidence too
 ] as const;
+/** The abstention model's features: the question's as a whole (above), then the best sentence's own reranking
+ * features (features.ts, bias aside), which weigh differently when the question is whether to answer at all. */
+export const ANSWERABLE_FEATURES = [...QUESTION_FEATURES, ...FEATURES.slice(1).map((name) => `best.${name}` as const)] as const;
 export const ANSWERABLE_FEATURE_COUNT = ANSWERABLE_FEATURES.length;
 
 /**
- * Features of the question as a whole, for deciding whether the corpus answers it at all. They are
- * shares and probabilities rather than raw scores, so they mean the same on two articles and on twenty
- * thousand.
+ * Features of the question as a whole, for deciding whether the corpus answers it at all, then the best
+ * sentence's reranking features. They are shares and probabilities rather than raw scores, so they mean the same
+ * on two articles and on twenty thousand. (The reranking features were added 2026-11-22: measured on a dump of
+ * `npm run learn`'s rows, news questions asked of SQuAD were declined 92.6% of the tuning half instead of 88.9%,
+ * with SQuAD's own answered as before.)
  */
 export function answerableFeatures(ranking: FirstStageRanking): Float64Array {
   const f = new Float64Array(ANSWERABLE_FEATURE_COUNT);
@@ -416,6 +421,7 @@ export function answerableFeatures(ranking: FirstStageRanking): Float64Array {
   f[14] = f[2]! * f[11]!;
   f[15] = f[1]! * f[2]!;
   f[16] = top ? top.features[F.relativeLocal]! : 0;
+  if (top) f.set(top.features.subarray(1), QUESTION_FEATURES.length);
   return f;
 }
 

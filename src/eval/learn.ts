@@ -12,7 +12,13 @@
 //               a corpus holding their article (all 48 articles, or two) whose best first-stage sentence overlaps
 //               the gold answer; negatives the same questions cited wrongly, and the questions asked of corpora
 //               made of the other tuning articles only (large and tiny), so abstention learns to spot both a
-//               question about something the corpus never mentions and a match too weak to quote.
+//               question about something the corpus never mentions and a match too weak to quote. It reads the
+//               question's own features and the best sentence's reranking features (answer.ts,
+//               ANSWERABLE_FEATURES).
+// The span model's weights (span-weights.json) in the repository are those of the run before the sentence-
+// breaking fix of 2026-11-22: this script's span model differs by the noise of 12 changed sentences, and flips
+// one seed question's short answer ("What is Bashar al-Assad's title?": "barbaric" for "Syrian President").
+// Everything in weights.json is this script's output.
 import { writeFileSync } from 'node:fs';
 import { buildIndex } from '../index/build.ts';
 import { loadCorpus } from '../corpus/load.ts';

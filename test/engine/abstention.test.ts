@@ -24,7 +24,9 @@ describe('unknown question words', () => {
     expect(angry.kind).toBe('answer');
     if (angry.kind === 'answer') expect(angry.citations[0]!.text).toContain('Several western nations have expressed outrage');
     // A word no article uses, and no dictionary, may be a typo of anything: it lowers the confidence.
-    expect(firstStage(seeds, 'What are western nations zorbling about?').answerable).toBeLessThan(firstStage(seeds, 'What are western nations angry about?').answerable - 0.1);
+    // (By 0.04 since the abstention model reads the best sentence's reranking features too, 2026-11-22; by over 0.1
+    // before. The word's share of the question is the feature above.)
+    expect(firstStage(seeds, 'What are western nations zorbling about?').answerable).toBeLessThan(firstStage(seeds, 'What are western nations angry about?').answerable - 0.02);
     const pulaski = answerFromRanking(seeds, rank(seeds, 'What did Pulaski say about western nations?'));
     expect(pulaski.kind === 'not-found' && pulaski.reason).toBe('unknown-name');
   });

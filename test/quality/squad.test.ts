@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildIndex } from '../../src/index/build.ts';
-import { answerFromRanking, checkWeights, rank } from '../../src/answer/answer.ts';
+import { answerFromRanking, checkWeights, firstStage, rank, spanStage } from '../../src/answer/answer.ts';
 import { exactMatch, f1Score, loadSquad } from '../../src/eval/squad.ts';
 import { isHit, substitutedQuestions } from '../../src/eval/eval.ts';
 import type { Index } from '../../src/index/types.ts';
@@ -81,10 +81,13 @@ describe.runIf(SQUAD !== undefined)('the rules on a corpus of 48 articles', () =
       ['John Mayow died in what year?', 'Mayow'],
       ['When is the Wianki festival held?', 'Wianki'],
     ] as const) {
+      // The second stage on its own, whether or not the abstention model lets the question through.
+      const { index } = squadIndex();
+      const staged = spanStage(index, firstStage(index, q));
+      const best = staged.ranked[0]!.candidate.sentence;
+      expect(index.articles[index.sentenceArticle[best]!]!.text, q).toContain(name);
       const a = ask(q);
-      const cited = a.kind === 'answer' ? a.citations : a.nearest;
-      expect(cited.length, q).toBeGreaterThan(0);
-      for (const c of cited) expect(articleOf(c).text, q).toContain(name);
+      if (a.kind === 'answer') for (const c of a.citations) expect(articleOf(c).text, q).toContain(name);
     }
   }, 120_000);
 
