@@ -8,7 +8,7 @@ import { chatWord } from '../nlp/words.ts';
 import { analyse, P } from '../nlp/wink.ts';
 import { analyseQuestion, type Question } from './question.ts';
 import { retrieve, type Candidate, type Retrieval } from './retrieve.ts';
-import { F, FEATURE_COUNT, FEATURES, featuresOf, queryContext } from './features.ts';
+import { F, FEATURE_COUNT, FEATURES, featuresOf, queryContext, type FeatureName } from './features.ts';
 import { bestSpanScore, expansionOf, questionFrame, sentenceSpans, shortAnswerOf, type SpanProblem, type SpanProblems } from './span.ts';
 import type { Answer, Citation } from './types.ts';
 import weights from './weights.json' with { type: 'json' };
@@ -374,9 +374,17 @@ const QUESTION_FEATURES = [
   'topCoverage', // top probability x coverage
   'relativeLocal', // localCoverage counting a WordNet relative as a match: a paraphrase is evidence too
 ] as const;
-/** The abstention model's features: the question's as a whole (above), then the best sentence's own reranking
- * features (features.ts, bias aside), which weigh differently when the question is whether to answer at all. */
-export const ANSWERABLE_FEATURES = [...QUESTION_FEATURES, ...FEATURES.slice(1).map((name) => `best.${name}` as const)] as const;
+/** Positions of the question's features in an abstention feature vector. */
+const A = Object.fromEntries(QUESTION_FEATURES.map((name, i) => [name, i])) as Record<(typeof QUESTION_FEATURES)[number], number>;
+/** Reranking features the question's features above already hold, and the constant. */
+const ALREADY_READ = ['bias', 'coverage', 'article', 'properCoverage', 'missingIdf', 'localCoverage', 'coverageSquared', 'relativeLocal'] as const;
+type BestFeature = Exclude<FeatureName, (typeof ALREADY_READ)[number]>;
+const BEST_FEATURES = FEATURES.filter((name): name is BestFeature => !(ALREADY_READ as readonly string[]).includes(name));
+/** Where each of BEST_FEATURES sits in a reranking feature vector. */
+const BEST_AT = Int32Array.from(BEST_FEATURES, (name) => F[name]);
+/** The abstention model's features: the question's as a whole (above), then the best sentence's other reranking
+ * features (features.ts), which weigh differently when the question is whether to answer at all. */
+export const ANSWERABLE_FEATURES: readonly ((typeof QUESTION_FEATURES)[number] | `best.${BestFeature}`)[] = [...QUESTION_FEATURES, ...BEST_FEATURES.map((name) => `best.${name}` as const)];
 export const ANSWERABLE_FEATURE_COUNT = ANSWERABLE_FEATURES.length;
 
 /**
@@ -403,25 +411,28 @@ export function answerableFeatures(ranking: FirstStageRanking): Float64Array {
     unknown += c.idf;
     maxUnknown = Math.max(maxUnknown, c.idf);
   }
-  f[0] = 1;
-  f[1] = top ? top.probability : 0;
-  f[2] = top ? top.features[F.coverage]! : 0;
-  f[3] = unknown / total;
-  f[4] = unknownProper;
-  f[5] = top ? top.features[F.article]! : 0;
-  f[6] = top ? top.features[F.properCoverage]! : 0;
-  f[7] = Math.log1p(clauses.length) / 2;
-  f[8] = maxUnknown / total;
-  f[9] = top ? top.features[F.missingIdf]! : 1;
+  const coverage = top ? top.features[F.coverage]! : 0;
+  const local = top ? top.features[F.localCoverage]! : 0;
+  const probability = top ? top.probability : 0;
+  f[A.bias] = 1;
+  f[A.topProbability] = probability;
+  f[A.coverage] = coverage;
+  f[A.unknownShare] = unknown / total;
+  f[A.unknownProper] = unknownProper;
+  f[A.articleCoverage] = top ? top.features[F.article]! : 0;
+  f[A.properCoverage] = top ? top.features[F.properCoverage]! : 0;
+  f[A.clauses] = Math.log1p(clauses.length) / 2;
+  f[A.maxUnknown] = maxUnknown / total;
+  f[A.missing] = top ? top.features[F.missingIdf]! : 1;
   // The type features are 0 unless the question expects that type; at most one is set.
-  f[10] = top ? Math.max(top.features[F.typeDate]!, top.features[F.typeNumber]!, top.features[F.typeAgent]!, top.features[F.typePlace]!, top.features[F.typeThing]!) : 0;
-  f[11] = top ? top.features[F.localCoverage]! : 0;
-  f[12] = top ? top.probability - (ranking.ranked[1]?.probability ?? 0) : 0;
-  f[13] = f[2]! * f[2]!;
-  f[14] = f[2]! * f[11]!;
-  f[15] = f[1]! * f[2]!;
-  f[16] = top ? top.features[F.relativeLocal]! : 0;
-  if (top) f.set(top.features.subarray(1), QUESTION_FEATURES.length);
+  f[A.answerType] = top ? Math.max(top.features[F.typeDate]!, top.features[F.typeNumber]!, top.features[F.typeAgent]!, top.features[F.typePlace]!, top.features[F.typeThing]!) : 0;
+  f[A.localCoverage] = local;
+  f[A.margin] = top ? probability - (ranking.ranked[1]?.probability ?? 0) : 0;
+  f[A.coverageSquared] = coverage * coverage;
+  f[A.coverageLocal] = coverage * local;
+  f[A.topCoverage] = probability * coverage;
+  f[A.relativeLocal] = top ? top.features[F.relativeLocal]! : 0;
+  if (top) for (let i = 0; i < BEST_AT.length; i++) f[QUESTION_FEATURES.length + i] = top.features[BEST_AT[i]!]!;
   return f;
 }
 

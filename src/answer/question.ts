@@ -2,7 +2,7 @@
 // apart from wink's tagging of the question text.
 import { analyse, P, type TokenStream } from '../nlp/wink.ts';
 import { acronymTerm, isStopWord, NO_TERM, termText, type Vocabulary } from '../index/terms.ts';
-import { spellOut } from '../nlp/words.ts';
+import { repairShift, spellOut } from '../nlp/words.ts';
 
 export type QuestionType =
   | 'who'
@@ -177,19 +177,23 @@ export function expansionAsked(text: string, isAcronym: (word: string) => boolea
   return /S$/.test(upper) && isAcronym(upper.slice(0, -1)) ? `${upper.slice(0, -1)}s` : null;
 }
 
+/** Whether the corpus uses `word` as an acronym ("icc" as ICC). */
+const knownAcronym = (vocabulary: Vocabulary, word: string): boolean => vocabulary.lookup(word.toUpperCase()) !== NO_TERM;
+
 /**
  * Analyse a question against an index vocabulary. Words the corpus never uses keep NO_TERM as their id:
  * they count against confidence (a question about something the articles never mention).
  */
 export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
-  const text = normaliseQuestion(raw);
+  // The question as typed is what the reply shows; it is read with a capital typed twice made one ("WHen").
+  const typed = normaliseQuestion(raw);
+  const text = repairShift(typed);
   // Typed in capitals, a question's capitals say nothing, and every word would be tagged a name ("WHO CALLED FOR
   // AN ICC INVESTIGATION?" would ask about someone called "CALLED"): it is read as if typed in lower case.
   const shouted = /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
-  // Chat spellings are read as the articles write them ("ppl" as "people", "feb" as "February"); the capitals
-  // of the question as typed decide whether it is caseless, below.
-  const read = spellOut(text, (word) => vocabulary.lookup(termText(word.toLowerCase(), P.NOUN)) !== NO_TERM || vocabulary.lookup(word.toUpperCase()) !== NO_TERM);
-  const tokens = analyse(shouted ? read.toLowerCase() : read);
+  // Chat spellings are read as the articles write them ("ppl" as "people", "feb" as "february").
+  const read = spellOut(shouted ? text.toLowerCase() : text, (word) => vocabulary.lookup(termText(word, P.NOUN)) !== NO_TERM || knownAcronym(vocabulary, word));
+  const tokens = analyse(read);
   // The first letter of each sentence left out: a keyboard capitalises it for the asker.
   const caseless = shouted || !/\p{Lu}/u.test(text.replace(ACRONYM_OR_I, ' ').replace(SENTENCE_START, '$1'));
   const words = tokens.normals.map((w) => w.toLowerCase());
@@ -239,7 +243,7 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     if (tag === P.PUNCT || tag === P.SYM) continue;
     sequence.push(vocabulary.termOf(tokens.values[i] as string, words[i] as string, tag, false, false));
   }
-  const expansion = expansionAsked(text, (w) => vocabulary.lookup(w.toUpperCase()) !== NO_TERM);
+  const expansion = expansionAsked(text, (w) => knownAcronym(vocabulary, w));
   // "What does ICC stand for?" is about ICC alone ("stand" would find "stand down"), searched as the acronym the
   // corpus writes: "sec" as SEC, not "secs"; a plural, "pvrs", as PVR; one spelled like a question or stop word
   // ("What does WHO stand for?", "what does us stand for") as a term all the same.
@@ -252,5 +256,5 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     const id = acronym !== NO_TERM ? acronym : (asked?.id ?? NO_TERM);
     topic = [{ id, word: expansion, at, proper: true, numeric: false, verb: false, fuzzy: false, focus: false }, ...terms.filter((t) => !ASKING_EXPANSION.test(t.word) && !same(t.word))];
   }
-  return { text, type, expects, focus, terms: topic, tokens, sequence, caseless, asksNow: asksAboutNow(text), expansion };
+  return { text: typed, type, expects, focus, terms: topic, tokens, sequence, caseless, asksNow: asksAboutNow(text), expansion };
 }

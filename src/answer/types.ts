@@ -48,7 +48,8 @@ export type Answer =
       readonly question: string;
       readonly questionType: QuestionType;
       readonly reason: NotFoundReason;
-      /** For 'unknown-name' and 'unmentioned-name': the name, as the question writes it; for 'unexpanded', the acronym. */
+      /** For 'unknown-name' and 'unmentioned-name': the name, as the question writes it (a clipping as it is read:
+       * "february" for "feb", src/nlp/words.ts); for 'unexpanded', the acronym. */
       readonly name?: string;
       readonly confidence: number;
       /** The closest sentences, offered as "closest matches", never as an answer. */

@@ -199,6 +199,21 @@ function isLongRun(text: string): boolean {
   return n > 25 && lower >= n * 0.4;
 }
 
+/** A lead sentence: six words or more, two in five of them in lower case (not a list of names), ending as a
+ * statement does, and no page's date line ("Last updated on Tuesday 8 March 2016 at 10:45 GMT."). */
+function isLead(text: string): boolean {
+  if (/\?["'”’)]*$/u.test(text) || /\b(?:updated|published|posted)\b/i.test(text)) return false;
+  WORD.lastIndex = 0;
+  let n = 0;
+  let lower = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+    n++;
+    if (/^\p{Ll}/u.test(m[0])) lower++;
+  }
+  WORD.lastIndex = 0;
+  return n >= 6 && lower >= n * 0.4;
+}
+
 /** A paragraph of real prose: long enough, several words, ending as a sentence ends (or long running text
  * that has lost its final full stop). */
 function isProse(text: string): boolean {
@@ -241,12 +256,10 @@ export function classifyParagraphs(text: string): Paragraph[] {
     if (shape === 'fragment') kind = i > lastProse ? 'furniture' : 'heading';
     else if (shape !== 'sentence') kind = shape;
     else if (prose[i] || (i > firstProse && i < lastProse)) kind = 'content';
-    // A sentence of six words or more standing alone before or after the prose reads as prose too: a news
-    // item's one-line lead ("Glenn Hoddle has been unveiled as the new Wolves manager.") or closing line ("The
-    // Home Office said it could not comment on individual cases."). Page prompts that end with a stop are caught
-    // above ("Your email address will not be published.": CHROME). The first line stays the headline.
-    else if (i > 0 && wordCount(u.text, 6) >= 6 && /\p{Ll}/u.test(u.text)) kind = 'content';
-    // A shorter one before the prose starts is a standfirst or caption; after it ends, a form or prompt.
+    // The sentence right before the prose, under the headline, is a news item's one-line lead when it reads as
+    // running text ("Glenn Hoddle has been unveiled as the new Wolves manager."): not a question, not a date line.
+    else if (i > 0 && i === firstProse - 1 && isLead(u.text)) kind = 'content';
+    // Another before the prose starts is a standfirst or caption; after it ends, a form or prompt.
     else kind = i < firstProse ? 'heading' : 'furniture';
     return { start: u.start, end: u.end, kind };
   });

@@ -1,4 +1,4 @@
-// npm run learn -- [SQUAD_JSON]
+// npm run learn -- [SQUAD_JSON] [NEWS_DIR] [--span]
 //
 // Learns the weights in src/answer/weights.json from the tuning half of SQuAD v1.1 dev (the even-numbered
 // articles); the held-out half is never read here. Four models:
@@ -7,7 +7,7 @@
 //   spanStage   the reranker's second stage (answer.ts): the first stage's score against the short-answer
 //               model's best span score, listwise over the top three where the first two are close. It reads the
 //               span weights as they were when this run started (learn-span's result is the same on the same data)
-//   span        the short-answer model, written to its own file: see src/eval/learn-span.ts
+//   span        the short-answer model, written to its own file, with --span only: see src/eval/learn-span.ts
 //   answerable  logistic regression: is the first citation the answer? Positives are tuning questions asked of
 //               a corpus holding their article (all 48 articles, or two) whose best first-stage sentence overlaps
 //               the gold answer; negatives the same questions cited wrongly, and the questions asked of corpora
@@ -15,10 +15,10 @@
 //               question about something the corpus never mentions and a match too weak to quote. It reads the
 //               question's own features and the best sentence's reranking features (answer.ts,
 //               ANSWERABLE_FEATURES).
-// The span model's weights (span-weights.json) in the repository are those of the run before the sentence-
-// breaking fix of 2026-11-22: this script's span model differs by the noise of 12 changed sentences, and flips
-// one seed question's short answer ("What is Bashar al-Assad's title?": "barbaric" for "Syrian President").
-// Everything in weights.json is this script's output.
+// The span model is relearned only with --span. Its weights in the repository (span-weights.json) are those of
+// the run before the sentence-breaking fix of 2026-11-22: relearned now, it differs by the noise of 12 changed
+// sentences and flips one seed question's short answer ("What is Bashar al-Assad's title?": "barbaric" for
+// "Syrian President", which a test holds). weights.json is this script's output, read with the span weights kept.
 import { writeFileSync } from 'node:fs';
 import { buildIndex } from '../index/build.ts';
 import { loadCorpus } from '../corpus/load.ts';
@@ -32,9 +32,12 @@ import { learnSpans, writeSpanModel } from './learn-span.ts';
 import { isHit } from './eval.ts';
 import { logisticScore, trainListwise, trainLogistic, type RankGroup } from './linear.ts';
 
-const path = process.argv[2] ?? '../shared/data/squad-dev-v1.1.json';
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+/** Relearn the short-answer model too (`npm run learn -- --span`); by default its weights file is left as it is. */
+const relearnSpan = process.argv.includes('--span');
+const path = args[0] ?? '../shared/data/squad-dev-v1.1.json';
 /** A news corpus no SQuAD question is about: BBC articles (2004-2005), read as the bot reads a folder. */
-const newsPath = process.argv[3] ?? '../shared/data/news/bbc';
+const newsPath = args[1] ?? '../shared/data/news/bbc';
 const squad = loadSquad(path);
 const tuneArticles = squad.articles.map((_, i) => i).filter((i) => squad.half(i) === 'tune');
 const tuneQuestions = squad.questions.filter((q) => squad.half(q.article) === 'tune');
@@ -110,8 +113,10 @@ log(`second stage: ${stageGroups.length} tuning questions (${((100 * stageGroups
 
 // ---- span ----
 // The short-answer model has its own weight file and learner (src/eval/learn-span.ts).
-writeSpanModel(learnSpans(index, tuneArticles.map((i) => squad.articles[i]!), tuneQuestions, log));
-log('wrote src/answer/span-weights.json');
+if (relearnSpan) {
+  writeSpanModel(learnSpans(index, tuneArticles.map((i) => squad.articles[i]!), tuneQuestions, log));
+  log('wrote src/answer/span-weights.json');
+} else log('span: kept src/answer/span-weights.json (relearn it with --span)');
 
 // ---- answerable ----
 const halfA = tuneArticles.filter((_, i) => i % 2 === 0);

@@ -48,6 +48,26 @@ const CHAT_WORDS = new Set([
   'yep', 'yup',
 ]);
 
+/**
+ * Chat spellings and clippings whose meaning a news article spells out: "ppl" is "people" and "feb" "february" in
+ * the articles. Read only as typed in lower case (spellOut): "Dec" of Ant and Dec, "APR" and "Wat Pho" are names.
+ * Left out, as names or words in lower case too: "jan", "mar", "apr", "dec", "sat", "wed", "wen", "pres", "mil".
+ * Written out in lower case, so the reading adds no capital that the name rules would read as a name.
+ */
+const SPELLED_OUT: ReadonlyMap<string, string> = new Map([
+  ['ppl', 'people'], ['peeps', 'people'], ['govt', 'government'], ['gov', 'government'], ['govts', 'governments'],
+  ['prez', 'president'], ['xmas', 'christmas'], ['yr', 'year'], ['yrs', 'years'], ['execs', 'executives'],
+  ['exec', 'executive'], ['celeb', 'celebrity'], ['celebs', 'celebrities'], ['fav', 'favourite'],
+  ['fave', 'favourite'], ['favs', 'favourites'], ['faves', 'favourites'], ['mgmt', 'management'],
+  ['dept', 'department'], ['intl', 'international'], ['natl', 'national'], ['approx', 'approximately'],
+  ['info', 'information'], ['pic', 'picture'], ['pics', 'pictures'], ['vid', 'video'], ['vids', 'videos'],
+  ['biz', 'business'], ['uni', 'university'], ['convo', 'conversation'], ['convos', 'conversations'],
+  ['wat', 'what'], ['wut', 'what'],
+  ['feb', 'february'], ['aug', 'august'], ['sept', 'september'], ['oct', 'october'], ['nov', 'november'],
+  ['tues', 'tuesday'], ['weds', 'wednesday'], ['thurs', 'thursday'],
+  ['q1', 'first quarter'], ['q2', 'second quarter'], ['q3', 'third quarter'], ['q4', 'fourth quarter'],
+]);
+
 /** English function words (WordNet leaves most of them out): their misspellings ("thier", "waht", "wich",
  * "abuot") are slips, not names. */
 const FUNCTION_WORDS = new Set([
@@ -100,39 +120,34 @@ export function chatWord(word: string): boolean {
   return word.length >= 4 && word.length <= 12 && functionSlip(word);
 }
 
-/**
- * Chat spellings and clippings whose meaning a news article spells out: "ppl" is "people" and "feb" "February" in
- * the articles. Only words that cannot be a name or another word: not "jan", "mar", "sat", "wed", "pres", "mil".
- * Quarters are written out as the articles write them ("q3": "third quarter").
- */
-const SPELLED_OUT: ReadonlyMap<string, string> = new Map([
-  ['ppl', 'people'], ['peeps', 'people'], ['govt', 'government'], ['gov', 'government'], ['govts', 'governments'],
-  ['prez', 'president'], ['xmas', 'Christmas'], ['yr', 'year'], ['yrs', 'years'], ['execs', 'executives'],
-  ['exec', 'executive'], ['celeb', 'celebrity'], ['celebs', 'celebrities'], ['fav', 'favourite'],
-  ['fave', 'favourite'], ['favs', 'favourites'], ['faves', 'favourites'], ['mgmt', 'management'],
-  ['dept', 'department'], ['intl', 'international'], ['natl', 'national'], ['approx', 'approximately'],
-  ['info', 'information'], ['pic', 'picture'], ['pics', 'pictures'], ['vid', 'video'], ['vids', 'videos'],
-  ['biz', 'business'], ['uni', 'university'], ['convo', 'conversation'], ['convos', 'conversations'],
-  ['wat', 'what'], ['wut', 'what'], ['wen', 'when'],
-  ['feb', 'February'], ['apr', 'April'], ['aug', 'August'], ['sept', 'September'], ['oct', 'October'],
-  ['nov', 'November'], ['dec', 'December'], ['tues', 'Tuesday'], ['weds', 'Wednesday'], ['thurs', 'Thursday'],
-  ['q1', 'first quarter'], ['q2', 'second quarter'], ['q3', 'third quarter'], ['q4', 'fourth quarter'],
-]);
-
-/** A word of the question, as typed, and what it is read as. */
-const CHAT_TOKEN = /(?<![\p{L}\p{N}'’-])[\p{L}\p{N}]+(?![\p{L}\p{N}-])/gu;
+/** Clippings of months and weekdays, read capitalised too ("in Feb"), as English capitalises their full forms. */
+const DATE_CLIPPINGS = new Set(['feb', 'aug', 'sept', 'oct', 'nov', 'tues', 'weds', 'thurs']);
+/** A run of letters and digits: a word as spellOut reads it (a possessive's "s" is a word of its own). */
+const WORD_TOKEN = /(?<![\p{L}\p{N}'’-])[\p{L}\p{N}]+(?![\p{L}\p{N}-])/gu;
+/** The first letter of the text or of a sentence in it, which a keyboard capitalises for the asker. */
+const STARTS_SENTENCE = /(?:^|[.!?]\s+)["“'‘(]*$/u;
 
 /**
- * The question with its chat spellings written out (SPELLED_OUT) and a capital typed twice made one ("WHen"),
- * except a word `known` says the corpus uses as typed (a corpus that writes "govt" finds it as written). A capital stays a capital ("Feb" reads "February",
- * "Govt" "Government").
+ * The question with its chat spellings written out (SPELLED_OUT): "how many ppl did yougov ask" reads "how many
+ * people did yougov ask". A clipping is read only typed in lower case, capitalised as a sentence's first word
+ * ("Ppl say..."), a month's or weekday's capitalised ("in Feb"), and "Q3" in any case; never when `known` says the
+ * corpus uses the word as typed (a corpus that writes "govt" finds it as written).
  */
 export function spellOut(text: string, known: (word: string) => boolean): string {
-  return text.replace(CHAT_TOKEN, (word) => {
-    // The shift key held a letter too long ("WHen", "WInston"): no acronym runs on in lower case.
-    if (/^\p{Lu}{2}\p{Ll}{2,}$/u.test(word) && !known(word)) return word[0]! + word.slice(1).toLowerCase();
-    const meaning = SPELLED_OUT.get(word.toLowerCase());
-    if (meaning === undefined || known(word)) return word;
-    return /^\p{Lu}/u.test(word) ? meaning[0]!.toUpperCase() + meaning.slice(1) : meaning;
+  return text.replace(WORD_TOKEN, (word, at: number) => {
+    const lower = word.toLowerCase();
+    const meaning = SPELLED_OUT.get(lower);
+    if (meaning === undefined || known(lower)) return word;
+    const titled = word === word[0] + lower.slice(1);
+    const asTyped = word === lower || /^q\d$/.test(lower) || (titled && (DATE_CLIPPINGS.has(lower) || STARTS_SENTENCE.test(text.slice(0, at))));
+    return asTyped ? meaning : word;
   });
+}
+
+/**
+ * The question with a capital typed twice made one ("WHen did...", "Harold WInston", "HOw"): two capitals then
+ * lower case is no acronym, unless the lower case is a plural's "s" ("MPs", "PCs").
+ */
+export function repairShift(text: string): string {
+  return text.replace(WORD_TOKEN, (word) => (/^\p{Lu}{2}\p{Ll}+$/u.test(word) && !/^\p{Lu}{2}s$/u.test(word) ? word[0] + word.slice(1).toLowerCase() : word));
 }

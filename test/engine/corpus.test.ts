@@ -74,8 +74,8 @@ describe('paragraph classification on the seed articles', () => {
     expect(k.filter(([kind]) => kind === 'content')).toHaveLength(9);
   });
 
-  it('keeps a news item\'s one-line lead and closing line as prose, and still drops short lines around the prose', () => {
-    // As BBC items are laid out: headline, a lead of one short sentence, the body, a closing line.
+  it('keeps a news item\'s one-line lead as prose, and still drops a question, a date line and what follows the prose', () => {
+    // As BBC items are laid out: headline, a lead of one short sentence, the body; then a team sheet.
     const item = [
       'Hoddle takes over at Wolves',
       '',
@@ -85,14 +85,19 @@ describe('paragraph classification on the seed articles', () => {
       '',
       'Hoddle replaces Dave Jones, who was sacked in November after a run of poor results.',
       '',
-      'Matches to be played on weekend of 8/9 January.',
+      'Subs not used: Lehmann, Fabregas, Senderos, Hoyte.',
       '',
-      'Back to top.',
+      'Thank you for reading our coverage of this story.',
     ].join('\n');
-    expect(kinds(item).map(([kind]) => kind)).toEqual(['heading', 'content', 'content', 'content', 'content', 'furniture']);
+    expect(kinds(item).map(([kind]) => kind)).toEqual(['heading', 'content', 'content', 'content', 'furniture', 'furniture']);
     const wolves = buildIndex([articleFrom('wolves.txt', item)]);
     const a = answer(wolves, 'Who is the new Wolves manager?');
     expect(a.kind === 'answer' && a.citations[0]!.text).toBe('Glenn Hoddle has been unveiled as the new Wolves manager.');
+    // Before the prose: a standfirst that asks, a page's date line, and a list of names are not leads.
+    for (const before of ['So what is the gap between Labour and the Tories nowadays?', 'Last updated on Tuesday 8 March 2016 at 10:45 GMT.', 'Hobson, Osentowski, Gouws, Williams, Sherman, Tuipulotu.']) {
+      const page = ['A headline', '', before, '', item.split('\n').slice(4).join('\n')].join('\n');
+      expect(kinds(page)[1], before).toEqual(['heading', before]);
+    }
   });
 
   it('joins hard-wrapped newswire lines into paragraphs and starts a paragraph at an indent', () => {

@@ -1,6 +1,6 @@
 // Chat spellings and typing slips (src/nlp/words.ts), which keep the lower-case name rule off ordinary words.
 import { describe, expect, it } from 'vitest';
-import { chatWord, oneSlipFrom, spellOut } from '../../src/nlp/words.ts';
+import { chatWord, oneSlipFrom, repairShift, spellOut } from '../../src/nlp/words.ts';
 
 describe('oneSlipFrom', () => {
   const lexicon = new Set(['gauge', 'making', 'states', 'feeds', 'entirely', 'traditional']);
@@ -43,23 +43,36 @@ describe('chatWord', () => {
 describe('spellOut', () => {
   const none = () => false;
 
-  it('writes out chat spellings and clippings as an article writes them, keeping a capital', () => {
+  it('writes out chat spellings and clippings typed in lower case, in lower case', () => {
     expect(spellOut('how many ppl did yougov ask', none)).toBe('how many people did yougov ask');
-    expect(spellOut('how much did house prices go up in feb?', none)).toBe('how much did house prices go up in February?');
-    expect(spellOut('Govt plans for Xmas trading', none)).toBe('Government plans for Christmas trading');
-    expect(spellOut('when is the 2nd estimate of Q3 growth', none)).toBe('when is the 2nd estimate of Third quarter growth');
+    expect(spellOut('how much did house prices go up in feb?', none)).toBe('how much did house prices go up in february?');
+    expect(spellOut('govt plans for xmas trading', none)).toBe('government plans for christmas trading');
     expect(spellOut('wat did howard get', none)).toBe('what did howard get');
-    expect(spellOut("WHen did Harold WInston's party win?", none)).toBe("When did Harold Winston's party win?");
+    expect(spellOut("what were feb's sales", none)).toBe("what were february's sales");
   });
 
-  it('leaves a word the corpus uses as typed, parts of longer words (a possessive aside), and names', () => {
+  it('reads a clipping capitalised only as a sentence\'s first word, a month\'s, or a quarter', () => {
+    expect(spellOut('Ppl say what? Govt plans for Xmas', none)).toBe('people say what? government plans for Xmas');
+    expect(spellOut('how much did prices rise in Feb and Sept', none)).toBe('how much did prices rise in february and september');
+    expect(spellOut('when is the 2nd estimate of Q3 growth', none)).toBe('when is the 2nd estimate of third quarter growth');
+  });
+
+  it('leaves names, acronyms, words the corpus uses as typed, and parts of longer words', () => {
+    // "Dec" of Ant and Dec, the APR of a loan, Wat Pho: capitalised, or not in the list at all.
+    expect(spellOut('What show did Ant and Dec host? What is the APR? Where is Wat Pho?', none)).toBe('What show did Ant and Dec host? What is the APR? Where is Wat Pho?');
+    expect(spellOut('what did jan and pres say on sat in dec', none)).toBe('what did jan and pres say on sat in dec');
     expect(spellOut('what did the govt say', (w) => w === 'govt')).toBe('what did the govt say');
-    expect(spellOut("what is the uni-code for feb's sales at febco", none)).toBe("what is the uni-code for February's sales at febco");
-    expect(spellOut('what did jan and pres say on sat', none)).toBe('what did jan and pres say on sat');
-    expect(spellOut('What did the NGOs, UKIP and the iPod makers say?', none)).toBe('What did the NGOs, UKIP and the iPod makers say?');
+    expect(spellOut('what is the uni-code of febco', none)).toBe('what is the uni-code of febco');
   });
 
   it('and a written-out word is chat to the name rule, not a name', () => {
     for (const w of ['ppl', 'xmas', 'favs', 'feb', 'q3']) expect(chatWord(w), w).toBe(true);
+  });
+});
+
+describe('repairShift', () => {
+  it('makes a capital typed twice one, and leaves acronyms and their plurals', () => {
+    expect(repairShift("WHen did Harold WInston's party win? HOw? WHy?")).toBe("When did Harold Winston's party win? How? Why?");
+    expect(repairShift('What did the MPs, NGOs, PCs, UKIP and the iPod makers say? WHO CALLED?')).toBe('What did the MPs, NGOs, PCs, UKIP and the iPod makers say? WHO CALLED?');
   });
 });
