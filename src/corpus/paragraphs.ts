@@ -186,8 +186,9 @@ function shapeOf(units: readonly Unit[], index: number): Shape {
   return 'sentence';
 }
 
-/** More than 25 words, at least 40% of them in lower case: running text, not a menu of capitalised links. */
-function isLongRun(text: string): boolean {
+/** At least `words` words, two in five of them in lower case: running text, not a menu of capitalised links or a
+ * list of names. */
+function isRunningText(text: string, words: number): boolean {
   WORD.lastIndex = 0;
   let n = 0;
   let lower = 0;
@@ -196,22 +197,18 @@ function isLongRun(text: string): boolean {
     if (/^\p{Ll}/u.test(m[0])) lower++;
   }
   WORD.lastIndex = 0;
-  return n > 25 && lower >= n * 0.4;
+  return n >= words && lower >= n * 0.4;
 }
 
-/** A lead sentence: six words or more, two in five of them in lower case (not a list of names), ending as a
- * statement does, and no page's date line ("Last updated on Tuesday 8 March 2016 at 10:45 GMT."). */
+/** More than 25 words of running text: a paragraph that merely lost its final full stop. */
+function isLongRun(text: string): boolean {
+  return isRunningText(text, 26);
+}
+
+/** A lead sentence: six words or more of running text, ending as a statement does, and no page's date line ("Last
+ * updated on Tuesday 8 March 2016 at 10:45 GMT."). */
 function isLead(text: string): boolean {
-  if (/\?["'”’)]*$/u.test(text) || /\b(?:updated|published|posted)\b/i.test(text)) return false;
-  WORD.lastIndex = 0;
-  let n = 0;
-  let lower = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    n++;
-    if (/^\p{Ll}/u.test(m[0])) lower++;
-  }
-  WORD.lastIndex = 0;
-  return n >= 6 && lower >= n * 0.4;
+  return !/\?["'”’)]*$/u.test(text) && !/\b(?:updated|published|posted)\b/i.test(text) && isRunningText(text, 6);
 }
 
 /** A paragraph of real prose: long enough, several words, ending as a sentence ends (or long running text
