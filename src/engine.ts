@@ -36,8 +36,9 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * the words that spell it out, or declined (unexpanded). 7: a year named as a point of comparison ("up 2.6% on
  * 2003") does not date a sentence (pastOnly); a stop inside a web address ("Amazon.com") or a question mark before a
  * comma does not end a sentence (src/index/segment.ts). 8: a question's chat spellings are read as the articles
- * write them, "ppl" as "people" and "feb" as "February" (src/nlp/words.ts, spellOut); a sentence of six words or
- * more standing alone before or after an article's prose is prose (src/corpus/paragraphs.ts). */
+ * write them, "ppl" as "people" and "feb" as "february", and a capital typed twice as one (src/nlp/words.ts,
+ * spellOut, repairShift); the sentence right before an article's prose is prose when it reads as a news item's
+ * one-line lead (src/corpus/paragraphs.ts, isLead). */
 export const ENGINE_SCHEMA = 8;
 
 /** The engine's settings that change answers; part of the corpus version. */

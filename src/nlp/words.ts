@@ -1,6 +1,7 @@
 // Words of chat that no dictionary lists, and the slips of typing that turn one word into another. Pure: the
 // name rule for questions typed without capitals (src/answer/answer.ts) asks here before it reads an unknown
-// word as a name, so that "srsly", "wanna" and "waht" are not taken for people or places.
+// word as a name, so that "srsly", "wanna" and "waht" are not taken for people or places; the question's reading
+// (src/answer/question.ts) writes out clippings ("ppl", "feb") and mends a capital typed twice ("WHen") here.
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
@@ -50,7 +51,8 @@ const CHAT_WORDS = new Set([
 
 /**
  * Chat spellings and clippings whose meaning a news article spells out: "ppl" is "people" and "feb" "february" in
- * the articles. Read only as typed in lower case (spellOut): "Dec" of Ant and Dec, "APR" and "Wat Pho" are names.
+ * the articles. Read only where the asker's case says a clipping (spellOut): "Dec" of Ant and Dec, "APR" and "Wat
+ * Pho" are names.
  * Left out, as names or words in lower case too: "jan", "mar", "apr", "dec", "sat", "wed", "wen", "pres", "mil".
  * Written out in lower case, so the reading adds no capital that the name rules would read as a name.
  */
@@ -137,10 +139,10 @@ export function spellOut(text: string, known: (word: string) => boolean): string
   return text.replace(WORD_TOKEN, (word, at: number) => {
     const lower = word.toLowerCase();
     const meaning = SPELLED_OUT.get(lower);
-    if (meaning === undefined || known(lower)) return word;
+    if (meaning === undefined) return word;
     const titled = word === word[0] + lower.slice(1);
     const asTyped = word === lower || /^q\d$/.test(lower) || (titled && (DATE_CLIPPINGS.has(lower) || STARTS_SENTENCE.test(text.slice(0, at))));
-    return asTyped ? meaning : word;
+    return asTyped && !known(lower) ? meaning : word;
   });
 }
 
