@@ -71,6 +71,31 @@ describe('retrieve against a brute-force BM25', () => {
     );
   });
 
+  it("marks the clauses matched anywhere in each candidate's article and paragraph, as the tokens have them", () => {
+    fc.assert(
+      fc.property(corpusArb, questionArb, fc.constantFrom(1, 3, 1000), (corpus, question, limit) => {
+        const index = build(corpus);
+        const q = analyseQuestion(question, index.vocabulary);
+        const r = retrieve(index, q, { limit, neighboursOf: 2 });
+        /** Clause bits of the question's terms found in sentences [from, to). */
+        const clausesIn = (from: number, to: number) => {
+          let m = 0;
+          r.clauses.forEach((c, i) => {
+            for (let t = index.tokenOffset[from]!; t < index.tokenOffset[to]!; t++) if (c.alternatives.some((alt) => alt[0] === index.tokenTerm[t])) m |= 1 << i;
+          });
+          return m;
+        };
+        for (const c of r.candidates) {
+          const a = index.sentenceArticle[c.sentence]!;
+          const p = index.paragraphOf[c.sentence]!;
+          expect(c.articleMask).toBe(clausesIn(index.articleSentence[a]!, index.articleSentence[a + 1]!));
+          expect(c.paragraphMask).toBe(clausesIn(index.paragraphSentence[p]!, index.paragraphSentence[p + 1]!));
+        }
+      }),
+      { numRuns: 150, seed: 20261122 },
+    );
+  });
+
   it('gives the same ranking to a question asked first and asked after others (work arrays are reused cleanly)', () => {
     fc.assert(
       fc.property(corpusArb, questionArb, fc.array(questionArb, { maxLength: 5 }), (corpus, question, before) => {
