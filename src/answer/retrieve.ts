@@ -183,7 +183,7 @@ export function retrieve(index: Index, question: Question, options: RetrieveOpti
   const k1 = BM25.k1 + 1;
   // BM25's length normalisation, k1 * (1 - b + b * length / average length), is computed per posting from the
   // sentence's length (two bytes a sentence) rather than read from a table of doubles: the table's reads missed
-  // the cache, and computing is 13% faster over the benchmark's 147k sentences.
+  // the cache, and retrieval took 13% less time with it on the benchmark's 147k sentences (2,000 SQuAD questions).
   const lengths = index.sentenceLength;
   const { k1: k1n, b } = BM25;
   const oneMinusB = 1 - b;

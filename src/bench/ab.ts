@@ -4,13 +4,18 @@
 // node_modules or a link to these), in one process on the benchmark's full corpus. Each engine opens its own saved
 // index (built the first time), then both answer the same SQuAD questions in alternation, the order swapped from
 // one question to the next, for several passes. The report gives each side's p50 / p95 / p99 / mean of the
-// per-question medians, the ratios, and how many answers differ. The machines here drift in speed by half from
-// one hour to the next, so a full `npm run bench` an hour apart cannot say what a change costs; this ratio can.
-import { join, resolve } from 'node:path';
+// per-question medians, the ratios, and how many answers differ. Two full `npm run bench` runs at different times
+// measure the machine as much as the code; this ratio says what a change costs. Its absolute times are not those
+// of `npm run bench`: two engines of the full corpus share this process and its caches.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { messageOf } from '../log.ts';
 import { benchQuestions, prepareCorpus } from './corpus.ts';
-import { latency, median, type Latency } from './stats.ts';
+import { compare } from './stats.ts';
 
 interface Args {
   other: string;
@@ -23,6 +28,8 @@ interface Args {
 }
 
 const USAGE = 'usage: npm run bench:ab -- OTHER_CHECKOUT [--passes N] [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]';
+/** The checkout this file belongs to. */
+const SELF = resolve(import.meta.dirname, '..', '..');
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Partial<Args> & Omit<Args, 'other'> = {
@@ -41,8 +48,9 @@ function parseArgs(argv: readonly string[]): Args {
       return v;
     };
     const count = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new Error(`bench:ab: ${a} must be a positive whole number\n${USAGE}`);
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`bench:ab: ${a} must be a positive whole number (got "${v}")\n${USAGE}`);
       return n;
     };
     if (a === '--') continue;
@@ -57,30 +65,20 @@ function parseArgs(argv: readonly string[]): Args {
     else throw new Error(`bench:ab: one other checkout only\n${USAGE}`);
   }
   if (args.other === undefined) throw new Error(`bench:ab: which checkout to compare with?\n${USAGE}`);
+  if (!existsSync(join(args.other, 'src', 'engine.ts'))) throw new Error(`bench:ab: ${args.other} is not a checkout of this project (no src/engine.ts)\n${USAGE}`);
   return args as Args;
-}
-
-export interface Comparison {
-  readonly self: Latency;
-  readonly other: Latency;
-  /** self / other, per statistic: below 1, this checkout is faster. */
-  readonly ratio: Pick<Latency, 'p50' | 'p95' | 'p99' | 'mean'>;
-}
-
-/** The two sides' latencies over the per-question medians of their passes (`ms[question][pass]`), and their ratios. */
-export function compare(self: readonly (readonly number[])[], other: readonly (readonly number[])[]): Comparison {
-  const a = latency(self.map((xs) => median(xs)));
-  const b = latency(other.map((xs) => median(xs)));
-  return { self: a, other: b, ratio: { p50: a.p50 / b.p50, p95: a.p95 / b.p95, p99: a.p99 / b.p99, mean: a.mean / b.mean } };
 }
 
 interface Answering {
   answer(question: string): unknown;
 }
 
-async function openEngine(root: string, corpusDir: string, snapshot: string): Promise<Answering> {
-  const { Engine } = (await import(join(root, 'src', 'engine.ts'))) as { Engine: { open(o: { corpusDir: string; snapshot: string }): Promise<Answering> } };
-  return Engine.open({ corpusDir, snapshot });
+/** A checkout's engine on the corpus, from a saved index of its own: one file per checkout, so each keeps its
+ * index from one comparison to the next. */
+async function openEngine(root: string, corpusDir: string, cache: string): Promise<Answering> {
+  const { Engine } = (await import(pathToFileURL(join(root, 'src', 'engine.ts')).href)) as { Engine: { open(o: { corpusDir: string; snapshot: string }): Promise<Answering> } };
+  const key = createHash('sha256').update(root).digest('hex').slice(0, 12);
+  return Engine.open({ corpusDir, snapshot: join(cache, `ab-${key}.snapshot`) });
 }
 
 async function main(): Promise<void> {
@@ -88,8 +86,8 @@ async function main(): Promise<void> {
   const corpus = prepareCorpus(args.bbc, args.reuters, args.cache, [Number.POSITIVE_INFINITY]);
   const dir = corpus.folders.get(corpus.total)!;
   const { questions, warmup } = benchQuestions(args.squad, args.questions, 100);
-  const self = await openEngine(resolve(import.meta.dirname, '..', '..'), dir, join(args.cache, 'ab-this.snapshot'));
-  const other = await openEngine(args.other, dir, join(args.cache, 'ab-other.snapshot'));
+  const self = await openEngine(SELF, dir, args.cache);
+  const other = await openEngine(args.other, dir, args.cache);
   for (const q of warmup) {
     self.answer(q);
     other.answer(q);
@@ -111,16 +109,16 @@ async function main(): Promise<void> {
     });
   }
   const c = compare(ms.self, ms.other);
-  const f = (x: number) => x.toFixed(3);
-  console.log(`${corpus.total} files, ${questions.length} questions, ${args.passes} passes in alternation; medians per question`);
-  console.log(`             this checkout   ${args.other}   ratio`);
-  for (const k of ['p50', 'p95', 'p99', 'mean'] as const) console.log(`${k.padEnd(12)} ${f(c.self[k]).padStart(8)} ms   ${f(c.other[k]).padStart(8)} ms   ${f(c.ratio[k])}`);
-  console.log(`answers that differ: ${differ} of ${questions.length}`);
+  const f = (x: number) => x.toFixed(3).padStart(9);
+  console.log(`A: this checkout, ${SELF}`);
+  console.log(`B: ${args.other}`);
+  console.log(`${corpus.total} files, ${questions.length} SQuAD questions, ${args.passes} passes, A and B in alternation; each question's median over the passes`);
+  console.log(`${''.padEnd(6)}${'A (ms)'.padStart(9)}${'B (ms)'.padStart(9)}   A / B (below 1: A is faster)`);
+  for (const k of ['p50', 'p95', 'p99', 'mean'] as const) console.log(`${k.padEnd(6)}${f(c.self[k])}${f(c.other[k])}   ${c.ratio[k].toFixed(3)}`);
+  console.log(`answers that differ (first pass): ${differ} of ${questions.length}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exitCode = 1;
-  });
-}
+main().catch((err: unknown) => {
+  process.stderr.write(`${messageOf(err)}\n`);
+  process.exitCode = 1;
+});

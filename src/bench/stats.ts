@@ -1,4 +1,5 @@
-// Small statistics for the benchmark: percentiles of latency samples, medians of repeated runs.
+// Small statistics for the benchmark: percentiles of latency samples, medians of repeated runs, and the comparison of
+// two checkouts' latencies (npm run bench:ab).
 
 /** The p-th percentile (0..100) of `xs` by nearest rank; NaN for no samples. */
 export function percentile(xs: readonly number[], p: number): number {
@@ -38,4 +39,19 @@ export function latency(ms: readonly number[]): Latency {
 /** A latency's spread as benchmark metrics, named as the tables read them: `name`P50Ms, `name`P99Ms, `name`MaxMs. */
 export function spreadMetrics(name: string, l: Pick<Latency, 'p50' | 'p99' | 'max'>): Record<string, number> {
   return { [`${name}P50Ms`]: l.p50, [`${name}P99Ms`]: l.p99, [`${name}MaxMs`]: l.max };
+}
+
+export interface Comparison {
+  readonly self: Latency;
+  readonly other: Latency;
+  /** self / other, per statistic: below 1, `self` is faster. */
+  readonly ratio: Pick<Latency, 'p50' | 'p95' | 'p99' | 'mean'>;
+}
+
+/** Two sides' latencies over the per-question medians of their passes (`ms[question][pass]`), and their ratios
+ * (npm run bench:ab, ab.ts). */
+export function compare(self: readonly (readonly number[])[], other: readonly (readonly number[])[]): Comparison {
+  const a = latency(self.map((xs) => median(xs)));
+  const b = latency(other.map((xs) => median(xs)));
+  return { self: a, other: b, ratio: { p50: a.p50 / b.p50, p95: a.p95 / b.p95, p99: a.p99 / b.p99, mean: a.mean / b.mean } };
 }

@@ -73,10 +73,12 @@ describe('retrieve against a brute-force BM25', () => {
 
   it("marks the clauses matched anywhere in each candidate's article and paragraph, as the tokens have them", () => {
     fc.assert(
-      fc.property(corpusArb, questionArb, fc.constantFrom(1, 3, 1000), (corpus, question, limit) => {
+      fc.property(corpusArb, questionArb, fc.constantFrom(1, 3, 1000), fc.array(questionArb, { maxLength: 3 }), fc.boolean(), (corpus, question, limit, before, inArticle) => {
         const index = build(corpus);
+        // Questions asked before on the same index: a mark or mask left set would show in this one's.
+        for (const b of before) retrieve(index, analyseQuestion(b, index.vocabulary), { limit, neighboursOf: 2 });
         const q = analyseQuestion(question, index.vocabulary);
-        const r = retrieve(index, q, { limit, neighboursOf: 2 });
+        const r = retrieve(index, q, inArticle ? { limit, neighboursOf: 2, article: index.articles.length - 1 } : { limit, neighboursOf: 2 });
         /** Clause bits of the question's terms found in sentences [from, to). */
         const clausesIn = (from: number, to: number) => {
           let m = 0;

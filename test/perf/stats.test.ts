@@ -1,7 +1,7 @@
-// The benchmark's small statistics: nearest-rank percentiles and how a latency's spread is named in its tables.
+// The benchmark's small statistics: nearest-rank percentiles, how a latency's spread is named in its tables, and the
+// comparison of two checkouts.
 import { describe, expect, it } from 'vitest';
-import { latency, median, percentile, spreadMetrics } from '../../src/bench/stats.ts';
-import { compare } from '../../src/bench/ab.ts';
+import { compare, latency, median, percentile, spreadMetrics } from '../../src/bench/stats.ts';
 
 describe('bench statistics', () => {
   const samples = [5, 1, 4, 2, 3, 100, 6, 8, 7, 9];
