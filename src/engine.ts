@@ -7,7 +7,7 @@
 // the current index until the new one is swapped in.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Article, Skipped } from './corpus/article.ts';
@@ -18,6 +18,7 @@ import type { Index } from './index/types.ts';
 import { logger, messageOf } from './log.ts';
 import { buildInWorker } from './refresh/build-in-worker.ts';
 import { builderFingerprint, defaultSnapshotPath, readSnapshot, writeSnapshot, type SnapshotKey } from './store/snapshots.ts';
+import { prepareWordLists } from './store/wordlists.ts';
 import { answer as answerQuestion, checkWeights, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
 import type { Answer, Citation } from './answer/types.ts';
 import { BM25 } from './answer/retrieve.ts';
@@ -191,10 +192,16 @@ export class Engine {
    */
   static async open(options: EngineOptions): Promise<Engine> {
     checkWeights();
-    // SemCor's counts and WordNet's lower-case words, read now rather than on the first question.
-    everydayWords();
-    commonWords();
     const path = snapshotPathOf(options);
+    // SemCor's counts and WordNet's lower-case words, made ready now rather than on the first question: saved
+    // beside the snapshots, so only the first start reads WordNet's files for them.
+    if (path === null) {
+      everydayWords();
+      commonWords();
+    } else {
+      const lists = await prepareWordLists(dirname(path));
+      if (lists.kind === 'unsaved') log.warn(`could not save WordNet's word lists: ${lists.reason}`, { path: lists.path });
+    }
     if (path !== null) {
       const saved = await readSnapshot(path, options.corpusDir, snapshotKey(options), corpusVersion);
       if (saved.kind === 'loaded') return new Engine(options, { ...saved.corpus, loadedAt: new Date() });

@@ -11,12 +11,13 @@
 // Interaction-to-reply is from the moment the emulator creates the interaction to the moment it accepts the
 // reply users see (the edit of the deferred reply). The emulator refuses a first response later than
 // Discord's 3 seconds, so "late" counts those refusals as well as any slower first response.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiscordEmulator, INTERACTION_DEADLINE_MS, type EmulatedInteraction, type Invoker } from '../../test/emulator/discord.ts';
 import { startBot, type BotProcess } from '../../test/support/bot.ts';
 import { snapshotPathIn } from '../store/snapshots.ts';
+import { wordListsPath } from '../store/wordlists.ts';
 import { latency, spreadMetrics } from './stats.ts';
 import type { Metrics, QuestionSet } from './jobs.ts';
 
@@ -168,6 +169,9 @@ export async function discordJob(job: DiscordJob): Promise<Metrics> {
   const snapshotDir = join(job.work, 'snapshots');
   mkdirSync(snapshotDir, { recursive: true });
   copyFileSync(job.snapshot, snapshotPathIn(snapshotDir, job.corpusDir));
+  // The word lists the build job saved beside the snapshot (a restart has both).
+  const lists = wordListsPath(dirname(job.snapshot));
+  if (existsSync(lists)) copyFileSync(lists, wordListsPath(snapshotDir));
   const data = join(job.work, 'data');
   rmSync(data, { recursive: true, force: true });
 

@@ -20,6 +20,7 @@ import { toPortable } from '../index/portable.ts';
 import { logger, setLogSink } from '../log.ts';
 import { loadMiniSearchBaseline, loadWinkBm25Baseline, miniSearchBaseline, winkBm25Baseline, type SentenceSearch } from '../eval/baselines.ts';
 import { writeSnapshot } from '../store/snapshots.ts';
+import { prepareWordLists } from '../store/wordlists.ts';
 import { discordJob, type DiscordJob } from './discord.ts';
 import { latency, spreadMetrics } from './stats.ts';
 
@@ -218,6 +219,9 @@ async function engineBuild(job: Extract<Job, { kind: 'engine-build' }>): Promise
   t = performance.now();
   const snapshotBytes = await writeSnapshot(job.snapshot, job.corpusDir, { index, version, skipped }, snapshotKey({}));
   const saveMs = performance.now() - t;
+  // WordNet's word lists too, as a bot's first start saves them beside its snapshot: the start jobs measure a
+  // restart, with both already saved.
+  await prepareWordLists(dirname(job.snapshot));
   if (job.sentences !== null) {
     const texts = Array.from(index.sentenceStart, (start, s) => index.articles[index.sentenceArticle[s]!]!.text.slice(start, index.sentenceEnd[s]!));
     await mkdir(dirname(job.sentences), { recursive: true });

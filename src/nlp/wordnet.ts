@@ -400,6 +400,26 @@ function commonLemmas(): Set<string> {
   return out;
 }
 
+/** The two lists read from WordNet's files at start-up (everydayWords, commonWords), as "pos:lemma" keys. */
+export interface WordLists {
+  readonly everyday: readonly string[];
+  readonly common: readonly string[];
+}
+
+/** The word lists as this process has them, read from WordNet's files if nobody has yet: for saving
+ * (src/store/wordlists.ts), so the next process need not read them again. */
+export function wordLists(): WordLists {
+  return { everyday: [...everydayWords()], common: [...commonWords()] };
+}
+
+/** Use lists saved by an earlier process instead of reading WordNet's files for them (about 0.5 s). The caller
+ * vouches that the same code made them from the same WordNet. */
+export function useWordLists(lists: WordLists): void {
+  everyday = new Set(lists.everyday);
+  common = new Set(lists.common);
+  everydayCommonSet = null;
+}
+
 /** Whether some base form of `w` (lower case), as morphy finds it, is in `lemmas` ("pos:lemma" keys). */
 function isCommon(lemmas: ReadonlySet<string>, w: string): boolean {
   return POSES.some((pos) => candidateForms(w, pos).some((form) => lemmas.has(`${pos}:${form}`)));

@@ -81,15 +81,19 @@ describe('npm run ask', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'verbatim-snapshots-')), 'saved');
     const question = 'By how much will harbour tolls rise?';
     const first = await npmAsk(['--json', '--corpus', corpus, question], { SNAPSHOT_DIR: dir });
-    const files = readdirSync(dir);
-    expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{16}\.snapshot$/)]);
+    // The index, and WordNet's word lists (src/store/wordlists.ts).
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{16}\.snapshot$/), expect.stringMatching(/^wordnet-[0-9a-f]{32}\.lists$/)]);
     const saved = join(dir, files[0]!);
+    const lists = join(dir, files[1]!);
     // The second run answers from the saved index: the same answer, and nothing rebuilt or rewritten.
     const before = statSync(saved).mtimeMs;
+    const listsBefore = statSync(lists).mtimeMs;
     const second = await npmAsk(['--json', '--corpus', corpus, question], { SNAPSHOT_DIR: dir });
     expect(second.stdout).toBe(first.stdout);
     expect(second.stderr).not.toMatch(/saved index not used/);
     expect(statSync(saved).mtimeMs).toBe(before);
+    expect(statSync(lists).mtimeMs).toBe(listsBefore);
     // A damaged file there is rejected (and replaced) when the setting points at it, ignored when it is off.
     writeFileSync(saved, 'not an index');
     const off = await npmAsk(['--json', '--corpus', corpus, question], { SNAPSHOT_DIR: 'off' });
