@@ -200,7 +200,8 @@ export class Engine {
       commonWords();
     } else {
       const lists = await prepareWordLists(dirname(path));
-      if (lists.kind === 'unsaved') log.warn(`could not save WordNet's word lists: ${lists.reason}`, { path: lists.path });
+      if (lists.kind === 'unsaved') log.warn(`could not save WordNet's word lists: ${lists.reason}`);
+      else if (lists.kind === 'saved' && lists.replaced !== undefined) log.info(`WordNet's word lists made again (${lists.replaced})`, { path: lists.path });
     }
     if (path !== null) {
       const saved = await readSnapshot(path, options.corpusDir, snapshotKey(options), corpusVersion);

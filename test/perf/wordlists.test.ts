@@ -1,10 +1,10 @@
 // WordNet's word lists saved beside the snapshots (src/store/wordlists.ts): the first start reads WordNet's files
 // and saves them, later starts load the file instead, and a file that is not whole, or cannot be written, only
 // costs the time to read WordNet again.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.ts';
 import { everydayWord, looksLikeName, useWordLists, wordLists } from '../../src/nlp/wordnet.ts';
 import { decodeWordLists, encodeWordLists, prepareWordLists, wordListsPath } from '../../src/store/wordlists.ts';
@@ -12,37 +12,42 @@ import { corpusWith, SEED_000, SEED_004 } from './helpers.ts';
 
 const fromWordNet = wordLists();
 const fresh = () => mkdtempSync(join(tmpdir(), 'verbatim-lists-'));
-// Tests below load made-up lists into this process: the real ones come back after.
-afterAll(() => useWordLists(fromWordNet));
+const MADE_UP = { everyday: ['n:zebu'], common: ['n:zebu', 'v:graze'] };
+// Some tests load made-up lists into this process: the real ones come back after each.
+afterEach(() => useWordLists(fromWordNet));
 
 describe('the word lists file', () => {
   it('holds both lists in order, and reads back to the same lists', () => {
     expect(fromWordNet.everyday.length).toBeGreaterThan(5000);
     expect(fromWordNet.common.length).toBeGreaterThan(100_000);
     expect(decodeWordLists(encodeWordLists(fromWordNet))).toEqual(fromWordNet);
-    expect(decodeWordLists(encodeWordLists({ everyday: [], common: ['n:war'] }))).toEqual({ everyday: [], common: ['n:war'] });
+    expect(decodeWordLists(encodeWordLists(MADE_UP))).toEqual(MADE_UP);
   });
 
-  it('is refused unless whole and well formed', () => {
+  it('is refused, with the reason, unless whole and well formed', () => {
     const text = encodeWordLists({ everyday: ['v:happen', 'a:angry'], common: ['n:war', 'n:ceasefire'] });
-    expect(decodeWordLists(text)).not.toBeNull();
-    expect(decodeWordLists('')).toBeNull();
-    expect(decodeWordLists(text.replace('lists 1', 'lists 2'))).toBeNull(); // another format
-    expect(decodeWordLists(text.slice(0, -1))).toBeNull(); // cut off before the last line ends
-    expect(decodeWordLists(text.slice(0, text.lastIndexOf('n:ceasefire')))).toBeNull(); // a whole line short
-    expect(decodeWordLists(text.replace('\n2 2\n', '\n2 3\n'))).toBeNull(); // lengths that do not add up
-    expect(decodeWordLists(text.replace('a:angry', 'a:an gry'))).toBeNull();
-    expect(decodeWordLists(text.replace('a:angry', 'x:angry'))).toBeNull();
-    expect(decodeWordLists(text.replace('a:angry', 'a:'))).toBeNull();
+    expect(typeof decodeWordLists(text)).toBe('object');
+    expect(decodeWordLists('')).toBe('not a word lists file of this version');
+    expect(decodeWordLists(text.replace('lists 2', 'lists 1'))).toBe('not a word lists file of this version');
+    expect(decodeWordLists(text.slice(0, -1))).toBe('its entries do not match their digest'); // cut off
+    expect(decodeWordLists(text.replace('n:war', 'n:wbr'))).toBe('its entries do not match their digest'); // one byte changed
+    expect(decodeWordLists(text.replace('\n2 2 ', '\n2 3 '))).toBe('4 entries, not 5');
+    expect(decodeWordLists(text.replace(/\n2 2 [0-9a-f]+\n/, '\n2 2\n'))).toBe('no lengths and digest');
+    // Damage that keeps the digest right (the file written so): still refused by its form.
+    for (const bad of ['a:an gry', 'x:angry', 'a:']) {
+      expect(decodeWordLists(encodeWordLists({ everyday: ['v:happen', bad], common: ['n:war'] }))).toBe('an entry is not a part of speech and a lemma');
+    }
+    // Lists made while WordNet could not be read are empty: never kept.
+    expect(decodeWordLists(encodeWordLists({ everyday: [], common: ['n:war'] }))).toBe('a list is empty');
+    expect(decodeWordLists(encodeWordLists({ everyday: ['n:war'], common: [] }))).toBe('a list is empty');
   });
 });
 
 describe('prepareWordLists', () => {
   it('saves the lists read from WordNet on the first start, and loads that file on the next', async () => {
     const dir = fresh();
-    const first = await prepareWordLists(dir);
-    expect(first).toEqual({ kind: 'saved', path: wordListsPath(dir) });
-    expect(decodeWordLists(readFileSync(first.path, 'utf8'))).toEqual(fromWordNet);
+    expect(await prepareWordLists(dir)).toEqual({ kind: 'saved', path: wordListsPath(dir) });
+    expect(decodeWordLists(readFileSync(wordListsPath(dir), 'utf8'))).toEqual(fromWordNet);
     expect(await prepareWordLists(dir)).toEqual({ kind: 'loaded', path: wordListsPath(dir) });
     // What the lists decide reads as it does from WordNet's files.
     expect(everydayWord('happened')).toBe(true);
@@ -53,23 +58,25 @@ describe('prepareWordLists', () => {
 
   it('uses what the file says, so a loaded file is really read', async () => {
     const dir = fresh();
-    writeFileSync(wordListsPath(dir), encodeWordLists({ everyday: ['n:zebu'], common: ['n:zebu'] }));
+    writeFileSync(wordListsPath(dir), encodeWordLists(MADE_UP));
     expect((await prepareWordLists(dir)).kind).toBe('loaded');
     expect(everydayWord('zebus')).toBe(true);
     expect(everydayWord('happened')).toBe(false);
-    useWordLists(fromWordNet);
   });
 
-  it('replaces a damaged file with the lists from WordNet', async () => {
+  it('replaces a damaged file, says what was wrong, and removes lists saved by other code', async () => {
     const dir = fresh();
     const whole = encodeWordLists(fromWordNet);
     writeFileSync(wordListsPath(dir), whole.slice(0, whole.length / 2));
-    expect((await prepareWordLists(dir)).kind).toBe('saved');
+    const other = join(dir, 'wordnet-0123456789abcdef0123456789abcdef.lists');
+    writeFileSync(other, whole);
+    writeFileSync(join(dir, 'keep.snapshot'), 'not ours to remove');
+    expect(await prepareWordLists(dir)).toEqual({ kind: 'saved', path: wordListsPath(dir), replaced: 'its entries do not match their digest' });
     expect(readFileSync(wordListsPath(dir), 'utf8')).toBe(whole);
-    expect(everydayWord('happened')).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['keep.snapshot', wordListsPath(dir).slice(dir.length + 1)]);
   });
 
-  it('reads WordNet and goes on when the folder cannot be written', async () => {
+  it('goes on with the lists when the folder cannot be written, and says why', async () => {
     const blocker = join(fresh(), 'a-file');
     writeFileSync(blocker, 'not a folder');
     const result = await prepareWordLists(join(blocker, 'lists'));
@@ -79,13 +86,16 @@ describe('prepareWordLists', () => {
     expect(looksLikeName('aleppo')).toBe(true);
   });
 
-  it('is what Engine.open uses: the file lands beside the snapshot', async () => {
+  it('is what Engine.open uses: the file lands beside the snapshot, and a restart uses it', async () => {
     const { dir, snapshot } = corpusWith(SEED_000, SEED_004);
     const lists = wordListsPath(join(snapshot, '..'));
     expect(existsSync(lists)).toBe(false);
     const engine = await Engine.open({ corpusDir: dir, snapshot });
-    expect(existsSync(lists)).toBe(true);
     expect(decodeWordLists(readFileSync(lists, 'utf8'))).toEqual(fromWordNet);
     expect(engine.answer('who called for an ICC investigation?').kind).toBe('answer');
+    // The restart reads the file, not WordNet: lists that differ from WordNet's are what it then uses.
+    writeFileSync(lists, encodeWordLists(MADE_UP));
+    await Engine.open({ corpusDir: dir, snapshot });
+    expect(everydayWord('zebus')).toBe(true);
   });
 });
