@@ -487,7 +487,7 @@ export function looksLikeName(word: string): boolean {
 /**
  * Whether a word (any inflection) is everyday English by SemCor's sense counts: "happened", "angry", "areas".
  * A small corpus lacks such words because it is small, not because a question using them is about something
- * else. The table (a few thousand lemmas) is read once per process, on the first call.
+ * else. The table (a few thousand lemmas) is read on the first call, unless useWordLists gave it.
  */
 export function everydayWord(word: string): boolean {
   return isCommon(everydayWords(), word.toLowerCase());
