@@ -146,6 +146,21 @@ export function snapshotKey(options: LoadOptions): SnapshotKey {
   return options.maxFileBytes === undefined ? { settings: ENGINE_SETTINGS } : { settings: ENGINE_SETTINGS, maxFileBytes: options.maxFileBytes };
 }
 
+/**
+ * SemCor's counts and WordNet's lower-case words, made ready as the engine opens rather than on the first question:
+ * saved beside the snapshots (src/store/wordlists.ts), so only the first start reads WordNet's files for them.
+ */
+async function readyWordLists(snapshot: string | null): Promise<void> {
+  if (snapshot === null) {
+    everydayWords();
+    commonWords();
+    return;
+  }
+  const lists = await prepareWordLists(dirname(snapshot));
+  if (lists.kind === 'unsaved') log.warn(`could not save WordNet's word lists: ${lists.reason}`);
+  else if (lists.kind === 'saved' && lists.replaced !== undefined) log.info(`WordNet's word lists made again (${lists.replaced})`, { path: lists.path });
+}
+
 function snapshotPathOf(options: EngineOptions): string | null {
   if (options.snapshot === false) return null;
   return options.snapshot ?? defaultSnapshotPath(options.corpusDir);
@@ -193,16 +208,7 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     checkWeights();
     const path = snapshotPathOf(options);
-    // SemCor's counts and WordNet's lower-case words, made ready now rather than on the first question: saved
-    // beside the snapshots, so only the first start reads WordNet's files for them.
-    if (path === null) {
-      everydayWords();
-      commonWords();
-    } else {
-      const lists = await prepareWordLists(dirname(path));
-      if (lists.kind === 'unsaved') log.warn(`could not save WordNet's word lists: ${lists.reason}`);
-      else if (lists.kind === 'saved' && lists.replaced !== undefined) log.info(`WordNet's word lists made again (${lists.replaced})`, { path: lists.path });
-    }
+    await readyWordLists(path);
     if (path !== null) {
       const saved = await readSnapshot(path, options.corpusDir, snapshotKey(options), corpusVersion);
       if (saved.kind === 'loaded') return new Engine(options, { ...saved.corpus, loadedAt: new Date() });

@@ -9,25 +9,20 @@
 // of `npm run bench`: two engines of the full corpus share this process and its caches.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { messageOf } from '../log.ts';
-import { benchQuestions, prepareCorpus } from './corpus.ts';
+import { benchQuestions, DATA_OPTIONS, defaultBenchData, prepareCorpus, readDataOption, type BenchData } from './corpus.ts';
 import { compare } from './stats.ts';
 
-interface Args {
+interface Args extends BenchData {
   other: string;
   passes: number;
   questions: number;
-  bbc: string;
-  reuters: string;
-  squad: string;
-  cache: string;
 }
 
-const USAGE = 'usage: npm run bench:ab -- OTHER_CHECKOUT [--passes N] [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]';
+const USAGE = `usage: npm run bench:ab -- OTHER_CHECKOUT [--passes N] [--questions N] ${DATA_OPTIONS}`;
 /** The checkout this file belongs to. */
 const SELF = resolve(import.meta.dirname, '..', '..');
 
@@ -35,10 +30,7 @@ function parseArgs(argv: readonly string[]): Args {
   const args: Partial<Args> & Omit<Args, 'other'> = {
     passes: 3,
     questions: 2000,
-    bbc: '../shared/data/news/bbc',
-    reuters: '../shared/data/news/reuters21578.jsonl',
-    squad: '../shared/data/squad-dev-v1.1.json',
-    cache: join(tmpdir(), 'verbatim-bench'),
+    ...defaultBenchData(),
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -56,10 +48,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (a === '--') continue;
     else if (a === '--passes') args.passes = count();
     else if (a === '--questions') args.questions = count();
-    else if (a === '--bbc') args.bbc = value();
-    else if (a === '--reuters') args.reuters = value();
-    else if (a === '--squad') args.squad = value();
-    else if (a === '--cache') args.cache = value();
+    else if (readDataOption(args, a, value)) continue;
     else if (a.startsWith('--')) throw new Error(`bench:ab: unknown option ${a}\n${USAGE}`);
     else if (args.other === undefined) args.other = resolve(a);
     else throw new Error(`bench:ab: one other checkout only\n${USAGE}`);

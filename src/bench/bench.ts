@@ -9,19 +9,15 @@
 // cold and warm cache, and a refresh under load; --discord runs only it (after the build it starts from).
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchQuestions, linkedCopy, prepareCorpus } from './corpus.ts';
+import { benchQuestions, DATA_OPTIONS, defaultBenchData, linkedCopy, prepareCorpus, readDataOption, type BenchData } from './corpus.ts';
 import type { Job, Library, Metrics } from './jobs.ts';
 import { median } from './stats.ts';
 import { messageOf } from '../log.ts';
 
-interface Args {
-  bbc: string;
-  reuters: string;
-  squad: string;
-  cache: string;
+interface Args extends BenchData {
   sizes: number[];
   reps: number;
   questions: number;
@@ -39,14 +35,11 @@ interface Args {
 
 const FULL = Number.POSITIVE_INFINITY;
 const USAGE =
-  'usage: npm run bench -- [--quick] [--json] [--save FILE] [--discord] [--burst N] [--reps N] [--sizes 1000,5000,full] [--questions N] [--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]';
+  `usage: npm run bench -- [--quick] [--json] [--save FILE] [--discord] [--burst N] [--reps N] [--sizes 1000,5000,full] [--questions N] ${DATA_OPTIONS}`;
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
-    bbc: '../shared/data/news/bbc',
-    reuters: '../shared/data/news/reuters21578.jsonl',
-    squad: '../shared/data/squad-dev-v1.1.json',
-    cache: join(tmpdir(), 'verbatim-bench'),
+    ...defaultBenchData(),
     sizes: [1000, 5000, FULL],
     reps: 3,
     questions: 2000,
@@ -79,10 +72,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--discord') args.discordOnly = true;
     else if (a === '--save') args.save = value(++i, a);
     else if (a === '--burst') args.burst = count(value(++i, a), a);
-    else if (a === '--bbc') args.bbc = value(++i, a);
-    else if (a === '--reuters') args.reuters = value(++i, a);
-    else if (a === '--squad') args.squad = value(++i, a);
-    else if (a === '--cache') args.cache = value(++i, a);
+    else if (readDataOption(args, a, () => value(++i, a))) continue;
     else if (a === '--reps') ((args.reps = count(value(++i, a), a)), (repsGiven = true));
     else if (a === '--questions') ((args.questions = count(value(++i, a), a)), (questionsGiven = true));
     else if (a === '--sizes') {

@@ -3,7 +3,39 @@
 // the full corpus (evenly spaced, so each keeps the BBC/Reuters mix) are folders of hard links into it.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+
+/** Where the benchmarks read their data and keep their corpus (npm run bench, npm run bench:ab). */
+export interface BenchData {
+  bbc: string;
+  reuters: string;
+  squad: string;
+  cache: string;
+}
+
+/** The options that move BenchData, for a usage line. */
+export const DATA_OPTIONS = '[--bbc DIR] [--reuters FILE] [--squad FILE] [--cache DIR]';
+
+/** The data in ../shared/data beside the project, the corpus in the system's temporary folder. */
+export function defaultBenchData(): BenchData {
+  return {
+    bbc: '../shared/data/news/bbc',
+    reuters: '../shared/data/news/reuters21578.jsonl',
+    squad: '../shared/data/squad-dev-v1.1.json',
+    cache: join(tmpdir(), 'verbatim-bench'),
+  };
+}
+
+const DATA_FIELDS: Readonly<Record<string, keyof BenchData>> = { '--bbc': 'bbc', '--reuters': 'reuters', '--squad': 'squad', '--cache': 'cache' };
+
+/** Set the field of `data` that `option` names from its value; false when `option` is none of DATA_OPTIONS. */
+export function readDataOption(data: BenchData, option: string, value: () => string): boolean {
+  const field = DATA_FIELDS[option];
+  if (field === undefined) return false;
+  data[field] = value();
+  return true;
+}
 
 /** Bump when the layout of the generated folders changes. */
 const LAYOUT = 1;

@@ -236,13 +236,22 @@ export async function writeSnapshot(path: string, corpusDir: string, corpus: Sav
     skippedFiles: await hashSkipped(corpusDir, corpus, k.maxFileBytes),
   };
   const chunks = encodeSnapshot(corpus.index, meta);
+  await writeAtomically(path, chunks);
+  return chunks.reduce((sum, c) => sum + c.byteLength, 0);
+}
+
+/**
+ * Write `data` to `path` so that a reader sees the old file or the new one, never half of one: into a temporary
+ * file beside it (named by temporaryPrefix), synced, then renamed over it. The folder is made if need be; on a
+ * failure the temporary file is removed and the error rethrown.
+ */
+export async function writeAtomically(path: string, data: string | readonly Uint8Array[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${temporaryPrefix(path, threadId)}${Math.random().toString(36).slice(2)}.tmp`;
-  const bytes = chunks.reduce((sum, c) => sum + c.byteLength, 0);
   try {
     const file = await open(tmp, 'w');
     try {
-      await writeFile(file, chunks);
+      await writeFile(file, data);
       await file.sync();
     } finally {
       await file.close();
@@ -252,5 +261,4 @@ export async function writeSnapshot(path: string, corpusDir: string, corpus: Sav
     await rm(tmp, { force: true });
     throw err;
   }
-  return bytes;
 }

