@@ -89,6 +89,8 @@ function parseArgs(argv: readonly string[]): Args {
     if (!questionsGiven) args.questions = 500;
     args.warmup = 50;
   }
+  // The Discord job's burst asks the first `burst` questions, and members go on asking the rest during refreshes.
+  if (args.questions <= args.burst) throw new Error(`bench: --questions (${args.questions}) must be more than --burst (${args.burst})\n${USAGE}`);
   return args;
 }
 

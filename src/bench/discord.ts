@@ -163,7 +163,8 @@ async function refreshUnderLoad(emu: DiscordEmulator, bot: BotProcess, questions
 export async function discordJob(job: DiscordJob): Promise<Metrics> {
   const set = JSON.parse(readFileSync(job.questions, 'utf8')) as QuestionSet;
   const questions = set.questions.slice(0, job.burst);
-  if (questions.length < job.burst) throw new Error(`bench: ${job.burst} questions needed for the burst, ${questions.length} given`);
+  // The burst asks the first `burst` questions, the members asking during a refresh the rest.
+  if (set.questions.length <= job.burst) throw new Error(`bench: more than ${job.burst} questions needed (the burst's, then those asked during the refreshes), ${set.questions.length} given: --questions or --burst`);
   const probeFile = join(job.corpusDir, PROBE_FILE);
   rmSync(probeFile, { force: true }); // left by an interrupted run
   const snapshotDir = join(job.work, 'snapshots');
