@@ -218,7 +218,8 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     // still counts as unknown when deciding whether the corpus answers the question.
     let fuzzy = false;
     if (id === NO_TERM && !isAcronym && /^\p{L}+$/u.test(word)) {
-      id = vocabulary.nearest(termText(word, tag));
+      const term = termText(word, tag);
+      id = term.length >= 5 ? vocabulary.nearest(term) : vocabulary.nearestWord(word, tag);
       fuzzy = id !== NO_TERM;
     }
     if (id !== NO_TERM && vocabulary.stop[id] === 1) continue;

@@ -12,6 +12,7 @@ import { RELATION } from '../index/relatives.ts';
 import { expansionIn } from '../index/acronyms.ts';
 import { isStopWord, NO_TERM } from '../index/terms.ts';
 import { analyse, irregularLemma, P, POS, stem, type EntitySpan, type TokenStream } from '../nlp/wink.ts';
+import { looksLikeName } from '../nlp/wordnet.ts';
 import { idf } from './retrieve.ts';
 import type { Question } from './question.ts';
 import type { ShortAnswer } from './types.ts';
@@ -517,6 +518,8 @@ export interface SpanOptions {
 const NO_START = tagSet([P.CCONJ, P.SCONJ, P.PART, P.AUX, P.ADP]);
 const NO_END = tagSet([P.DET, P.ADP, P.CCONJ, P.SCONJ, P.AUX]);
 // The words of a title or a noun phrase ("French Foreign Minister", "the rebel group's leader").
+/** Words that state a quantity or a rank without being tagged a number. */
+const QUANTITY = /^(?:.*\d.*|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|hundredth|thousandth|millionth|dozens?|scores|hundreds|thousands|millions|billions|trillions|several|few|half|once|twice|thrice|both|single|no)$/i;
 const NOMINAL = tagSet([P.DET, P.ADJ, P.NOUN, P.PROPN, P.NUM, P.PART]);
 function tagSet(tags: number[]): Uint8Array {
   const set = new Uint8Array(POS.length + 1);
@@ -550,7 +553,10 @@ function onlyAName(question: Question): boolean {
   for (let t = aux + 1; t < values.length; t++) {
     if (pos[t] === P.PUNCT) continue;
     const hyphenated = (t > 0 && starts[t] === ends[t - 1] && values[t - 1] === '-') || (t + 1 < values.length && ends[t] === starts[t + 1] && values[t + 1] === '-');
-    if (!isCapitalised(values[t]!) && !hyphenated) return false;
+    // Typed without capitals ("who is bebars mishal"), a name is a word that reads as one: not "biggest" or
+    // "minister" ("who's germany's finance minister" asks for a name, not what a name is).
+    const name = question.caseless ? looksLikeName(values[t]!) : isCapitalised(values[t]!);
+    if (!name && !hyphenated) return false;
     words++;
   }
   return words > 0;
@@ -621,6 +627,9 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
     if (t + 1 < n && termIds[t + 1] !== NO_TERM) pairIn[t + 2] = qPairs.has(id * PAIR + termIds[t + 1]!) ? 1 : 0;
   }
   const inQ = (t: number) => keyIn[t + 2]!;
+  // Content tokens that are the question's words, matched or written alike ("said" for "say").
+  const asked = new Uint16Array(n + 1);
+  for (let t = 0; t < n; t++) asked[t + 1] = asked[t]! + (content[t + 1]! > content[t]! && (match[t]! >= 0 || keyIn[t + 2] === 1) ? 1 : 0);
   const pairInQ = (t: number) => pairIn[t + 2]!;
   const year = (t: number) => /^(?:1[0-9]|20)\d\d$/.test(tokens.values[t] as string);
   // Nearest matched token strictly left of t, and strictly right of t (-1 when none).
@@ -633,7 +642,7 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
     return true;
   };
   // A token of a name the question uses.
-  const namedAt = (t: number) => match[t]! >= 0 && question.terms[match[t]!]!.proper === true;
+  const namedAt = (t: number) => match[t]! >= 0 && (question.terms[match[t]!]!.proper === true || (question.caseless && isCapitalised(tokens.values[t] as string)));
   // Matched question verbs: the clause the question is about.
   const verbs: number[] = [];
   for (let t = 0; t < n; t++) if (match[t]! >= 0 && question.terms[match[t]!]!.verb) verbs.push(t);
@@ -693,6 +702,14 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   const asksName = KINDS[kind] === 'place' || KINDS[kind] === 'agent';
   // "Who is Bebars Mishal?": nothing but a name after "who is" or "what is" asks what the name is.
   const describesName = (QUESTION_CLASSES[q] === 'who' || QUESTION_CLASSES[q] === 'what-be') && frame.whRole === 1 && onlyAName(question);
+  const klassName = QUESTION_CLASSES[q];
+  // Only where SQuAD's answers are nearly always numbers: "how many" (98%; "zero", "fourteen" are tagged numbers)
+  // and "how old", not "how long" or "what rate" ("a week", "rapidly"); "what year", not "what day" ("Monday").
+  const asksNumber = klassName === 'how-many' || (klassName === 'how-measure' && question.tokens.normals.some((w, t) => w === 'old' && question.tokens.normals[t - 1] === 'how'));
+  const asksWhatDate = klassName === 'what-date' && (question.focus === 'year' || question.focus === 'years');
+  // Tokens that state a quantity or a rank: a number in digits or words ("213", "six", "dozens"), an ordinal.
+  const quantities = new Uint16Array(n + 1);
+  for (let t = 0; t < n; t++) quantities[t + 1] = quantities[t]! + (tokens.pos[t] === P.NUM || QUANTITY.test(tokens.values[t] as string) ? 1 : 0);
   const datedPrefix = new Uint16Array(n + 1);
   for (const e of tokens.entities) if (e.type === 'DATE' || e.type === 'TIME') for (let t = e.first; t <= e.last; t++) datedPrefix[t + 1] = 1;
   for (let t = 0; t < n; t++) datedPrefix[t + 1] = datedPrefix[t]! + datedPrefix[t + 1]!;
@@ -772,6 +789,24 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
       if (tokens.pos[j] === P.PUNCT || glued[j + 1] || NO_END[tokens.pos[j]!]) continue;
       const inner = content[j + 1]! - content[i]!;
       if (inner === 0) continue;
+      // Spans no reader would take for the answer, whatever the weights say: the question's own words ("what did
+      // Mishal tell Reuters?" is not answered "Reuters", nor "what did Ayrault say?" "said"); no number for a
+      // question that asks for one ("how old is the boy?"); no date, number or ordinal for "what year" (below).
+      if (asked[j + 1]! - asked[i]! === inner) continue;
+      const quantity = quantities[j + 1]! > quantities[i]!;
+      if (asksNumber && !quantity) continue;
+      if (asksWhatDate && !quantity && datedPrefix[j + 1] === datedPrefix[i]) continue;
+      // "Who is Bebars Mishal?" is answered by what the sentence says the name is: an apposition right after
+      // "NAME ," and closed by a comma or the end ("Bebars Mishal, a civil defence worker in rebel-held Aleppo,
+      // said"), a whole title right before the name ("French Foreign Minister Jean-Marc Ayrault"), or what follows
+      // "NAME is"; any other phrase of the sentence ("Russia", of "Boris Johnson claimed Russia...") is not.
+      const appositive =
+        describesName &&
+        datedPrefix[j + 1] === datedPrefix[i] &&
+        ((i >= 2 && tokens.values[i - 1] === ',' && namedAt(i - 2) && (j + 1 >= n || tokens.pos[j + 1] === P.PUNCT)) ||
+          (j + 1 < n && namedAt(j + 1) && (i === 0 || !NOMINAL[tag[i]!]) && allNominal(i, j)));
+      if (describesName && !appositive && !(i >= 2 && tokens.pos[i - 1] === P.AUX && namedAt(i - 2))) continue;
+      const m = matched[j + 1]! - matched[i]!;
       if (!record) k = 0;
       if (k + 2 * (48 + chunks.length) > ids.length) {
         const grown = new Uint32Array(ids.length * 2);
@@ -792,7 +827,6 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
       let anyChunk = false;
       // Part of a name or phrase the question itself uses ("Nikola" of "Nikola Tesla" when the question
       // asks about Tesla): a name (1) or a noun phrase (2) with question words outside the span.
-      const m = matched[j + 1]! - matched[i]!;
       let questionChunk = 0;
       for (const c of chunks) {
         if (c.last < i || c.first > j) continue;
@@ -864,15 +898,8 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
       else if (i > 1 && tokens.normals[i - 1] === 'to' && tokens.normals[i - 2] === 'according') reporter = leftMask[i - 2] || rightMask[j + 1] ? 5 : 6;
       score += put(T.reporter, reporter);
       const dated = datedPrefix[j + 1]! - datedPrefix[i]!;
-      // What the name the question asks about is: an apposition right after "NAME ," and closed by a comma or
-      // the end ("Bebars Mishal, a civil defence worker in rebel-held Aleppo, said"), or a whole title right
-      // before the name ("French Foreign Minister Jean-Marc Ayrault").
-      const apposition =
-        describesName &&
-        m === 0 &&
-        dated === 0 &&
-        ((i >= 2 && tokens.values[i - 1] === ',' && namedAt(i - 2) && (j + 1 >= n || tokens.pos[j + 1] === P.PUNCT)) ||
-          (j + 1 < n && namedAt(j + 1) && (i === 0 || !NOMINAL[tag[i]!]) && allNominal(i, j)));
+      // An apposition or title (above) with no question word and no date in it is the likeliest answer.
+      const apposition = appositive && m === 0;
       const rule =
         (asksAgent && (reporter === 1 || reporter === 3 || reporter === 5) ? SPAN_PRIOR.speaker : 0) +
         (asksDate && (type === CHUNK.DATE || type === CHUNK.TIME) ? SPAN_PRIOR.dateEntity : 0) +

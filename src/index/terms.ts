@@ -126,6 +126,31 @@ export class Vocabulary {
     return found;
   }
 
+  /**
+   * For a word of five letters or more whose term is shorter (nearest() leaves those alone: "caled" stems to
+   * "cale", one edit from "call", "care" and "case" alike): the known term of a word one edit from the word as
+   * typed, its first letter kept ("called"), the first such term in vocabulary order; or NO_TERM. Letters a to z.
+   */
+  nearestWord(word: string, pos: number): number {
+    if (word.length < 5 || !/^[a-z]+$/.test(word)) return NO_TERM;
+    let found = NO_TERM;
+    const consider = (w: string) => {
+      const id = this.ids.get(termText(w, pos));
+      if (id !== undefined && this.stop[id] !== 1 && (found === NO_TERM || id < found)) found = id;
+    };
+    for (let i = 1; i <= word.length; i++) {
+      const head = word.slice(0, i);
+      if (i < word.length) consider(head + word.slice(i + 1));
+      if (i + 1 < word.length) consider(head + word.charAt(i + 1) + word.charAt(i) + word.slice(i + 2));
+      for (let c = 97; c <= 122; c++) {
+        const letter = String.fromCharCode(c);
+        consider(head + letter + word.slice(i));
+        if (i < word.length && letter !== word.charAt(i)) consider(head + letter + word.slice(i + 1));
+      }
+    }
+    return found;
+  }
+
   /** Each term's forms as the build met them (wink's normal forms, lower case), for looking its words up in
    * a dictionary. Empty for a vocabulary restored from a snapshot, which saves what the build made of them. */
   formsByTerm(): Map<number, string[]> {

@@ -113,6 +113,9 @@ describe('abstention', () => {
     const typo = engine.answer('What did Mihsal tell Reuters about the weapons?');
     expect(typo.kind).toBe('answer');
     if (typo.kind === 'answer') expect(typo.citations[0]!.text).toContain('Mishal');
+    // "caled" stems to "cale", too short to search one edit off; the word as typed is one edit from "called".
+    const caled = engine.answer('who caled for an ICC investigation?');
+    expect(caled.kind === 'answer' ? caled.answer?.text : caled.kind).toBe('French officials');
     // In capitals every word would be tagged a name, and in title case an everyday word is: neither declines.
     for (const q of ['WHAT DID MISHAL TELL REUTERS ABOUT THE WEAPONS?', 'What Are Western Nations Angry About?']) {
       const a = engine.answer(q);
