@@ -219,7 +219,10 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
     let fuzzy = false;
     if (id === NO_TERM && !isAcronym && /^\p{L}+$/u.test(word)) {
       const term = termText(word, tag);
-      id = term.length >= 5 ? vocabulary.nearest(term) : vocabulary.nearestWord(word, tag);
+      // A short stem is searched by the word as typed, for a word read as a verb only ("who caled for"): a name
+      // the corpus lacks is often one edit from one of its words ("Boeing" from "boring"), and is never a verb.
+      if (term.length >= 5) id = vocabulary.nearest(term);
+      else if (tag === P.VERB) id = vocabulary.nearestWord(word, tag);
       fuzzy = id !== NO_TERM;
     }
     if (id !== NO_TERM && vocabulary.stop[id] === 1) continue;
