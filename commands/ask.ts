@@ -62,19 +62,23 @@ const ABSTAINED = {
   'no-match': 'Nothing in the articles matches this question.',
   'low-confidence': 'No sentence in the articles answers this with enough confidence.',
   'unknown-name': 'The articles never mention a name it asks about.',
-  'unmentioned-name': 'The articles closest to it never mention a name it asks about.',
+  'unmentioned-name': 'The article that matches it best never mentions a name it asks about.',
   dated: 'It asks about now, and the closest sentences speak only of years past.',
   unexpanded: 'It asks what an acronym stands for, and the closest sentences never spell it out.',
 } satisfies Record<NotFoundReason, string>;
 
 /** Why the bot declined, naming the name (or acronym) a rule declined for (an answer cached before names were kept has
  * none: the general sentence then). */
-function abstainedBecause(a: { reason: NotFoundReason; name?: string }): string {
+function abstainedBecause(a: { reason: NotFoundReason; name?: string; nearest: readonly { title: string }[] }): string {
   const name = a.name === undefined ? '' : userText(a.name);
   if (name !== '') {
     const quoted = `“${escapeMarkdown(fitText(name, 80))}”`;
     if (a.reason === 'unknown-name') return `No article mentions ${quoted}.`;
-    if (a.reason === 'unmentioned-name') return `The articles closest to it never mention ${quoted}.`;
+    // The rule reads the best sentence's article alone (closest match 1); other closest matches may name it.
+    if (a.reason === 'unmentioned-name') {
+      const best = a.nearest[0];
+      return best ? `The article that matches it best, *${escapeMarkdown(fitText(best.title, 120))}* (closest match 1), never mentions ${quoted}.` : `The article that matches it best never mentions ${quoted}.`;
+    }
     if (a.reason === 'unexpanded') return `It asks what ${quoted} stands for, and the closest sentences never spell it out.`;
   }
   return ABSTAINED[a.reason] ?? ''; // a reason from an older cache entry, should one survive the version key
@@ -99,11 +103,13 @@ function renderAnswer(asked: Asked, question: string, answerId: string, article:
       .slice(0, SHOWN)
       .map((c, i) => citationField(`Closest match ${i + 1} (not an answer) · paragraph ${c.paragraph}, sentence ${c.sentence}`, c));
   }
+  // "Quoted word for word" only under quotations: a question declined with no sentence near it quotes nothing.
+  const version = `corpus ${asked.corpusVersion.slice(0, 8)}${asked.cached ? ' · cached' : ''}`;
   const embed: APIEmbed = {
     title,
     description: lines.join('\n'),
     fields,
-    footer: { text: `Quoted word for word from the articles · corpus ${asked.corpusVersion.slice(0, 8)}${asked.cached ? ' · cached' : ''}` },
+    footer: { text: fields.length > 0 ? `Quoted word for word from the articles · ${version}` : version },
   };
   return message({ content: '', embeds: [embed], components: [buttons(answerId)] });
 }

@@ -2,7 +2,7 @@
 // served before: articles added, removed and changed (by id and title), files skipped and why. Through the
 // curator, so the refresh waits for other changes to the corpus and is written to the audit log.
 import { InteractionContextType, PermissionFlagsBits, type APIEmbedField } from 'discord.js';
-import { LIMITS, actorOf, escapeMarkdown, fitPlain, linesWithin, message, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, actorOf, counted, escapeMarkdown, fitPlain, linesWithin, message, plural, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { RefreshOutcome } from '../src/curate/index.ts';
 
 const data = {
@@ -41,11 +41,11 @@ function render({ report, titles }: RefreshOutcome): OutgoingMessage {
   }
   const changed = report.added.length + report.removed.length + report.changed.length;
   const same = changed === 0 && report.version === report.previousVersion;
-  const counts = `**${report.articles}** article${report.articles === 1 ? '' : 's'}, **${report.sentences}** sentences`;
+  const counts = `**${report.articles}** ${plural(report.articles, 'article')}, **${report.sentences}** ${plural(report.sentences, 'sentence')}`;
   const lines = [
     // Nothing is rebuilt when every file is as it was: the time is the check's.
     same ? `${counts}; every file checked in ${Math.round(report.ms)} ms.` : `${counts} indexed in ${Math.round(report.ms)} ms.`,
-    `${report.added.length} added · ${report.removed.length} removed · ${report.changed.length} changed · ${report.unchanged} unchanged · ${report.skipped.length} file${report.skipped.length === 1 ? '' : 's'} skipped`,
+    `${report.added.length} added · ${report.removed.length} removed · ${report.changed.length} changed · ${report.unchanged} unchanged · ${counted(report.skipped.length, 'file')} skipped`,
     same ? 'The articles are as they were.' : `Corpus version ${report.previousVersion.slice(0, 8)} → ${report.version.slice(0, 8)}.`,
   ];
   return message({

@@ -1,6 +1,6 @@
 // /remove article:<autocomplete> (moderators): move an article's file to the trash and reindex.
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { actorOf, articleChangeMessage, articleChoices, escapeMarkdown, notice, refusalMessage, resolveArticleOption, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { actorOf, articleChangeMessage, articleChoices, counted, escapeMarkdown, fitText, notice, refusalMessage, resolveArticleOption, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import { trashedPath, type RemoveOutcome } from '../src/curate/index.ts';
 
 const data = {
@@ -11,6 +11,11 @@ const data = {
   options: [{ type: ApplicationCommandOptionType.String, name: 'article', description: 'The article to remove', required: true, autocomplete: true, max_length: 200 }],
 } satisfies Command['data'];
 
+/** Another file had the same id and is served under it now: which one, and how to remove it too. */
+function successorLine(a: NonNullable<Extract<RemoveOutcome, { kind: 'removed' }>['successor']>): string {
+  return `Another file with the same id, ${escapeMarkdown(a.path)} (**${fitText(a.title, 200)}**), is served as ${escapeMarkdown(a.id)} now; /remove ${escapeMarkdown(a.id)} again to remove it too.`;
+}
+
 function render(outcome: RemoveOutcome): OutgoingMessage {
   if (outcome.kind === 'refused') return refusalMessage('Not removed', outcome);
   const a = outcome.article;
@@ -18,8 +23,9 @@ function render(outcome: RemoveOutcome): OutgoingMessage {
     'Article removed',
     a,
     [
-      `id ${escapeMarkdown(a.id)} · ${a.sentences} sentences no longer answered from.`,
+      `id ${escapeMarkdown(a.id)} · ${counted(a.sentences, 'sentence')} no longer answered from.`,
       `The file is in the trash at ${escapeMarkdown(trashedPath(outcome.trash))}; /restore brings it back.`,
+      ...(outcome.successor ? [successorLine(outcome.successor)] : []),
       `Corpus version ${outcome.version.before.slice(0, 8)} → ${outcome.version.after.slice(0, 8)}.`,
     ],
     outcome.trash.sha256,

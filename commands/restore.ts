@@ -1,6 +1,6 @@
 // /restore article:<autocomplete over the trash> (moderators): bring a removed article back and reindex.
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { LIMITS, actorOf, articleChangeMessage, escapeMarkdown, fitPlain, fitText, formatTime, linesWithin, notice, refusalMessage, userText, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, actorOf, articleChangeMessage, counted, escapeMarkdown, fitPlain, fitText, formatTime, linesWithin, notice, refusalMessage, userText, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { RestoreOutcome, TrashEntry } from '../src/curate/index.ts';
 
 const data = {
@@ -24,7 +24,7 @@ function render(outcome: RestoreOutcome): OutgoingMessage {
     'Article restored',
     a,
     [
-      `id ${escapeMarkdown(a.id)} · ${a.sentences} sentences · back at ${escapeMarkdown(a.path)}`,
+      `id ${escapeMarkdown(a.id)} · ${counted(a.sentences, 'sentence')} · back at ${escapeMarkdown(a.path)}`,
       `Removed ${formatTime(outcome.trash.removedAt)} by ${escapeMarkdown(outcome.trash.removedBy.name)}.`,
       `Corpus version ${outcome.version.before.slice(0, 8)} → ${outcome.version.after.slice(0, 8)}.`,
     ],

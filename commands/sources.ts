@@ -1,6 +1,6 @@
 // /sources [filter:<text>]: the articles in the corpus, a page at a time, with buttons to turn pages.
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord.js';
-import { LIMITS, escapeMarkdown, fitText, formatBytes, linesWithin, message, notice, userText, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, counted, escapeMarkdown, fitText, formatBytes, linesWithin, message, notice, userText, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 
 export const PAGE_SIZE = 8;
 const FILTER_MAX = 60;
@@ -57,7 +57,7 @@ function renderPage(ctx: BotContext, filter: string, requested: number, ephemera
   const entries = articles.slice(first, first + PAGE_SIZE).map((a, i) =>
     [
       `**${first + i + 1}.** ${fitText(a.title, 300)}`,
-      `${a.source ? escapeMarkdown(a.source) : 'publisher not named'} · id ${fitText(a.id, 200)} · ${formatBytes(a.bytes)} · ${a.sentences} sentences`,
+      `${a.source ? escapeMarkdown(a.source) : 'publisher not named'} · id ${fitText(a.id, 200)} · ${formatBytes(a.bytes)} · ${counted(a.sentences, 'sentence')}`,
     ].join('\n'),
   );
   const heading = filter ? `Articles matching “${fitText(filter, 100)}”:\n` : '';
@@ -67,7 +67,7 @@ function renderPage(ctx: BotContext, filter: string, requested: number, ephemera
       {
         title: 'Articles',
         description: heading + linesWithin(entries, LIMITS.embedDescription - heading.length),
-        footer: { text: `Page ${page + 1} of ${pages} · ${articles.length} article${articles.length === 1 ? '' : 's'}` },
+        footer: { text: `Page ${page + 1} of ${pages} · ${counted(articles.length, 'article')}` },
       },
     ],
     components: pages > 1 ? [pageButtons(page, pages, filter)] : [],

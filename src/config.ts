@@ -1,6 +1,6 @@
 // The one place that reads process.env. Parsed and validated once, at start, into a typed object; a bad value
 // fails with the variable's name. Every key is listed in .env.example.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,6 +187,23 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     totalShards: shards === null || shards.toLowerCase() === 'auto' ? null : integer(env, 'TOTAL_SHARDS', 1, 1, 10_000),
     shard: shardOf(env),
   };
+}
+
+/**
+ * Throws a ConfigError naming `key` and `path` unless `path` is a folder: checked at start by the entry points
+ * that read the articles (a missing CORPUS_DIR would otherwise fail deep in the loader, with neither named).
+ */
+export function requireFolder(path: string, key: string): void {
+  let problem: string | null = null;
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) problem = `there is no folder at ${path}`;
+    else if (!stat.isDirectory()) problem = `${path} is a file, not a folder`;
+  } catch (err) {
+    // ENOTDIR (a file on the way there), EACCES, ELOOP: the path is as wrong as a missing one.
+    problem = `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+  }
+  if (problem !== null) throw new ConfigError(`${key} must name the folder of articles; ${problem}`);
 }
 
 /** Values that must never be printed: the token and any credential inside CACHE_URL. */

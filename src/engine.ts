@@ -22,7 +22,8 @@ import { prepareWordLists } from './store/wordlists.ts';
 import { answer as answerQuestion, checkWeights, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
 import type { Answer, Citation } from './answer/types.ts';
 import { BM25 } from './answer/retrieve.ts';
-import { searchQuotations, speakers as listSpeakers, type FoundQuotation, type QuotationQuery } from './quotes/search.ts';
+import { quotationPage, searchQuotations, speakers as listSpeakers, type FoundQuotation, type QuotationPage, type QuotationQuery } from './quotes/search.ts';
+import { articleNames, foldName } from './corpus/names.ts';
 import weights from './answer/weights.json' with { type: 'json' };
 import { SPAN_MODEL_VERSION } from './answer/span.ts';
 
@@ -251,27 +252,25 @@ export class Engine {
     return searchQuotations(this.current.index, query, limit);
   }
 
+  /** The quotations `query` finds from the `offset`-th on, at most `limit`, and how many it finds in all. */
+  quotationPage(query: QuotationQuery, offset: number, limit: number): QuotationPage {
+    return quotationPage(this.current.index, query, offset, limit);
+  }
+
   speakers(filter = ''): { name: string; count: number }[] {
     return listSpeakers(this.current.index, filter);
   }
 
-  /** Articles whose title, id or source contains `filter` (case-insensitive), in corpus order. */
-  articles(filter = ''): ArticleSummary[] {
+  /**
+   * Articles whose full title, id or source contains `filter` (folded as names are: case, apostrophes and
+   * quotation marks do not matter; see src/corpus/names.ts), in corpus order, at most `limit`.
+   */
+  articles(filter = '', limit = Number.POSITIVE_INFINITY): ArticleSummary[] {
     const index = this.current.index;
-    const f = filter.trim().toLowerCase();
+    const f = foldName(filter);
+    const names = articleNames(index.articles);
     const out: ArticleSummary[] = [];
-    index.articles.forEach((a, i) => {
-      if (f && !`${a.title}\n${a.id}\n${a.source ?? ''}`.toLowerCase().includes(f)) return;
-      out.push({
-        id: a.id,
-        title: a.title,
-        source: a.source,
-        byline: a.byline,
-        path: a.path,
-        bytes: a.bytes,
-        sentences: index.articleSentence[i + 1]! - index.articleSentence[i]!,
-      });
-    });
+    for (let i = 0; i < names.length && out.length < limit; i++) if (f.length === 0 || names[i]!.text.includes(f)) out.push(summaryAt(index, i));
     return out;
   }
 

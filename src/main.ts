@@ -5,12 +5,13 @@
 import { performance } from 'node:perf_hooks';
 import { Engine } from './engine.ts';
 import { logger } from './log.ts';
-import { buildBotContext, loadCommands, runConsole, startDiscord } from './bot/index.ts';
+import { buildBotContext, counted, loadCommands, runConsole, startDiscord } from './bot/index.ts';
 import { snapshotSetting } from './store/snapshots.ts';
 import { FeedbackStore } from './feedback/index.ts';
 import { catchStrayErrors } from './stray-errors.ts';
 import { createAnswers, openAnswerCache } from './cache/index.ts';
 import { runMain, startProcess } from './process.ts';
+import { requireFolder } from './config.ts';
 import { linkToManager, type ShardLink } from './shard/index.ts';
 import { startTrashRetention } from './curate/index.ts';
 
@@ -36,10 +37,11 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   catchStrayErrors(logger('process'));
 
+  requireFolder(config.corpusDir, 'CORPUS_DIR');
   const t0 = performance.now();
   const engine = await Engine.open({ corpusDir: config.corpusDir, maxFileBytes: config.maxFileBytes, snapshot: snapshotSetting(config.snapshotDir, config.corpusDir) });
   const { index, skipped } = engine.corpus;
-  log.info(`indexed ${index.articles.length} articles, ${index.sentenceStart.length} sentences in ${Math.round(performance.now() - t0)} ms`, {
+  log.info(`indexed ${counted(index.articles.length, 'article')}, ${counted(index.sentenceStart.length, 'sentence')} in ${Math.round(performance.now() - t0)} ms`, {
     corpus: config.corpusDir,
     skipped: skipped.length,
   });

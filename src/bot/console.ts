@@ -28,6 +28,21 @@ export function usageOf(name: string, options: readonly StringOption[]): string 
 }
 
 /**
+ * What to say when the line gives an attachment option (`/ingest file:foo.txt`), or null. The console cannot
+ * upload a file, and a local path is not taken in its place: an attachment is fetched from the address Discord
+ * gives, through the same guarded download as a link, and a path would need a second way in.
+ */
+function attachmentGiven(name: string, options: readonly APIApplicationCommandOption[] | undefined, rest: string, declared: readonly StringOption[]): string | null {
+  for (const o of options ?? []) {
+    if (o.type !== ApplicationCommandOptionType.Attachment) continue;
+    if (!new RegExp(`(?:^|\\s)${o.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'iu').test(rest)) continue;
+    const instead = name === 'ingest' ? ' Give a link instead (/ingest url:<https link>), or copy a .txt or .md file into the articles folder (CORPUS_DIR) and run /refresh.' : declared.length > 0 ? ` Usage here: ${usageOf(name, declared)}` : '';
+    return `The console cannot attach files, so /${name} ${o.name}: works only in Discord.${instead}`;
+  }
+  return null;
+}
+
+/**
  * One console line as a command: a known command, known options, the required ones present (with the usage
  * line when one is missing, which only the console can show). Text before the first `name:` goes to the
  * first option not otherwise given, so `/ask who called for an ICC investigation?` works. Lengths are the
@@ -48,6 +63,8 @@ export function parseLine(line: string, commands: Registry): ParsedLine {
   if (!command) return { kind: 'error', message: `Unknown command "${name}". Commands: ${[...commands.keys()].map((n) => `/${n}`).join(', ')}, /press, /quit.` };
   const declared = stringOptions(command.data.options);
   const rest = (m?.[2] ?? '').trim();
+  const attachment = attachmentGiven(name, command.data.options, rest, declared);
+  if (attachment) return { kind: 'error', message: attachment };
   const options = new Map<string, string>();
   const names = declared.map((o) => o.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const marker = names.length ? new RegExp(`(?:^|\\s)(${names.join('|')}):`, 'giu') : null;
@@ -88,11 +105,17 @@ interface ShownButton {
   readonly disabled: boolean;
 }
 
-/** A message as console text, with its buttons numbered for /press. */
-export function messageText(m: OutgoingMessage): { text: string; buttons: ShownButton[] } {
+/** Printed above a message that Discord shows only to the user who asked. */
+const ONLY_YOU = '(only you can see this)';
+
+/**
+ * A message as console text, with its buttons numbered for /press. `ephemeral` is whether Discord shows it only
+ * to the user, when that is not the message's own flag (an edit of a deferred reply is as the deferral was).
+ */
+export function messageText(m: OutgoingMessage, ephemeral = m.ephemeral === true): { text: string; buttons: ShownButton[] } {
   const fitted = fitMessage(m);
   const lines: string[] = [];
-  if (fitted.ephemeral) lines.push('(only you can see this)');
+  if (ephemeral) lines.push(ONLY_YOU);
   if (fitted.content) lines.push(plainText(fitted.content));
   for (const e of fitted.embeds ?? []) lines.push(...embedText(e));
   const buttons: ShownButton[] = [];
@@ -123,24 +146,37 @@ export interface ConsoleOptions {
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { input, output, interactive, commands, ctx, signal } = options;
   const print = (text: string) => output.write(`${text}\n`);
-  let buttons: ShownButton[] = [];
+  /**
+   * The message /press acts on: the latest reply to a command, its buttons as its last update left them. A
+   * press's own reply takes its place only when it has buttons: a vote's thanks or "More sources" appear under
+   * the answer in Discord, whose buttons can still be pressed.
+   */
+  let current: { readonly from: string; readonly buttons: readonly ShownButton[]; readonly ephemeral: boolean } | null = null;
   let sequence = 0;
   const nextId = () => `${Date.now()}${String(++sequence).padStart(4, '0')}`;
 
-  const show = (m: OutgoingMessage, note?: string) => {
-    const shown = messageText(m);
-    if (shown.buttons.length > 0) buttons = shown.buttons;
-    print(`${note ? `${note}\n` : ''}${shown.text}\n`);
+  /**
+   * Every response is printed, marked as Discord would show it: a reply or follow-up only to the user when the
+   * message says so; an edit as the deferral was (Discord ignores an edit's own flag, and so does the Discord
+   * adapter); a button's update as the message it replaces was. `from` names the command, for /press's notes.
+   */
+  const printed = (from: string, button: boolean, pressedEphemeral = false): ReplyTransport => {
+    let deferredEphemeral: boolean | null = null;
+    const show = (m: OutgoingMessage, ephemeral: boolean, how: 'new' | 'edit' | 'update') => {
+      const shown = messageText(m, ephemeral);
+      if (!button || how === 'update' || shown.buttons.length > 0) current = { from, buttons: shown.buttons, ephemeral };
+      print(`${how === 'update' ? '(message updated)\n' : ''}${shown.text}\n`);
+    };
+    return {
+      deferReply: async (o) => {
+        deferredEphemeral = o.ephemeral;
+      },
+      reply: async (m) => show(m, m.ephemeral === true, 'new'),
+      editReply: async (m) => show(m, deferredEphemeral ?? m.ephemeral === true, 'edit'),
+      followUp: async (m) => show(m, m.ephemeral === true, 'new'),
+      ...(button ? { update: async (m: OutgoingMessage) => show(m, pressedEphemeral, 'update') } : {}),
+    };
   };
-
-  /** Every response is printed; an update says it replaced the message its button is on. */
-  const printed = (button: boolean): ReplyTransport => ({
-    deferReply: async () => {},
-    reply: async (m) => show(m),
-    editReply: async (m) => show(m),
-    followUp: async (m) => show(m),
-    ...(button ? { update: async (m: OutgoingMessage) => show(m, '(message updated)') } : {}),
-  });
 
   async function runLine(line: string): Promise<boolean> {
     const parsed = parseLine(line, commands);
@@ -153,10 +189,19 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         print(`${parsed.message}\n`);
         return true;
       case 'press': {
+        if (current === null) {
+          print('No buttons to press yet.\n');
+          return true;
+        }
+        const { from, buttons, ephemeral } = current;
+        if (buttons.length === 0) {
+          print(`The last reply (${from}) has no buttons. /press presses a button of the latest reply only.\n`);
+          return true;
+        }
         const n = Number(parsed.which);
         const button = Number.isInteger(n) ? buttons[n - 1] : buttons.find((b) => b.label.toLowerCase() === parsed.which.toLowerCase());
         if (!button) {
-          print(buttons.length ? `No button "${parsed.which}". Buttons: ${buttons.map((b, i) => `[${i + 1}] ${b.label}`).join('  ')}\n` : 'No buttons to press yet.\n');
+          print(`No button "${parsed.which}" on the last reply (${from}). Buttons: ${buttons.map((b, i) => `[${i + 1}] ${b.label}`).join('  ')}\n`);
           return true;
         }
         if (button.disabled) {
@@ -165,7 +210,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         }
         const interaction: AnyInteraction = withReplies(
           { kind: 'button' as const, id: nextId(), user: USER, guildId: 'console', member: OPERATOR, customId: button.customId },
-          printed(true),
+          printed(from, true, ephemeral),
           'console',
         );
         await handle(interaction, commands, ctx);
@@ -183,7 +228,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
             commandName: parsed.name,
             options: { getString: (name: string) => values.get(name) ?? null, getAttachment: () => null },
           },
-          printed(false),
+          printed(`/${parsed.name}`, false),
           'console',
         );
         await handle(interaction, commands, ctx);

@@ -3,7 +3,8 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { ArticleSummary, Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/types.ts';
-import type { FoundQuotation, QuotationQuery } from '../quotes/search.ts';
+import type { QuotationPage, QuotationQuery } from '../quotes/search.ts';
+import { articleNames, foldName } from '../corpus/names.ts';
 import type { FeedbackStore } from '../feedback/index.ts';
 import { Curator, type CorpusChange } from '../curate/index.ts';
 import type { Answers, AnswersStats } from '../cache/index.ts';
@@ -53,12 +54,20 @@ export const AMBIGUOUS_SHOWN = 25;
 
 export interface Library {
   readonly version: string;
-  /** Articles whose title, id or source contains `filter` (case-insensitive), in corpus order, at most `limit`. */
+  /**
+   * Articles whose full title, id or source contains `filter`, in corpus order, at most `limit`. Case,
+   * apostrophes and quotation marks do not matter ("syria's" finds "Syria’s"; src/corpus/names.ts).
+   */
   articles(filter?: string, limit?: number): ArticleSummary[];
-  /** An article named by its id (what autocomplete sends) or by words unique to its title, id or source. */
+  /**
+   * An article named by its id (what autocomplete sends), by its title (as shown or in full), or by words
+   * unique to its full title, id or source; matched as `articles` matches.
+   */
   resolveArticle(text: string): ArticleMatch;
+  /** Speakers whose name holds the words of `filter`, the last perhaps only begun (for autocomplete). */
   speakers(filter?: string): { name: string; count: number }[];
-  quotations(query: QuotationQuery, limit: number): FoundQuotation[];
+  /** The quotations `query` finds, `limit` of them from the `offset`-th (from 0) on, and how many in all. */
+  quotations(query: QuotationQuery, page: { readonly offset: number; readonly limit: number }): QuotationPage;
 }
 
 /**
@@ -100,24 +109,6 @@ export function answerService(engine: Engine, answers: Answers): AnswerService {
   };
 }
 
-/** An index's articles in lower case, as names are matched: built once per corpus version, not per keystroke. */
-interface Names {
-  readonly titles: readonly string[];
-  /** "title\nid\nsource", what a filter is looked for in (as Engine.articles does). */
-  readonly texts: readonly string[];
-}
-
-const namesByIndex = new WeakMap<Index, Names>();
-
-function namesOf(index: Index): Names {
-  let names = namesByIndex.get(index);
-  if (!names) {
-    names = { titles: index.articles.map((a) => a.title.toLowerCase()), texts: index.articles.map((a) => `${a.title}\n${a.id}\n${a.source ?? ''}`.toLowerCase()) };
-    namesByIndex.set(index, names);
-  }
-  return names;
-}
-
 export function engineLibrary(engine: Engine): Library {
   // Summaries are made only for the articles returned (an autocomplete keeps 25 of thousands).
   const summaries = (index: Index, positions: readonly number[]) => positions.map((i) => engine.article(index.articles[i]!.id)!);
@@ -125,27 +116,21 @@ export function engineLibrary(engine: Engine): Library {
     get version() {
       return engine.corpus.version;
     },
-    articles(filter = '', limit = Number.POSITIVE_INFINITY) {
-      const index = engine.corpus.index;
-      const f = filter.trim().toLowerCase();
-      const { texts } = namesOf(index);
-      const found: number[] = [];
-      for (let i = 0; i < texts.length && found.length < limit; i++) if (f.length === 0 || texts[i]!.includes(f)) found.push(i);
-      return summaries(index, found);
-    },
+    articles: (filter = '', limit = Number.POSITIVE_INFINITY) => engine.articles(filter, limit),
     resolveArticle(text) {
       const wanted = text.trim();
       if (wanted.length === 0) return { kind: 'none' };
       const byId = engine.article(wanted);
       if (byId) return { kind: 'found', article: byId };
       const index = engine.corpus.index;
-      const lower = wanted.toLowerCase();
-      const { titles, texts } = namesOf(index);
+      const folded = foldName(wanted);
+      const names = articleNames(index.articles);
       const sameTitle: number[] = [];
       const containing: number[] = [];
-      for (let i = 0; i < texts.length; i++) {
-        if (titles[i] === lower) sameTitle.push(i);
-        if (texts[i]!.includes(lower)) containing.push(i);
+      for (let i = 0; i < names.length; i++) {
+        const n = names[i]!;
+        if (n.title === folded || n.fullTitle === folded) sameTitle.push(i);
+        if (n.text.includes(folded)) containing.push(i);
       }
       if (sameTitle.length === 1) return { kind: 'found', article: summaries(index, sameTitle)[0]! };
       if (containing.length === 1) return { kind: 'found', article: summaries(index, containing)[0]! };
@@ -153,7 +138,7 @@ export function engineLibrary(engine: Engine): Library {
       return { kind: 'ambiguous', matches: summaries(index, containing.slice(0, AMBIGUOUS_SHOWN)), count: containing.length };
     },
     speakers: (filter = '') => engine.speakers(filter),
-    quotations: (query, limit) => engine.quotations(query, limit),
+    quotations: (query, { offset, limit }) => engine.quotationPage(query, offset, limit),
   };
 }
 

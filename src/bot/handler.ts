@@ -8,7 +8,7 @@ import type { Command } from './command.ts';
 import type { BotContext, CommandData } from './context.ts';
 import type { AnyInteraction, ButtonInteraction, CommandInteraction, Member, StringOptions } from './interaction.ts';
 import { slowDown, type QuestionLimiter } from './ratelimit.ts';
-import { fitChoices, notice } from './render.ts';
+import { counted, fitChoices, notice } from './render.ts';
 
 const log = logger('bot');
 
@@ -63,15 +63,17 @@ export function optionProblem(data: CommandData, options: StringOptions): string
   for (const o of data.options ?? []) {
     if (o.type !== ApplicationCommandOptionType.String) continue;
     const value = options.getString(o.name);
+    // Named as the option ("The `about` option"): an option's name is not always a noun ("The about is").
+    const option = `\`${o.name}\` option`;
     if (value === null) {
-      if (o.required) return `/${data.name} needs the ${o.name} option.`;
+      if (o.required) return `/${data.name} needs the ${option}.`;
       continue;
     }
     const n = codePoints(value);
     if (o.max_length !== undefined && n > o.max_length) {
-      return `The ${o.name} is too long: ${n} characters, and the most is ${o.max_length}. Please shorten it and try again.`;
+      return `The ${option} is too long: ${counted(n, 'character')}, and the most is ${o.max_length}. Please shorten it and try again.`;
     }
-    if (o.min_length !== undefined && n < o.min_length) return `The ${o.name} needs at least ${o.min_length} character${o.min_length === 1 ? '' : 's'}.`;
+    if (o.min_length !== undefined && n < o.min_length) return `The ${option} needs at least ${counted(o.min_length, 'character')}.`;
   }
   return null;
 }

@@ -279,6 +279,16 @@ export function formatDuration(seconds: number): string {
   return `${seconds} s`;
 }
 
+/** The noun for `n` of a thing: `one` for 1, else `many` (by default `one` with an s): plural(2, 'sentence') -> "sentences". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+/** A count with its noun: counted(1, 'sentence') -> "1 sentence", counted(15, 'sentence') -> "15 sentences". */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${plural(n, one, many)}`;
+}
+
 /** Sizes as people read them: 4022 -> "3.9 KB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

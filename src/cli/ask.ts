@@ -8,7 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { Engine } from '../engine.ts';
 import { logger } from '../log.ts';
 import { runMain, startProcess } from '../process.ts';
+import { requireFolder } from '../config.ts';
 import { snapshotSetting } from '../store/snapshots.ts';
+import { counted } from '../bot/render.ts';
 import { createAnswers, openAnswerCache } from '../cache/index.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 
@@ -95,6 +97,7 @@ async function main(): Promise<number> {
   }
   const config = startProcess();
   const corpusDir = args.corpus ? resolve(process.cwd(), args.corpus) : config.corpusDir;
+  requireFolder(corpusDir, args.corpus ? '--corpus' : 'CORPUS_DIR');
   const questions = [...args.questions];
   if (args.batch) {
     questions.push(...readFileSync(resolve(process.cwd(), args.batch), 'utf8').split(/\r?\n/).filter((l) => l.trim().length > 0));
@@ -108,7 +111,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const engine = await Engine.open({ corpusDir, maxFileBytes: config.maxFileBytes, snapshot: snapshotSetting(config.snapshotDir, corpusDir) });
   const { index, skipped } = engine.corpus;
-  log.info(`indexed ${index.articles.length} articles, ${index.sentenceStart.length} sentences in ${Math.round(performance.now() - t0)} ms`, { corpus: corpusDir, skipped: skipped.length });
+  log.info(`indexed ${counted(index.articles.length, 'article')}, ${counted(index.sentenceStart.length, 'sentence')} in ${Math.round(performance.now() - t0)} ms`, { corpus: corpusDir, skipped: skipped.length });
   for (const s of skipped.slice(0, 10)) log.warn(`skipped ${s.path}: ${s.reason}`);
 
   // Through the answers service, so CACHE_URL applies: with the memory default a repeat within one run is a
@@ -124,7 +127,7 @@ async function main(): Promise<number> {
       if (out.length >= 256) process.stdout.write(`${out.splice(0).join('\n')}\n`);
     }
     if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
-    log.info(`answered ${questions.length} questions in ${Math.round(performance.now() - t1)} ms`);
+    log.info(`answered ${counted(questions.length, 'question')} in ${Math.round(performance.now() - t1)} ms`);
   } finally {
     // Waits for the last writes, logs the hit and miss counts, disconnects.
     await answers.close();

@@ -36,18 +36,38 @@ function shorten(text: string, max: number): string {
 }
 
 /**
+ * The title before it is shortened for display, and the length it is shortened to: the article's first line
+ * when that line is a heading (a short unpunctuated line before the prose), otherwise the first sentence of
+ * the prose. Null for an article with neither.
+ */
+function wholeTitle(text: string, paragraphs: readonly Paragraph[]): { readonly text: string; readonly max: number } | null {
+  const first = paragraphs[0];
+  // A Markdown heading's "#" marks are markup, not words of the title.
+  if (first && first.kind === 'heading') return { text: tidy(text.slice(first.start, first.end)).replace(/^#{1,6}\s+(.*?)(?:\s+#+)?$/u, '$1'), max: 200 };
+  const prose = paragraphs.find((p) => p.kind === 'content');
+  if (!prose) return null;
+  const body = tidy(text.slice(prose.start, prose.end));
+  const firstSentence = /^.+?[.!?](?=\s|$)/u.exec(body)?.[0] ?? body;
+  return { text: unshout(firstSentence).replace(/[.!?]$/u, ''), max: TITLE_MAX };
+}
+
+/**
+ * The title in full, as readMetadata finds it but not shortened ("… from bomb-blasted Aleppo" where the title
+ * shown ends "heartbreaking…"): what a search for an article looks in. `fallback` as for readMetadata.
+ */
+export function fullTitle(text: string, paragraphs: readonly Paragraph[], fallback: string): string {
+  const whole = wholeTitle(text, paragraphs);
+  return whole && whole.text.length > 0 ? whole.text : fallback;
+}
+
+/**
  * The title is the article's first line when that line is a heading (a short unpunctuated line before the
  * prose); otherwise it is derived from the first sentence of the prose. `fallback` (the file name) is used
  * only for an article with no prose at all.
  */
 export function readMetadata(text: string, paragraphs: readonly Paragraph[], fallback: string): ArticleMetadata {
-  let title: string | null = null;
   let byline: string | null = null;
   let source: string | null = null;
-
-  const first = paragraphs[0];
-  // A Markdown heading's "#" marks are markup, not words of the title.
-  if (first && first.kind === 'heading') title = tidy(text.slice(first.start, first.end)).replace(/^#{1,6}\s+(.*?)(?:\s+#+)?$/u, '$1');
 
   for (const p of paragraphs) {
     if (p.kind !== 'byline' && p.kind !== 'heading' && p.kind !== 'furniture') continue;
@@ -61,13 +81,6 @@ export function readMetadata(text: string, paragraphs: readonly Paragraph[], fal
     }
   }
 
-  if (title === null) {
-    const prose = paragraphs.find((p) => p.kind === 'content');
-    if (prose) {
-      const body = tidy(text.slice(prose.start, prose.end));
-      const firstSentence = /^.+?[.!?](?=\s|$)/u.exec(body)?.[0] ?? body;
-      title = shorten(unshout(firstSentence).replace(/[.!?]$/u, ''), TITLE_MAX);
-    }
-  }
-  return { title: title && title.length > 0 ? shorten(title, 200) : fallback, byline, source };
+  const whole = wholeTitle(text, paragraphs);
+  return { title: whole && whole.text.length > 0 ? shorten(whole.text, whole.max) : fallback, byline, source };
 }

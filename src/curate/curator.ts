@@ -9,13 +9,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
-import { hashBytes, isSkipped, parseArticle } from '../corpus/article.ts';
+import { comparableText, hashBytes, isSkipped, parseArticle } from '../corpus/article.ts';
+import { readArticleFile } from '../corpus/load.ts';
+import { foldName } from '../corpus/names.ts';
 import { logger, messageOf } from '../log.ts';
 import { articleFileName } from '../ingest/filename.ts';
 import { prepareArticle, type IngestLimits, type IngestSource } from '../ingest/prepare.ts';
 import type { DocumentFormat } from '../ingest/content.ts';
 import { AuditLog, type AuditEntry } from './audit.ts';
-import { checkedRelative, listTrash, moveToTrash, purgeTrash, restoreFromTrash, trashEntry, trashedPath, withdrawNewFile, writeNewFile, type RestoreResult, type TrashEntry, type TrashPurge } from './files.ts';
+import { checkedRelative, filesSharingId, listTrash, moveToTrash, purgeTrash, restoreFromTrash, trashEntry, trashedPath, withdrawNewFile, writeNewFile, type RestoreResult, type TrashEntry, type TrashPurge } from './files.ts';
 
 const log = logger('curate');
 /** The id a purge reports its failure under when the trash could not even be listed. */
@@ -54,7 +56,19 @@ export type IngestOutcome =
     }
   | Refused;
 
-export type RemoveOutcome = { readonly kind: 'removed'; readonly article: ArticleSummary; readonly trash: TrashEntry; readonly version: VersionChange } | Refused;
+export type RemoveOutcome =
+  | {
+      readonly kind: 'removed';
+      readonly article: ArticleSummary;
+      readonly trash: TrashEntry;
+      readonly version: VersionChange;
+      /**
+       * Another file with the same article id (a.txt beside the a.md removed), skipped while the removed one was
+       * served and served under the id now; null when the id is gone from the corpus.
+       */
+      readonly successor: ArticleSummary | null;
+    }
+  | Refused;
 
 export type RestoreOutcome = { readonly kind: 'restored'; readonly article: ArticleSummary; readonly trash: TrashEntry; readonly version: VersionChange } | Refused;
 
@@ -115,10 +129,11 @@ function describeSource(source: IngestSource): string {
   }
 }
 
-/** A trash entry filter: its title, article id, path or entry id contains `filter`, ignoring case. */
+/** A trash entry filter: its title, article id, path or entry id contains `filter`, folded as names are
+ * (case, and straight or curly apostrophes, never matter: foldName). */
 function matching(filter: string): (e: TrashEntry) => boolean {
-  const f = filter.trim().toLowerCase();
-  return (e) => f.length === 0 || `${e.title}\n${e.articleId}\n${e.path}\n${e.id}`.toLowerCase().includes(f);
+  const f = foldName(filter);
+  return (e) => f.length === 0 || [e.title, e.articleId, e.path, e.id].some((field) => foldName(field).includes(f));
 }
 
 /** A file's bytes, or null when there is no file at `path`. */
@@ -211,12 +226,27 @@ export class Curator {
     if (bytes.length > this.maxFileBytes) return this.refuse('ingest', actor, `the article's text is larger than the corpus file limit (${this.maxFileBytes} bytes)`, { from });
     const hash = hashBytes(bytes);
     const path = `${INGEST_DIR}/${articleFileName(prepared.title, hash, prepared.extension)}`;
+    const text = comparableText(prepared.text);
 
     return this.exclusive(async () => {
-      const same = this.engine.corpus.index.articles.find((a) => a.hash === hash);
+      // The saved text has \n line ends and a final newline, so its hash matches no file saved otherwise: the
+      // texts are compared, line ends and final newlines aside.
+      const same = this.engine.corpus.index.articles.find((a) => a.hash === hash || comparableText(a.text) === text);
       if (same) return this.refuse('ingest', actor, `it is already in the corpus, as “${same.title}” (id ${same.id})`, { from });
       const parsed = parseArticle(path, bytes, hash);
       if (isSkipped(parsed)) return this.refuse('ingest', actor, `it does not read as an article: ${parsed.reason}`, { from });
+      // Two articles named alike could not be told apart where articles are picked by title (the suggestions
+      // show the title and publisher): most often this is a new version of the one in the corpus.
+      const namesake = this.engine.corpus.index.articles.find((a) => a.title === parsed.title && a.source === parsed.source);
+      if (namesake) {
+        const publisher = parsed.source === null ? 'with no publisher named' : 'from the same publisher';
+        return this.refuse(
+          'ingest',
+          actor,
+          `an article with the same title ${publisher} is already in the corpus: “${namesake.title}” (id ${namesake.id}); if this one replaces it, /remove that one first, else give this one another title`,
+          { from },
+        );
+      }
       if (this.article(parsed.id)) return this.refuse('ingest', actor, `an article with the id ${parsed.id} is already in the corpus`, { from });
       const absolute = join(this.corpusDir, checkedRelative(path));
       if ((await writeNewFile(absolute, bytes)) === 'exists') return this.refuse('ingest', actor, `a file named ${path} is already in the corpus folder; nothing was overwritten`, { from });
@@ -256,8 +286,10 @@ export class Curator {
       const moved = await moveToTrash(this.corpusDir, path, { articleId: article.id, title: article.title, removedBy: { id: actor.id, name: actor.name }, sha256: hash });
       if (moved.kind === 'missing') return gone();
       const trash = moved.entry;
-      const report = await this.reindex(() => this.article(article.id) === undefined);
-      if (!report.ok || this.article(article.id)) {
+      // Done when the file is no longer served. Another file with the same id (a.txt beside a.md: the loader
+      // serves one per id) may be served under it now; that is a file of its own, not this one.
+      const report = await this.reindex(() => this.article(article.id)?.path !== path);
+      if (!report.ok || this.article(article.id)?.path === path) {
         // Put it back: a removal that cannot be indexed must not leave the file in the trash while the
         // engine still serves it.
         const why = report.ok ? 'the article was still found' : report.error;
@@ -270,17 +302,35 @@ export class Curator {
       await this.audit.append(
         this.entry(actor, { action: 'remove', article: { id: article.id, path, title: article.title }, sha256: hash, bytes: bytes.length, trash: trashedPath(trash), corpus: version }),
       );
-      log.info('removed', { id: article.id, user: actor.id, trash: trashedPath(trash) });
+      const successor = this.article(article.id) ?? null;
+      log.info('removed', { id: article.id, user: actor.id, trash: trashedPath(trash), ...(successor ? { servedNow: successor.path } : {}) });
       this.onChanged({ action: 'remove', version });
-      return { kind: 'removed', article, trash, version };
+      return { kind: 'removed', article, trash, version, successor };
     });
+  }
+
+  /**
+   * Why `trash` cannot be restored because another file has its article id, or null when none has. The loader
+   * serves one file per id and skips the others, so the restored file would not be served (or would displace
+   * the one that is). The moderator is told which file, and how to clear the way from Discord.
+   */
+  private async idTaken(trash: TrashEntry): Promise<string | null> {
+    const served = this.article(trash.articleId);
+    if (served) return `another file, ${served.path} (“${served.title}”), has the article id ${trash.articleId} now, and only one file per id is served; /remove that article first, then /restore this one`;
+    for (const path of await filesSharingId(this.corpusDir, trash.path)) {
+      // One the loader would skip anyway (empty, binary, too large) takes no id.
+      if (isSkipped(readArticleFile({ path, absolute: join(this.corpusDir, path) }, this.maxFileBytes))) continue;
+      return `another file, ${path}, has the article id ${trash.articleId}, and only one file per id is served; it is not indexed yet: /refresh, /remove that article, then /restore this one`;
+    }
+    return null;
   }
 
   async restore(entryId: string, actor: Actor): Promise<RestoreOutcome> {
     return this.exclusive(async () => {
       const trash = await trashEntry(this.corpusDir, entryId);
       if (!trash) return this.refuse('restore', actor, 'there is no such entry in the trash (pick one from the suggestions)', { entry: entryId });
-      if (this.article(trash.articleId)) return this.refuse('restore', actor, `an article with the id ${trash.articleId} is in the corpus now; remove it first`);
+      const taken = await this.idTaken(trash);
+      if (taken) return this.refuse('restore', actor, taken, { entry: trash.id });
       const missing = () => this.refuse('restore', actor, `the trashed file is missing from ${trashedPath(trash)}`);
       // Read where it waits, before anything moves: the bytes are what the audit log records.
       const bytes = await readIfPresent(join(this.corpusDir, trashedPath(trash)));
@@ -289,10 +339,16 @@ export class Curator {
       const restored = await restoreFromTrash(this.corpusDir, trash);
       if (restored.kind === 'occupied') return this.refuse('restore', actor, `a file is at ${trash.path} now; nothing was overwritten and the trash entry is kept`);
       if (restored.kind === 'missing') return missing();
-      const report = await this.reindex(() => this.article(trash.articleId) !== undefined);
+      // Restored only when the article served under the id is this file: with another file of the same id
+      // (put there since the check above), the loader could serve that one and skip this one.
+      const report = await this.reindex(() => this.article(trash.articleId)?.path === trash.path);
       const article = this.article(trash.articleId);
-      if (!article) {
-        const why = !report.ok ? report.error : (report.skipped.find((s) => s.path === trash.path)?.reason ?? 'it was not indexed');
+      if (!article || article.path !== trash.path) {
+        const why = !report.ok
+          ? report.error
+          : article
+            ? `another file, ${article.path}, has the article id ${trash.articleId}`
+            : (report.skipped.find((s) => s.path === trash.path)?.reason ?? 'it was not indexed');
         const back = await moveToTrash(this.corpusDir, trash.path, { articleId: trash.articleId, title: trash.title, removedBy: trash.removedBy, sha256: trash.sha256 });
         await this.reload();
         log.error('restore: the restored article could not be indexed; undoing', { id: trash.articleId, why, undone: back.kind });
@@ -345,7 +401,7 @@ export class Curator {
           log.error('trash: an entry was deleted but its audit line could not be written', { id: e.id, path: e.path, error: messageOf(err) });
         }
       }
-      if (result.purged.length > 0) log.info(`trash: deleted ${result.purged.length} entries removed more than ${keepDays} days ago`, { entries: result.purged.map((e) => e.id) });
+      if (result.purged.length > 0) log.info(`trash: deleted ${result.purged.length} ${result.purged.length === 1 ? 'entry' : 'entries'} removed more than ${keepDays} days ago`, { entries: result.purged.map((e) => e.id) });
       for (const f of result.failed) log.error('trash: an entry could not be deleted; it stays in the trash', f);
       return result;
     });

@@ -12,6 +12,7 @@ import { constants } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readFile, readdir, rename, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { messageOf } from '../log.ts';
+import { articleId, formatOf } from '../corpus/article.ts';
 
 export const TRASH_DIR = '.trash';
 const ENTRY_FILE = '.entry.json';
@@ -208,6 +209,32 @@ export async function listTrash(corpusDir: string): Promise<TrashEntry[]> {
 /** The path of an entry's file inside the trash, relative to the corpus folder. */
 export function trashedPath(entry: TrashEntry): string {
   return `${TRASH_DIR}/${entry.id}/${entry.path}`;
+}
+
+/**
+ * The other files in the corpus folder that would have the same article id as `relativePath`: the same path
+ * but for the extension (a.md beside a.txt), of a type the loader reads. The loader serves one file per id and
+ * skips the others, so a file brought back beside one of these may not be the one served. Only that folder is
+ * read (an id is a path without its extension, so a file of the same id can be nowhere else); hidden names
+ * are not articles. Sorted by path.
+ */
+export async function filesSharingId(corpusDir: string, relativePath: string): Promise<string[]> {
+  const path = checkedRelative(relativePath);
+  const slash = path.lastIndexOf('/');
+  const folder = slash === -1 ? '' : path.slice(0, slash + 1);
+  const id = articleId(path);
+  let entries;
+  try {
+    entries = await readdir(join(corpusDir, folder), { withFileTypes: true });
+  } catch (err) {
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return [];
+    throw err;
+  }
+  return entries
+    .filter((e) => !e.name.startsWith('.') && !e.isDirectory())
+    .map((e) => `${folder}${e.name}`)
+    .filter((p) => p !== path && formatOf(p) !== null && articleId(p) === id)
+    .sort();
 }
 
 export type RestoreResult = { readonly kind: 'restored' } | { readonly kind: 'occupied' } | { readonly kind: 'missing' };

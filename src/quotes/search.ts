@@ -3,11 +3,15 @@
 import type { Index } from '../index/types.ts';
 import { firstStage } from '../answer/answer.ts';
 import { F } from '../answer/features.ts';
+import { hasWords, nameWords } from '../corpus/names.ts';
 import type { Quotation } from './quotations.ts';
 
 export interface QuotationQuery {
   readonly about?: string;
-  /** Case-insensitive part of the speaker's name. */
+  /**
+   * Whole words of the speaker's name ("Johnson", "boris johnson"; "he" is not "the statement"), folded as
+   * names are (src/corpus/names.ts: case, apostrophes and quotation marks do not matter).
+   */
   readonly speaker?: string;
   readonly articleId?: string;
 }
@@ -18,8 +22,10 @@ export interface FoundQuotation extends Quotation {
   readonly path: string;
 }
 
-function normalise(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+/** The quotations a query finds from some offset on, and how many it finds in all. */
+export interface QuotationPage {
+  readonly quotations: readonly FoundQuotation[];
+  readonly total: number;
 }
 
 function found(index: Index, q: Quotation, byId: Map<string, number>): FoundQuotation {
@@ -37,16 +43,25 @@ function articleNumberOf(index: Index): Map<string, number> {
   return m;
 }
 
-export function searchQuotations(index: Index, query: QuotationQuery, limit = 10): FoundQuotation[] {
-  const byId = articleNumberOf(index);
-  const speaker = query.speaker ? normalise(query.speaker) : null;
+/** Each speaker's name as words (nameWords), per index: a speaker is quoted many times. */
+const speakerWordsByIndex = new WeakMap<Index, Map<string, readonly string[]>>();
+function speakerWords(index: Index, speaker: string): readonly string[] {
+  let byName = speakerWordsByIndex.get(index);
+  if (!byName) speakerWordsByIndex.set(index, (byName = new Map()));
+  let words = byName.get(speaker);
+  if (!words) byName.set(speaker, (words = nameWords(speaker)));
+  return words;
+}
+
+/** Every quotation `query` finds, best first for a topic, else in corpus order. */
+function matching(index: Index, query: QuotationQuery): Quotation[] {
+  // A speaker given with no word in it ("—") names nobody.
+  const wanted = query.speaker ? nameWords(query.speaker) : null;
   const keep = (q: Quotation) =>
     (query.articleId === undefined || q.articleId === query.articleId) &&
-    (speaker === null || (q.speaker !== null && normalise(q.speaker).includes(speaker)));
+    (wanted === null || (q.speaker !== null && wanted.length > 0 && hasWords(speakerWords(index, q.speaker), wanted)));
 
-  if (!query.about || query.about.trim().length === 0) {
-    return index.quotations.filter(keep).slice(0, limit).map((q) => found(index, q, byId));
-  }
+  if (!query.about || query.about.trim().length === 0) return index.quotations.filter(keep);
   // Rank sentences for the topic, then take the quotations that overlap the best of them.
   // The first stage is enough: quotations are ordered by its scores, and whether the corpus answers does not matter.
   const ranking = firstStage(index, query.about, query.articleId === undefined ? {} : { articleId: query.articleId });
@@ -72,16 +87,32 @@ export function searchQuotations(index: Index, query: QuotationQuery, limit = 10
     }
   }
   scored.sort((a, b) => b.score - a.score);
-  return scored.slice(0, limit).map(({ q }) => found(index, q, byId));
+  return scored.map(({ q }) => q);
 }
 
-/** Distinct speakers, most quoted first, optionally only those containing `prefix` (for autocomplete). */
+/** The first `limit` quotations `query` finds. */
+export function searchQuotations(index: Index, query: QuotationQuery, limit = 10): FoundQuotation[] {
+  const byId = articleNumberOf(index);
+  return matching(index, query).slice(0, limit).map((q) => found(index, q, byId));
+}
+
+/** The quotations `query` finds from the `offset`-th (from 0) on, at most `limit`, and how many it finds in all. */
+export function quotationPage(index: Index, query: QuotationQuery, offset: number, limit: number): QuotationPage {
+  const all = matching(index, query);
+  const byId = articleNumberOf(index);
+  return { quotations: all.slice(offset, offset + limit).map((q) => found(index, q, byId)), total: all.length };
+}
+
+/**
+ * Distinct speakers, most quoted first; with `filter` (text being typed, for autocomplete) only those whose
+ * name holds its words, the last one perhaps only begun ("boris joh"), as hasWords matches them.
+ */
 export function speakers(index: Index, filter = ''): { name: string; count: number }[] {
-  const f = normalise(filter);
+  const wanted = nameWords(filter);
   const counts = new Map<string, number>();
   for (const q of index.quotations) {
     if (q.speaker === null) continue;
-    if (f && !normalise(q.speaker).includes(f)) continue;
+    if (wanted.length > 0 && !hasWords(speakerWords(index, q.speaker), wanted, true)) continue;
     counts.set(q.speaker, (counts.get(q.speaker) ?? 0) + 1);
   }
   return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));

@@ -22,7 +22,9 @@ const PASSWORD = 'redis-e2e-secret-5519';
 const shown = (a: Answer) => (a.kind === 'answer' ? a.citations : a.nearest).slice(0, 3).map((c) => c.text);
 /** The buttons, with the answer id (random per message) taken out. */
 const buttons = (m: StoredMessage) => JSON.stringify(m.components).replace(/ask:(more|up|down):[\w-]+/g, 'ask:$1:ID');
-const footer = (version: string, cached: boolean) => `Quoted word for word from the articles · corpus ${version.slice(0, 8)}${cached ? ' · cached' : ''}`;
+/** The footer of an /ask reply: "Quoted word for word" only when it quotes something (an answer or closest matches). */
+const footer = (version: string, cached: boolean, quotes = true) => `${quotes ? 'Quoted word for word from the articles · ' : ''}corpus ${version.slice(0, 8)}${cached ? ' · cached' : ''}`;
+const footerOf = (m: Parameters<typeof embedOf>[0], version: string, cached: boolean) => footer(version, cached, (embedOf(m).fields ?? []).length > 0);
 
 let emu: DiscordEmulator;
 let redis: RedisServer;
@@ -97,7 +99,8 @@ describe('the bot with CACHE_URL=redis://', () => {
     const before = await ask(HARBOUR_QUESTION);
     expect(embedOf(before.m).title).toBe("The articles don't say");
     await poll('the answer in Redis', async () => (await answersIn(oldVersion)).length === 2);
-    expect(embedOf((await ask(HARBOUR_QUESTION)).m).footer?.text).toBe(footer(oldVersion, true));
+    const harbourBefore = (await ask(HARBOUR_QUESTION)).m;
+    expect(embedOf(harbourBefore).footer?.text).toBe(footerOf(harbourBefore, oldVersion, true));
 
     writeFileSync(join(corpusDir, 'harbour-festival.txt'), HARBOUR_ARTICLE);
     expect(await oracle.refresh()).toMatchObject({ ok: true, added: ['harbour-festival'] });
@@ -109,12 +112,13 @@ describe('the bot with CACHE_URL=redis://', () => {
 
     const after = await ask(HARBOUR_QUESTION);
     expect(embedOf(after.m).title).toBe('Answer');
-    expect(embedOf(after.m).footer?.text).toBe(footer(oracle.corpus.version, false));
+    expect(embedOf(after.m).footer?.text).toBe(footerOf(after.m, oracle.corpus.version, false));
     const expected = oracle.answer(HARBOUR_QUESTION);
     expect(expected).toMatchObject({ kind: 'answer', citations: [{ path: 'harbour-festival.txt' }] });
     expect(quotes(after.m)).toEqual(shown(expected));
     await poll('the new answer in Redis', async () => (await answersIn(oracle.corpus.version)).length === 1);
-    expect(embedOf((await ask(HARBOUR_QUESTION)).m).footer?.text).toBe(footer(oracle.corpus.version, true));
+    const harbourAfter = (await ask(HARBOUR_QUESTION)).m;
+    expect(embedOf(harbourAfter).footer?.text).toBe(footerOf(harbourAfter, oracle.corpus.version, true));
     expect(bot.stderr).toMatch(new RegExp(`deleted 2 cached answers of corpus version ${oldVersion.slice(0, 12)}`));
   });
 
@@ -131,7 +135,7 @@ describe('the bot with CACHE_URL=redis://', () => {
         const expected = oracle.answer(batch[k]!);
         expect(embedOf(m).title).toBe(expected.kind === 'answer' ? 'Answer' : "The articles don't say");
         expect(quotes(m)).toEqual(shown(expected));
-        expect(embedOf(m).footer?.text).toBe(footer(version, false));
+        expect(embedOf(m).footer?.text).toBe(footerOf(m, version, false));
       });
     }
     const failing = await cacheStats();
@@ -146,7 +150,7 @@ describe('the bot with CACHE_URL=redis://', () => {
       async () => {
         const { m } = await ask(LAUSANNE);
         expect(quotes(m)).toEqual(shown(oracle.answer(LAUSANNE)));
-        return embedOf(m).footer?.text === footer(version, true);
+        return embedOf(m).footer?.text === footerOf(m, version, true);
       },
       20_000,
       100,

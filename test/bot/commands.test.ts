@@ -372,3 +372,173 @@ describe('the reply bookkeeping every adapter shares (withReplies)', () => {
     expect([once.deferred, once.replied]).toEqual([true, true]);
   });
 });
+
+describe('the seed articles, as the tester typed to them', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(join(import.meta.dirname, '../../seeds'));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function run(name: string, options: Record<string, string>, member = MEMBER) {
+    const { interaction, recording } = commandInteraction(name, options, { member });
+    await handle(interaction, h.commands, h.ctx);
+    for (const s of recording.sent) checkLimits(s.message);
+    return recording.sent.at(-1)!.message;
+  }
+
+  async function press(customId: string) {
+    const { interaction, recording } = buttonInteraction(customId);
+    await handle(interaction, h.commands, h.ctx);
+    for (const s of recording.sent) checkLimits(s.message);
+    return recording.sent;
+  }
+
+  it('/quote says how many quotations there are in all, and its buttons show the rest', async () => {
+    const all = h.engine.quotations({}, 100);
+    // The seeds hold ten quotations (test/engine/quotations.test.ts lists them): six on a page, so two pages.
+    expect(all.length).toBe(10);
+    const first = await run('quote', {});
+    const embed = first.embeds![0]!;
+    expect(embed.description).toBe('10 direct quotations, word for word.\nShowing 1–6 of 10; ◀ / ▶ turn the pages.');
+    expect(embed.fields!.map((f) => f.name)).toEqual(all.slice(0, 6).map((q, i) => `[${i + 1}] Paragraph ${q.paragraph}`));
+    expect(embed.footer!.text).toBe(`Page 1 of 2 · Quoted word for word from the articles · corpus ${h.engine.corpus.version.slice(0, 8)}`);
+    const [previous, next] = first.components![0]!.components;
+    expect([previous!.label, previous!.disabled, next!.label, next!.disabled]).toEqual(['◀ Previous', true, 'Next ▶', false]);
+
+    const sent = await press(next!.custom_id);
+    expect(sent.map((s) => s.via)).toEqual(['update']);
+    const second = sent[0]!.message.embeds![0]!;
+    expect(second.description).toBe('10 direct quotations, word for word.\nShowing 7–10 of 10; ◀ / ▶ turn the pages.');
+    expect(second.fields!.map((f) => f.name)).toEqual(all.slice(6).map((q, i) => `[${i + 7}] Paragraph ${q.paragraph}`));
+    // The three the tester missed are on the second page, with their speakers.
+    const speakers = second.fields!.map((f) => /— \*\*(.+?)\*\* ·/.exec(unescape(f.value))?.[1]);
+    expect(speakers).toEqual(['the statement', 'Russian Foreign Ministry', 'French Foreign Minister Jean-Marc Ayrault', 'Local activists']);
+    expect(sent[0]!.message.components![0]!.components.map((b) => b.disabled)).toEqual([false, true]);
+  });
+
+  it('/quote pages carry what was asked: the next page of one article is still that article', async () => {
+    const id = '000_9c97e5d4a05ee18f';
+    const all = h.engine.quotations({ articleId: id }, 100);
+    expect(all.length).toBe(7);
+    const first = await run('quote', { article: id });
+    expect(first.embeds![0]!.fields!.map((f) => quoteOf(f.value).text)).toEqual(all.slice(0, 6).map((q) => q.text));
+    const [next] = (await press(first.components![0]!.components[1]!.custom_id)).map((s) => s.message);
+    expect(unescape(next!.embeds![0]!.description!)).toBe(`7 direct quotations in *${all[0]!.title}*, word for word.\nShowing 7–7 of 7; ◀ / ▶ turn the pages.`);
+    expect(next!.embeds![0]!.fields!.map((f) => quoteOf(f.value).text)).toEqual([all[6]!.text]);
+    // A button that names an article no longer in the corpus says so rather than showing another's.
+    const stale = await press(first.components![0]!.components[1]!.custom_id.replace(id, id.replace('000', '999')));
+    expect(stale.map((s) => [s.via, s.message.content])).toEqual([['reply', 'The article these quotations came from is no longer in the corpus. Run /quote again.']]);
+  });
+
+  it('/quote speaker matches whole words: "he" is not "the statement"', async () => {
+    expect((await run('quote', { speaker: 'he' })).content).toBe('No quotations found by he. Try fewer or other words, or /quote with no options to see some.');
+    // "the statement", two whole words one after the other: not "A statement from more than 30 rebel groups".
+    const byStatement = (await run('quote', { speaker: 'The Statement' })).embeds![0]!;
+    expect(byStatement.fields!.map((f) => /— \*\*(.+?)\*\* ·/.exec(unescape(f.value))?.[1])).toEqual(['the statement']);
+    const suggested = async (typed: string) => {
+      const { interaction, choices } = autocompleteInteraction('quote', 'speaker', typed);
+      await handle(interaction, h.commands, h.ctx);
+      return choices()!.map((c) => c.value);
+    };
+    expect(await suggested('he')).toEqual([]);
+    // Autocomplete: the word being typed may be unfinished.
+    expect(await suggested('boris joh')).toEqual(['Boris Johnson']);
+    expect(await suggested('jean-m')).toEqual(['French Foreign Minister Jean-Marc Ayrault']);
+  });
+
+  it('a straight apostrophe finds the curly one in titles: /sources and the article option', async () => {
+    const sources = await run('sources', { filter: "Syria's" });
+    expect(unescape(sources.embeds![0]!.description!).split('\n')).toEqual([
+      'Articles matching “Syria\'s”:',
+      '**1.** Civilian casualties increase in Syria’s Aleppo ahead of Swiss talks',
+      'ARA News · id 004\\_08d7a890f8e88d95 · 2.4 KB · 15 sentences'.replace('\\_', '_'),
+    ]);
+    const ask = await run('ask', { question: 'who called for an ICC investigation?', article: "Civilian casualties increase in Syria's Aleppo" });
+    expect(unescape(ask.embeds![0]!.description!)).toContain('Searched only: *Civilian casualties increase in Syria’s Aleppo ahead of Swiss talks (ARA News)*');
+    // And the other way round, a curly one typed finds a straight one in a speaker's name, and case never matters.
+    expect(h.ctx.library.articles('SYRIA’S ALEPPO').map((a) => a.id)).toEqual(['004_08d7a890f8e88d95']);
+  });
+
+  it('/sources filter looks in the full title: "aleppo" finds the article whose title is cut before it', async () => {
+    const boy = h.engine.article('000_9c97e5d4a05ee18f')!;
+    expect(boy.title).toBe('A little Syrian boy is seen crying and covered in blood in the latest heartbreaking…');
+    const sources = await run('sources', { filter: 'aleppo' });
+    expect(sources.embeds![0]!.footer!.text).toBe('Page 1 of 1 · 2 articles');
+    expect(unescape(sources.embeds![0]!.description!)).toContain(`**1.** ${boy.title}\npublisher not named · id 000_9c97e5d4a05ee18f`);
+    expect(h.ctx.library.resolveArticle('bomb-blasted aleppo')).toEqual({ kind: 'found', article: boy });
+  });
+
+  it('"Quoted word for word" is said only under quotations', async () => {
+    const version = h.engine.corpus.version.slice(0, 8);
+    const nothing = (await run('ask', { question: '?' })).embeds![0]!;
+    expect(nothing.fields).toEqual([]);
+    expect(nothing.footer!.text).toBe(`corpus ${version}`);
+    const answered = (await run('ask', { question: 'who called for an ICC investigation?' })).embeds![0]!;
+    expect(answered.fields!.length).toBeGreaterThan(0);
+    expect(answered.footer!.text).toMatch(new RegExp(`^Quoted word for word from the articles · corpus ${version}`));
+  });
+
+  it('names an option that is too long or too short as an option', async () => {
+    expect((await run('quote', { about: 'x'.repeat(201) })).content).toBe('The `about` option is too long: 201 characters, and the most is 200. Please shorten it and try again.');
+    expect((await run('ask', { question: '' })).content).toBe('The `question` option needs at least 1 character.');
+  });
+});
+
+describe('/quote when the query is too long for a page button to carry', () => {
+  it('shows the first page, says how many there are and how to narrow the search', async () => {
+    const id = `${'harbour-'.repeat(9)}interviews`;
+    const quotes = Array.from({ length: 8 }, (_, i) => `“The harbour works of stage ${i + 1} will finish in the spring,” the engineer Maria Lopez said.`);
+    const dir = corpus({ [`${id}.txt`]: `Harbour interviews\n\n${quotes.join('\n\n')}\n` });
+    const h = await harness(dir.dir);
+    try {
+      expect(h.engine.quotations({ speaker: 'Maria Lopez' }, 100).length).toBe(8);
+      const { interaction, recording } = commandInteraction('quote', { speaker: 'Maria Lopez', article: id });
+      await handle(interaction, h.commands, h.ctx);
+      const reply = recording.sent.at(-1)!.message;
+      checkLimits(reply);
+      expect(reply.components).toEqual([]);
+      expect(unescape(reply.embeds![0]!.description!)).toBe(
+        '8 direct quotations by Maria Lopez in *Harbour interviews*, word for word.\nShowing 1–6 of 8. To see the others, narrow the search: add or change about, speaker or article.',
+      );
+      expect(reply.embeds![0]!.fields!.length).toBe(6);
+    } finally {
+      await h.close();
+      dir.remove();
+    }
+  });
+});
+
+describe('counts in words', () => {
+  it('one sentence, one article: singular in /sources, /refresh, /remove and /restore', async () => {
+    const dir = corpus({ 'one.txt': 'Ferry resumes\n\nThe ferry to the island resumed on Monday.\n', 'two.txt': 'Bridge closes\n\nThe old bridge closed on Friday. It will reopen in May.\n' });
+    const h = await harness(dir.dir);
+    try {
+      const send = async (name: string, options: Record<string, string>) => {
+        const { interaction, recording } = commandInteraction(name, options, { member: MODERATOR });
+        await handle(interaction, h.commands, h.ctx);
+        return recording.sent.at(-1)!.message;
+      };
+      const sources = unescape((await send('sources', {})).embeds![0]!.description!);
+      expect(sources).toMatch(/publisher not named · id one · \d+ B · 1 sentence\n/);
+      expect(sources).toMatch(/publisher not named · id two · \d+ B · 2 sentences$/);
+      const removed = unescape((await send('remove', { article: 'two' })).embeds![0]!.description!);
+      expect(removed).toContain('id two · 2 sentences no longer answered from.');
+      const refreshed = unescape((await send('refresh', {})).embeds![0]!.description!);
+      expect(refreshed.split('\n')[0]).toMatch(/^\*\*1\*\* article, \*\*1\*\* sentence; every file checked in \d+ ms\.$/);
+      expect(refreshed.split('\n')[1]).toBe('0 added · 0 removed · 0 changed · 1 unchanged · 0 files skipped');
+      const [entry] = await h.ctx.curator.trash();
+      await send('restore', { article: entry!.id });
+      const again = unescape((await send('remove', { article: 'one' })).embeds![0]!.description!);
+      expect(again).toContain('id one · 1 sentence no longer answered from.');
+      const [one] = await h.ctx.curator.trash('one');
+      const restored = unescape((await send('restore', { article: one!.id })).embeds![0]!.description!);
+      expect(restored).toContain('id one · 1 sentence · back at one.txt');
+    } finally {
+      await h.close();
+      dir.remove();
+    }
+  });
+});

@@ -28,6 +28,7 @@ const INPUT = [
   '/ask question:anything article:no such article',
   '/ask what does icc stand for',
   '/ask What does UK stand for?',
+  '/ask what did the UK say about the ICC?',
   '/frobnicate',
   '/stats',
   '',
@@ -101,12 +102,21 @@ describe('npm start without a token', () => {
     expect(out()).toContain("The articles don't say. It asks what “UK” stands for, and the closest sentences never spell it out.");
   });
 
+  it('says which article never mentions the name when another closest match does', () => {
+    // The ICC sentence matches best and its article never names the UK; the other seed, which does, is shown too.
+    const a = engine.answer('what did the UK say about the ICC?');
+    if (a.kind !== 'not-found' || a.reason !== 'unmentioned-name') throw new Error('precondition: declined for the UK');
+    expect(a.nearest.some((c) => c.text.includes('UK'))).toBe(true);
+    expect(out()).toContain(`The articles don't say. The article that matches it best, ${a.nearest[0]!.title} (closest match 1), never mentions “UK”.`);
+    expect(out()).not.toContain('closest to it never mention');
+  });
+
   it('gives the console user, who runs the bot, the moderator view', () => {
     const ara = engine.articles('ARA')[0]!;
-    const kinds = [engine.answer('who called for an ICC investigation?').kind, engine.answer('What did Australia say about Aleppo?', { articleId: ara.id }).kind, engine.answer('what does icc stand for').kind, engine.answer('What does UK stand for?').kind];
+    const kinds = [engine.answer('who called for an ICC investigation?').kind, engine.answer('What did Australia say about Aleppo?', { articleId: ara.id }).kind, engine.answer('what does icc stand for').kind, engine.answer('What does UK stand for?').kind, engine.answer('what did the UK say about the ICC?').kind];
     const answered = kinds.filter((k) => k === 'answer').length;
     expect(out()).toContain('== Answer statistics ==');
-    expect(out()).toContain(`4 questions answered: ${answered} with quotations, ${4 - answered} where the articles don't say; 0 from the cache.`);
+    expect(out()).toContain(`5 questions answered: ${answered} with quotations, ${5 - answered} where the articles don't say; 0 from the cache.`);
     expect(out()).toContain('Votes: 👍 0 · 👎 1');
   });
 });
@@ -153,10 +163,41 @@ describe('the console in-process', () => {
   it('leaves option lengths to the handler: the same words as in Discord', async () => {
     const printed = await consoleOutput([`/ask ${'why '.repeat(80)}`, '/sources filter:harbour', '/press 2', '/press 2']);
     // 80 "why ", the last space trimmed: 319 characters.
-    expect(printed).toContain('The question is too long: 319 characters, and the most is 300. Please shorten it and try again.');
+    expect(printed).toContain('The question option is too long: 319 characters, and the most is 300. Please shorten it and try again.');
     // A button's update replaces the message it is on; one press per interaction, each answered once.
     expect(printed.match(/\(message updated\)\n== Articles ==/g)).toHaveLength(1);
     expect(printed).toContain('(Page 2 of 2 · 12 articles)');
     expect(printed).toContain('The "Next ▶" button is disabled.');
+  });
+
+  /** Each reply the console printed, as the blocks it prints them in (a blank line after each). */
+  const blocks = (printed: string) => printed.split('\n\n').map((b) => b.trim());
+
+  it('marks every reply Discord shows only to the user, an edit of an ephemeral deferral included', async () => {
+    const printed = await consoleOutput(['/sources', '/refresh', '/remove article:03', '/stats', '/audit', '/restore article:03', '/help']);
+    const marked = (title: string) => printed.includes(`(only you can see this)\n== ${title} ==`);
+    // /refresh, /remove, /restore and /stats are deferred ephemerally, then edited: Discord shows them only to
+    // the moderator, whatever the edit's own flag says.
+    for (const title of ['Articles refreshed', 'Article removed', 'Answer statistics', 'Changes to the articles', 'Article restored', 'Verbatim: answers quoted from the news']) {
+      expect(marked(title), title).toBe(true);
+    }
+    // /sources is public.
+    expect(printed).toContain('== Articles ==');
+    expect(marked('Articles')).toBe(false);
+  });
+
+  it('presses only the buttons of the latest reply, and says so when it has none', async () => {
+    const printed = await consoleOutput(['/sources', '/audit', '/press 2', '/sources', '/press 2']);
+    expect(printed).toContain('The last reply (/audit) has no buttons. /press presses a button of the latest reply only.');
+    // The press after /audit changed no page; the one after the second /sources did.
+    expect(printed.match(/\(message updated\)\n== Articles ==/g)).toHaveLength(1);
+    expect(blocks(printed).filter((b) => b.startsWith('(message updated)'))).toHaveLength(1);
+  });
+
+  it('says plainly that it cannot attach a file to /ingest', async () => {
+    const printed = await consoleOutput(['/ingest file:foo.txt']);
+    expect(printed).toBe(
+      'The console cannot attach files, so /ingest file: works only in Discord. Give a link instead (/ingest url:<https link>), or copy a .txt or .md file into the articles folder (CORPUS_DIR) and run /refresh.\n\n',
+    );
   });
 });

@@ -395,6 +395,23 @@ describe('ingest', () => {
     expect(await refusedIngest({ url: web.url('/news/harbour-reopens') })).toMatch(/^it is already in the corpus, as “Lakeport harbour reopens to fishing boats after storm repairs” \(id ingested\/lakeport-harbour-reopens-to-fishing-boats-after-storm-[0-9a-f]{10}\)$/);
     expect(tree()).toEqual(before);
   });
+
+  it('a copy of an article already in the corpus is refused, naming it: byte for byte, or with CRLF line ends', async () => {
+    // The seed file ends without a newline; the ingested text gets one, so its bytes never match the seed's.
+    const seed = '004_08d7a890f8e88d95';
+    const bytes = readFileSync(join(corpusDir, `${seed}.txt`));
+    expect(bytes.at(-1)).not.toBe(0x0a);
+    web.page('/copies/seed.txt', bytes, 'text/plain; charset=utf-8');
+    web.page('/copies/seed-crlf.txt', Buffer.from(bytes.toString('utf8').replace(/\n/g, '\r\n')), 'text/plain; charset=utf-8');
+    const before = tree();
+    const auditBefore = audit().length;
+    for (const path of ['/copies/seed.txt', '/copies/seed-crlf.txt']) {
+      expect(await refusedIngest({ url: web.url(path) })).toBe(`it is already in the corpus, as “Civilian casualties increase in Syria’s Aleppo ahead of Swiss talks” (id ${seed})`);
+      expect(web.hitsOn(path).length).toBe(1);
+    }
+    expect(tree()).toEqual(before);
+    expect(audit().length).toBe(auditBefore);
+  });
 });
 
 describe('remove and restore', () => {
@@ -578,7 +595,7 @@ describe('the trash retention (TRASH_KEEP_DAYS)', () => {
 
     bot = startBot({ ...env, TRASH_KEEP_DAYS: '30' });
     bots.push(bot);
-    await bot.waitForOutput(/trash: deleted 1 entries removed more than 30 days ago/);
+    await bot.waitForOutput(/trash: deleted 1 entry removed more than 30 days ago/);
     await bot.waitForOutput(/ready: logged in as verbatim/);
     expect(existsSync(join(corpusDir, '.trash', old.entry.id))).toBe(false);
     expect(existsSync(join(corpusDir, '.trash', young.entry.id, `${SEED}.txt`))).toBe(true);
@@ -592,6 +609,79 @@ describe('the trash retention (TRASH_KEEP_DAYS)', () => {
     expect(embedOf(await run('restore', { article: young.entry.id })).title).toBe('Article restored');
     expect(existsSync(join(corpusDir, `${SEED}.txt`))).toBe(true);
     expect(audit().at(-1)).toMatchObject({ action: 'restore', article: { id: SEED } });
+  });
+});
+
+describe('an article id two files share (a.md beside a.txt: one file per id is served)', () => {
+  const SEED = '004_08d7a890f8e88d95';
+  const TITLE = 'Civilian casualties increase in Syria’s Aleppo ahead of Swiss talks';
+  const BY_HAND = '# Aleppo notes put here by hand\n\nA Markdown file with the seed article’s name, put in the folder by hand after that article was removed.\n';
+  let original: Buffer;
+  let entry = '';
+
+  it('/restore is refused, changing nothing, while another file has the article id; the reply names that file', async () => {
+    original = readFileSync(join(corpusDir, `${SEED}.txt`));
+    const removed = embedOf(await run('remove', { article: SEED }));
+    expect(removed.title).toBe('Article removed');
+    entry = /\.trash\/([^/]+)\//.exec(unescape(removed.description!))![1]!;
+    writeFileSync(join(corpusDir, `${SEED}.md`), BY_HAND);
+    const before = tree();
+    const auditBefore = audit().length;
+
+    // Not indexed yet: the folder itself is looked at.
+    const m = await run('restore', { article: entry });
+    expect(m.embeds).toEqual([]);
+    expect(unescape(m.content)).toBe(
+      `Not restored: another file, ${SEED}.md, has the article id ${SEED}, and only one file per id is served; it is not indexed yet: /refresh, /remove that article, then /restore this one.\nNothing was changed.`,
+    );
+    expect(tree()).toEqual(before);
+    expect(audit().length).toBe(auditBefore);
+
+    // Indexed: named with its title.
+    expect(embedOf(await run('refresh', {})).title).toBe('Articles refreshed');
+    const indexed = tree();
+    const again = await run('restore', { article: entry });
+    expect(unescape(again.content)).toBe(
+      `Not restored: another file, ${SEED}.md (“Aleppo notes put here by hand”), has the article id ${SEED} now, and only one file per id is served; /remove that article first, then /restore this one.\nNothing was changed.`,
+    );
+    expect(tree()).toEqual(indexed);
+  });
+
+  it('as the reply says: /remove the other file\'s article, then /restore brings back the one removed, and names only it', async () => {
+    const removed = embedOf(await run('remove', { article: SEED }));
+    expect(unescape(removed.description!)).toContain('**Aleppo notes put here by hand**');
+    expect(unescape(removed.description!)).not.toContain('Another file with the same id');
+
+    const m = await run('restore', { article: entry });
+    const embed = embedOf(m);
+    expect(embed.title).toBe('Article restored');
+    const d = unescape(embed.description!);
+    expect(d).toContain(`**${TITLE}**`);
+    expect(d).toContain(`id ${SEED} · `);
+    expect(d).toContain(`back at ${SEED}.txt`);
+    expect(d).not.toContain('Aleppo notes');
+    expect(embed.footer?.text).toBe(`SHA-256 ${sha256(original)}`);
+    expect(readFileSync(join(corpusDir, `${SEED}.txt`))).toEqual(original);
+    expect(existsSync(join(corpusDir, `${SEED}.md`))).toBe(false);
+    expect(audit().at(-1)).toMatchObject({ action: 'restore', article: { id: SEED, path: `${SEED}.txt`, title: TITLE }, sha256: sha256(original) });
+  });
+
+  it('/remove of the file served under an id another file shares: removed, and the reply names the file served under it now', async () => {
+    // Two files of one id by hand: after /refresh the loader serves the .md (it sorts first) and skips the .txt.
+    writeFileSync(join(corpusDir, `${SEED}.md`), BY_HAND);
+    expect(embedOf(await run('refresh', {})).title).toBe('Articles refreshed');
+    const m = await run('remove', { article: SEED });
+    const embed = embedOf(m);
+    expect(embed.title).toBe('Article removed');
+    const d = unescape(embed.description!);
+    expect(d).toContain('**Aleppo notes put here by hand**');
+    expect(d).toContain(`Another file with the same id, ${SEED}.txt (**${TITLE}**), is served as ${SEED} now; /remove ${SEED} again to remove it too.`);
+    expect(existsSync(join(corpusDir, `${SEED}.md`))).toBe(false);
+    expect(readFileSync(join(corpusDir, `${SEED}.txt`))).toEqual(original);
+    expect(audit().at(-1)).toMatchObject({ action: 'remove', article: { id: SEED, path: `${SEED}.md` } });
+    // And it answers from the .txt again.
+    const answer = await run('ask', { question: 'who called for an ICC investigation?' }, MEMBER);
+    expect(textOf(answer)).toContain('French officials');
   });
 });
 

@@ -1,5 +1,7 @@
 // The four entry points start and end the one way src/process.ts sets: a wrong setting is named on stderr and
 // exits with 2 from each of them, and LOG_LEVEL applies to each (the ask CLI included).
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startBot } from '../support/bot.ts';
 
@@ -13,6 +15,16 @@ describe('every entry point', () => {
       expect((await run.exited).code, script).toBe(2);
       expect(run.stderr, script).toBe('configuration: LOG_LEVEL must be one of debug, info, warn, error (got "loud")\n');
       expect(run.stdout, script).toBe('');
+    }
+  });
+
+  it('a CORPUS_DIR with no folder there is a wrong setting too, named with its path, from every entry point that reads the articles', async () => {
+    const missing = join(tmpdir(), 'verbatim-no-such-corpus', 'articles');
+    const runs = ENTRY_POINTS.filter((s) => !s.includes('deploy-commands')).map((script) => ({ script, run: startBot({ CORPUS_DIR: missing }, script) }));
+    for (const { run } of runs) run.child.stdin.end('who called for an ICC investigation?\n');
+    for (const { script, run } of runs) {
+      expect((await run.exited).code, script).toBe(2);
+      expect(run.stderr, script).toBe(`configuration: CORPUS_DIR must name the folder of articles; there is no folder at ${missing}\n`);
     }
   });
 

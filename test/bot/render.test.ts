@@ -3,7 +3,7 @@
 // (independently written) limit rules.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CUT, escapeMarkdown, fitChoices, fitMessage, fitText, linesWithin, plainText, quoteBlock } from '../../src/bot/render.ts';
+import { CUT, counted, escapeMarkdown, fitChoices, fitMessage, fitText, linesWithin, plainText, plural, quoteBlock } from '../../src/bot/render.ts';
 import { messageProblems, choiceProblems } from '../emulator/limits.ts';
 import type { ButtonRow, OutgoingMessage } from '../../src/bot/interaction.ts';
 
@@ -194,5 +194,14 @@ describe('fitChoices', () => {
     expect(fitted[0]!.value).toBe('id-1');
     expect(choiceProblems({ choices: fitted })).toEqual([]);
     for (const c of fitted) expect(c.name.endsWith(CUT)).toBe(true);
+  });
+});
+
+describe('counts in words', () => {
+  it('says one sentence, and two sentences', () => {
+    expect([0, 1, 2, 15].map((n) => counted(n, 'sentence'))).toEqual(['0 sentences', '1 sentence', '2 sentences', '15 sentences']);
+    expect(counted(1, 'entry', 'entries')).toBe('1 entry');
+    expect(counted(3, 'entry', 'entries')).toBe('3 entries');
+    expect(`**1** ${plural(1, 'article')}, **38** ${plural(38, 'sentence')}`).toBe('**1** article, **38** sentences');
   });
 });

@@ -2,7 +2,7 @@
 // with its own corpus version in the audit log; the file-system edge (no overwrite, the trash, a torn audit
 // line); refusals that leave everything as it was.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.ts';
@@ -69,6 +69,20 @@ describe('Curator', () => {
       expect(await curator.remove('only', ACTOR)).toEqual({ kind: 'refused', reason: 'it is the only article left; the bot needs at least one to answer from' });
       expect(readdirSync(dir.dir)).toEqual(['only.txt']);
       expect(engine.corpus.version).toBe(version);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('finds a trash entry by its title typed with a straight apostrophe where the title has a curly one', async () => {
+    const { dir, curator } = await curatorOn({ 'a.txt': 'Syria’s talks resume\n\nThe talks resumed in Lausanne on Saturday after a week of delay.\n', 'b.txt': story(2) });
+    try {
+      expect((await curator.remove('a', ACTOR)).kind).toBe('removed');
+      for (const typed of ["syria's talks", 'SYRIA’S TALKS', 'Syria’s']) {
+        const found = await curator.findInTrash(typed);
+        expect(found.kind === 'found' ? found.entry.articleId : found.kind, typed).toBe('a');
+      }
+      expect((await curator.trash("syria's")).map((e) => e.articleId)).toEqual(['a']);
     } finally {
       dir.remove();
     }
@@ -197,6 +211,167 @@ describe('files that change behind the bot\'s back', () => {
       expect(outcome.reason).toMatch(/^the articles could not be reindexed \(the article was still found\); the file could not be put back: it is no longer in the trash at \.trash\/\d{8}T\d{6}Z-[0-9a-f]{6}\/a\.txt$/);
       expect(outcome.leftChanged).toBe(true);
       expect(readFileSync(join(dir.dir, 'a.txt'), 'utf8')).toBe(story(1));
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe('one article, one file: duplicates and shared ids', () => {
+  const SEED = '004_08d7a890f8e88d95';
+  // A real seed article: it ends without a final newline, which an ingested copy gets.
+  const seedBytes = readFileSync(new URL(`../../seeds/${SEED}.txt`, import.meta.url));
+  const seedText = seedBytes.toString('utf8');
+
+  /** What a refusal must leave as it was: every file (hidden ones too), the corpus version, the audit log. */
+  function state(dir: string, engine: Engine) {
+    const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+      .map((e) => join(e.parentPath, e.name))
+      .sort()
+      .map((p) => [p, statSync(p).isFile() ? sha256(readFileSync(p)) : 'folder']);
+    return { files, version: engine.corpus.version, audit: existsSync(join(dir, '.audit.jsonl')) ? readFileSync(join(dir, '.audit.jsonl'), 'utf8') : null };
+  }
+
+  it('/ingest refuses a copy of an article already in the corpus, byte for byte or with other line ends or final newlines, naming it', async () => {
+    expect(seedText.endsWith('\n')).toBe(false); // what made the byte-identical copy look new
+    const copies = {
+      '/same-bytes.txt': seedBytes,
+      '/crlf.txt': Buffer.from(`${seedText.replace(/\n/g, '\r\n')}\r\n`),
+      '/blank-lines-after.txt': Buffer.from(`${seedText}\n\n\n`),
+    };
+    for (const [path, bytes] of Object.entries(copies)) web.page(path, bytes, 'text/plain; charset=utf-8');
+    const { dir, engine, curator } = await curatorOn({ [`${SEED}.txt`]: seedText, 'b.txt': story(2) });
+    try {
+      expect(readFileSync(join(dir.dir, `${SEED}.txt`))).toEqual(seedBytes);
+      const title = engine.article(SEED)!.title;
+      expect(title).toBe('Civilian casualties increase in Syria’s Aleppo ahead of Swiss talks');
+      const before = state(dir.dir, engine);
+      for (const path of Object.keys(copies)) {
+        expect(await curator.ingest({ kind: 'url', url: web.url(path) }, ACTOR)).toEqual({ kind: 'refused', reason: `it is already in the corpus, as “${title}” (id ${SEED})` });
+      }
+      expect(state(dir.dir, engine)).toEqual(before);
+      expect(existsSync(join(dir.dir, 'ingested'))).toBe(false);
+      expect(engine.articles().map((a) => a.id)).toEqual([SEED, 'b']);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('/ingest refuses another text under the title of an article from the same publisher, and says how to replace it', async () => {
+    const update = 'Ward 1 gets a new bus shelter\n\nThe bus shelter promised to ward 1 will now be built in the autumn, the council said on Friday, after the spring works were delayed.\n';
+    const elsewhere = 'Ward 1 gets a new bus shelter\n\nSource: The Ward Gazette\n\nThe council installed a shelter in ward 1, the gazette reports, a month after residents asked for one.\n';
+    web.page('/ward-1-update.txt', update, 'text/plain; charset=utf-8');
+    web.page('/ward-1-gazette.txt', elsewhere, 'text/plain; charset=utf-8');
+    const { dir, engine, curator } = await curatorOn({ 'a.txt': story(1), 'b.txt': story(2) });
+    try {
+      const version = engine.corpus.version;
+      expect(await curator.ingest({ kind: 'url', url: web.url('/ward-1-update.txt') }, ACTOR)).toEqual({
+        kind: 'refused',
+        reason: 'an article with the same title with no publisher named is already in the corpus: “Ward 1 gets a new bus shelter” (id a); if this one replaces it, /remove that one first, else give this one another title',
+      });
+      expect(engine.corpus.version).toBe(version);
+      expect(existsSync(join(dir.dir, 'ingested'))).toBe(false);
+      // The same title from a publisher of its own is told apart by it (the suggestions show both): admitted.
+      expect(await curator.ingest({ kind: 'url', url: web.url('/ward-1-gazette.txt') }, ACTOR)).toMatchObject({ kind: 'ingested', article: { title: 'Ward 1 gets a new bus shelter', source: 'The Ward Gazette' } });
+    } finally {
+      dir.remove();
+    }
+  });
+
+  const TOWN_TXT = 'Town 2 Text\n\nThe council of the second town voted on Monday to repair the old stone bridge before the winter.\n';
+  const TOWN_MD = '# Town 2 Markdown\n\nA Markdown file about the second town, put in the folder by hand after the text one was removed.\n';
+
+  it('/restore is refused while another file has the article id, naming it; nothing changes until that file is removed', async () => {
+    // The tester's steps: town2.txt removed, a town2.md put in the folder, then the restore.
+    const { dir, engine, curator } = await curatorOn({ 'town2.txt': TOWN_TXT, 'other.txt': story(3) });
+    try {
+      const removed = await curator.remove('town2', ACTOR);
+      if (removed.kind !== 'removed') throw new Error(`precondition: ${JSON.stringify(removed)}`);
+      const entry = removed.trash.id;
+      writeFileSync(join(dir.dir, 'town2.md'), TOWN_MD);
+      const before = state(dir.dir, engine);
+
+      // Not indexed yet: the folder is read for files of the same id.
+      expect(await curator.restore(entry, ACTOR)).toEqual({
+        kind: 'refused',
+        reason: 'another file, town2.md, has the article id town2, and only one file per id is served; it is not indexed yet: /refresh, /remove that article, then /restore this one',
+      });
+      expect(state(dir.dir, engine)).toEqual(before);
+      expect((await curator.trash()).map((e) => e.id)).toEqual([entry]);
+
+      // Indexed: the article served under the id is named.
+      await curator.refresh(ACTOR);
+      expect(engine.article('town2')).toMatchObject({ path: 'town2.md', title: 'Town 2 Markdown' });
+      const indexed = state(dir.dir, engine);
+      expect(await curator.restore(entry, ACTOR)).toEqual({
+        kind: 'refused',
+        reason: 'another file, town2.md (“Town 2 Markdown”), has the article id town2 now, and only one file per id is served; /remove that article first, then /restore this one',
+      });
+      expect(state(dir.dir, engine)).toEqual(indexed);
+
+      // As the reply says: /remove the Markdown one, then the restore brings back the text one, and names it.
+      expect(await curator.remove('town2', ACTOR)).toMatchObject({ kind: 'removed', article: { path: 'town2.md' }, successor: null });
+      // A file of that id the loader would skip anyway (whitespace only) takes no id, and does not stop it.
+      writeFileSync(join(dir.dir, 'town2.text'), '  \n');
+      const restored = await curator.restore(entry, ACTOR);
+      expect(restored).toMatchObject({ kind: 'restored', article: { id: 'town2', path: 'town2.txt', title: 'Town 2 Text' }, trash: { id: entry } });
+      expect(engine.article('town2')?.path).toBe('town2.txt');
+      expect((await curator.audit.read()).entries.map((e) => [e.action, e.article?.path])).toEqual([
+        ['remove', 'town2.txt'],
+        ['refresh', undefined],
+        ['remove', 'town2.md'],
+        ['restore', 'town2.txt'],
+      ]);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('/restore undone when a file of the same id appears while it is indexed: refused, and never reported as restored', async () => {
+    const { dir, engine, curator } = await curatorOn({ 'town2.txt': TOWN_TXT, 'other.txt': story(3) });
+    try {
+      const removed = await curator.remove('town2', ACTOR);
+      if (removed.kind !== 'removed') throw new Error(`precondition: ${JSON.stringify(removed)}`);
+      // After the checks, before the reindex: the loader reads town2.md first (it sorts first) and skips town2.txt.
+      const refresh = engine.refresh.bind(engine);
+      let first = true;
+      engine.refresh = () => {
+        if (first) writeFileSync(join(dir.dir, 'town2.md'), TOWN_MD);
+        first = false;
+        return refresh();
+      };
+      const outcome = await curator.restore(removed.trash.id, ACTOR);
+      if (outcome.kind !== 'refused') throw new Error(`expected a refusal: ${JSON.stringify(outcome)}`);
+      const [back, ...more] = await curator.trash();
+      expect(more).toEqual([]);
+      expect(outcome.reason).toBe(`it could not be indexed (another file, town2.md, has the article id town2); it is back in the trash as ${back!.id}`);
+      expect(outcome.leftChanged).toBeUndefined();
+      expect(readFileSync(join(dir.dir, TRASH_DIR, back!.id, 'town2.txt'), 'utf8')).toBe(TOWN_TXT);
+      expect(existsSync(join(dir.dir, 'town2.txt'))).toBe(false);
+      expect(engine.article('town2')?.path).toBe('town2.md');
+      expect((await curator.audit.read()).entries.map((e) => e.action)).toEqual(['remove']);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('/remove of an article whose id another file shares: removed, and the other file, served under the id now, is named', async () => {
+    // Two files of one id put there by hand: the loader serves a.md (it sorts first) and skips a.txt.
+    const { dir, engine, curator } = await curatorOn({ 'a.md': TOWN_MD, 'a.txt': TOWN_TXT, 'b.txt': story(2) });
+    try {
+      expect(engine.article('a')?.path).toBe('a.md');
+      const first = await curator.remove('a', ACTOR);
+      expect(first).toMatchObject({ kind: 'removed', article: { path: 'a.md', title: 'Town 2 Markdown' }, successor: { id: 'a', path: 'a.txt', title: 'Town 2 Text' } });
+      expect(existsSync(join(dir.dir, 'a.md'))).toBe(false);
+      expect(engine.article('a')?.path).toBe('a.txt');
+      // And the moderator can remove that one too.
+      expect(await curator.remove('a', ACTOR)).toMatchObject({ kind: 'removed', article: { path: 'a.txt' }, successor: null });
+      expect(engine.article('a')).toBeUndefined();
+      expect(readdirSync(dir.dir).filter((n) => !n.startsWith('.'))).toEqual(['b.txt']);
+      expect((await curator.audit.read()).entries.map((e) => [e.action, e.article?.path])).toEqual([
+        ['remove', 'a.md'],
+        ['remove', 'a.txt'],
+      ]);
     } finally {
       dir.remove();
     }

@@ -1,6 +1,8 @@
 // Direct quotations and their speakers in the seed articles.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.ts';
+import { foldName, hasWords, nameWords } from '../../src/corpus/names.ts';
+import { corpus } from '../support/context.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -58,5 +60,57 @@ describe('quotations in the seed articles', () => {
     const speakers = engine.speakers();
     expect(speakers[0]).toEqual({ name: 'Boris Johnson', count: 3 });
     expect(engine.speakers('mish')).toEqual([{ name: 'Bebars Mishal', count: 2 }]);
+  });
+
+  it('matches a speaker on whole words: "he" is inside "the statement", but is not a word of it', () => {
+    expect(engine.quotations({ speaker: 'he' })).toEqual([]);
+    expect(engine.speakers('he')).toEqual([]);
+    expect(engine.quotations({ speaker: 'the statement' }).map((q) => q.speaker)).toEqual(['the statement']);
+    // Every word whole, in any order: "Jean-Marc" is two words of "French Foreign Minister Jean-Marc Ayrault".
+    for (const speaker of ['jean-marc ayrault', 'Minister Ayrault', 'ayrault jean']) {
+      expect(engine.quotations({ speaker }).map((q) => q.speaker), speaker).toEqual(['French Foreign Minister Jean-Marc Ayrault']);
+    }
+    expect(engine.quotations({ speaker: 'Ayr' })).toEqual([]);
+    expect(engine.quotations({ speaker: 'Ayrault Johnson' })).toEqual([]);
+    // While typing, the last word may be unfinished.
+    expect(engine.speakers('foreign minister ayr')).toEqual([{ name: 'French Foreign Minister Jean-Marc Ayrault', count: 1 }]);
+  });
+
+  it('counts every quotation a query finds, a page at a time', () => {
+    const all = engine.quotations({}, 100);
+    expect(engine.quotationPage({}, 0, 6)).toEqual({ quotations: all.slice(0, 6), total: all.length });
+    expect(engine.quotationPage({}, 6, 6)).toEqual({ quotations: all.slice(6), total: all.length });
+    expect(engine.quotationPage({ speaker: 'Boris Johnson' }, 2, 6)).toEqual({ quotations: all.filter((q) => q.speaker === 'Boris Johnson').slice(2), total: 3 });
+  });
+});
+
+describe('a speaker named with a curly apostrophe', () => {
+  it('is found by the straight one Discord users type, and the other way round', async () => {
+    const dir = corpus({
+      'pier.txt': 'Pier reopens\n\n“The pier will reopen to walkers on Saturday morning,” Seán O’Brien said.\n\n“Nobody had expected the repairs to take so long,” said Dara O\'Neill.\n',
+    });
+    try {
+      const pier = await Engine.open({ corpusDir: dir.dir });
+      expect(pier.quotations({ speaker: "O'Brien" }).map((q) => q.speaker)).toEqual(['Seán O’Brien']);
+      expect(pier.quotations({ speaker: 'o’neill' }).map((q) => q.speaker)).toEqual(["Dara O'Neill"]);
+      expect(pier.speakers("SEÁN O'B")).toEqual([{ name: 'Seán O’Brien', count: 1 }]);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe('names folded as they are matched', () => {
+  it('folds apostrophes, quotation marks, dashes, case, compatibility forms and white space alike', () => {
+    expect(foldName('Syria’s')).toBe(foldName("Syria's"));
+    expect(foldName('  “Bomb‑Blasted”\tALEPPO ')).toBe('"bomb-blasted" aleppo');
+    expect(foldName('ＡＲＡ Ｎｅｗｓ')).toBe('ara news');
+    expect(foldName('ΟΔΟΣ')).toBe(foldName('οδοσ'));
+    expect(nameWords('French Foreign Minister Jean-Marc Ayrault')).toEqual(['french', 'foreign', 'minister', 'jean', 'marc', 'ayrault']);
+    expect(nameWords('Seán O’Brien')).toEqual(['seán', "o'brien"]);
+    expect(hasWords(nameWords('the statement'), nameWords('he'))).toBe(false);
+    expect(hasWords(nameWords('the statement'), nameWords('he'), true)).toBe(false);
+    expect(hasWords(nameWords('Boris Johnson'), nameWords('boris jo'), true)).toBe(true);
+    expect(hasWords(nameWords('Boris Johnson'), [])).toBe(true);
   });
 });

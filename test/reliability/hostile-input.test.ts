@@ -108,7 +108,7 @@ describe('the same through every other text option', () => {
           expect(bodyProblems(wireBody(s.message)), c.name).toEqual([]);
         }
         const codePoints = [...c.question].length;
-        if (codePoints > o.max) expect(recording.sent.at(-1)!.message.content, c.name).toMatch(new RegExp(`^The ${o.option} is too long: ${codePoints} characters, and the most is ${o.max}\\.`));
+        if (codePoints > o.max) expect(recording.sent.at(-1)!.message.content, c.name).toMatch(new RegExp(`^The \`${o.option}\` option is too long: ${codePoints} characters, and the most is ${o.max}\\.`));
       }
     });
 

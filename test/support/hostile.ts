@@ -17,13 +17,13 @@ export interface Case {
 const padded = (n: number) => `${ICC} ${'and more words about it '.repeat(20)}`.slice(0, n);
 
 export const CASES: readonly Case[] = [
-  { name: 'empty', question: '', reply: 'The question needs at least 1 character.' },
+  { name: 'empty', question: '', reply: 'The `question` option needs at least 1 character.' },
   { name: 'whitespace only', question: ' \t  ', says: NOT_A_QUESTION },
   { name: 'punctuation only', question: '?!…—;:()', says: NOT_A_QUESTION },
   { name: 'one character', question: 'a', says: NOT_A_QUESTION },
   { name: 'the longest allowed (300)', question: padded(300), echo: padded(300).trim() },
-  { name: 'one over (301)', question: padded(301), reply: 'The question is too long: 301 characters, and the most is 300. Please shorten it and try again.' },
-  { name: 'far over (100,000)', question: 'x'.repeat(100_000), reply: 'The question is too long: 100000 characters, and the most is 300. Please shorten it and try again.' },
+  { name: 'one over (301)', question: padded(301), reply: 'The `question` option is too long: 301 characters, and the most is 300. Please shorten it and try again.' },
+  { name: 'far over (100,000)', question: 'x'.repeat(100_000), reply: 'The `question` option is too long: 100000 characters, and the most is 300. Please shorten it and try again.' },
   { name: 'emoji', question: `🇫🇷 👨‍👩‍👧 ${ICC} 🔥`, echo: `🇫🇷 👨‍👩‍👧 ${ICC} 🔥` },
   // 300 characters as Discord counts them, 600 UTF-16 units: allowed.
   { name: '300 emoji', question: '😀'.repeat(300), says: NOT_A_QUESTION },
