@@ -37,6 +37,32 @@ export function userText(raw: string): string {
     .trim();
 }
 
+/** A Discord timestamp's moment as the words a news article uses for a date: "14 November 2023" (UTC). */
+function dateWords(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? ' ' : date.toLocaleDateString('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/**
+ * A question typed in Discord as the words it shows, for the engine, which reads words: markup read as words made
+ * it decline ("No article mentions “R”" for a timestamp, <t:1700000000:R>). Emphasis, strike-through, spoilers and
+ * code marks are dropped (**who** called, ||spoiler||, \`ICC\`), a heading, subtext or quote mark at the start too;
+ * a masked link is its text; a timestamp is the date it shows (UTC); mentions of users, roles, channels and
+ * commands, and custom emoji, are dropped. Escaped characters (\*) are kept as the characters. Pure.
+ */
+export function questionText(raw: string): string {
+  return raw
+    .replace(/<t:(-?\d{1,13})(?::[tTdDfFR])?>/g, (_m, s: string) => dateWords(Number(s)))
+    .replace(/<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<\/[^:>\n]+:\d+>/g, ' ')
+    .replace(/\[([^\]\n]+)\]\(<?https?:\/\/[^)\s]+>?\)/g, '$1')
+    .replace(/^\s*(?:#{1,3}|-#|>{1,3})\s+/, '')
+    .replace(/(?<!\\)(?:\*\*|__|~~|\|\||`+)/g, '')
+    .replace(/(^|[\s("'])(?<!\\)[*_](?=\S)([^*_\n]*?[^\s\\])[*_](?=[\s).,!?;:"']|$)/g, '$1$2')
+    .replace(/\\([^\p{L}\p{N}\s])/gu, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** `text` with every markdown character escaped: Discord shows it exactly as written. */
 export function escapeMarkdown(text: string): string {
   return text.replace(MARKDOWN, '\\$&').replace(NUMBERED, '$1\\.');

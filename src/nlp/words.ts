@@ -64,7 +64,7 @@ const SPELLED_OUT: ReadonlyMap<string, string> = new Map([
   ['dept', 'department'], ['intl', 'international'], ['natl', 'national'], ['approx', 'approximately'],
   ['info', 'information'], ['pic', 'picture'], ['pics', 'pictures'], ['vid', 'video'], ['vids', 'videos'],
   ['biz', 'business'], ['uni', 'university'], ['convo', 'conversation'], ['convos', 'conversations'],
-  ['wat', 'what'], ['wut', 'what'],
+  ['wat', 'what'], ['wut', 'what'], ['wht', 'what'], ['hw', 'how'], ['r', 'are'], ['u', 'you'], ['ur', 'your'],
   ['feb', 'february'], ['aug', 'august'], ['sept', 'september'], ['oct', 'october'], ['nov', 'november'],
   ['tues', 'tuesday'], ['weds', 'wednesday'], ['thurs', 'thursday'],
   ['q1', 'first quarter'], ['q2', 'second quarter'], ['q3', 'third quarter'], ['q4', 'fourth quarter'],

@@ -157,6 +157,18 @@ describe('commands on hostile article text', () => {
     ]);
   });
 
+  it('/ask reads a question\'s Discord markup as the words it shows: the same answer as the plain question', async () => {
+    const plain = 'what did the flood committee report about the river?';
+    const expected = h.engine.answer(plain);
+    const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
+    expect(cited.length).toBeGreaterThan(0);
+    for (const typed of ['what did the **flood committee** report about the *river*?', '> what did the ||flood|| committee report about the `river`?', 'what did the flood committee report about the river <t:1700000000:R>?']) {
+      const embed = (await run('ask', { question: typed })).sent.at(-1)!.message.embeds![0]!;
+      expect(embed.description, typed).not.toMatch(/mentions “R”|“t”/);
+      if (!typed.includes('<t:')) expect(cited[0]!.text.startsWith(quoteOf(embed.fields![0]!.value).text), typed).toBe(true);
+    }
+  });
+
   it('a vote button for an answer that is not on record changes nothing and says so', async () => {
     const { interaction, recording } = buttonInteraction('ask:up:doesnotexist');
     await handle(interaction, h.commands, h.ctx);

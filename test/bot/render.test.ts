@@ -3,7 +3,7 @@
 // (independently written) limit rules.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CUT, counted, escapeMarkdown, fitChoices, fitMessage, fitText, linesWithin, plainText, plural, quoteBlock } from '../../src/bot/render.ts';
+import { CUT, counted, escapeMarkdown, fitChoices, fitMessage, fitText, linesWithin, plainText, plural, questionText, quoteBlock } from '../../src/bot/render.ts';
 import { messageProblems, choiceProblems } from '../emulator/limits.ts';
 import type { ButtonRow, OutgoingMessage } from '../../src/bot/interaction.ts';
 
@@ -24,6 +24,21 @@ function allEscaped(s: string): boolean {
 }
 
 const markdownish = fc.string({ unit: fc.constantFrom(...'*_`~|><#[]-\\.:1 \nab@&é😀'.split(''), '😀'), maxLength: 200 });
+
+describe('questionText', () => {
+  it('reads Discord markup as the words it shows, and leaves other text as typed', () => {
+    expect(questionText('**who** called for an *ICC* investigation?')).toBe('who called for an ICC investigation?');
+    expect(questionText('||who|| called for an __ICC__ ~~probe~~ investigation?')).toBe('who called for an ICC probe investigation?');
+    expect(questionText('> what did <@123456> say about `ICC`?')).toBe('what did say about ICC?');
+    expect(questionText('what happened on <t:1476000000:D>?')).toBe('what happened on 9 October 2016?');
+    expect(questionText('what did [the ICC](https://icc-cpi.int) say <:flag:123>')).toBe('what did the ICC say');
+    // Not markup: a product of numbers, a word with underscores, an escaped star, an apostrophe.
+    expect(questionText('what is 2*3*4')).toBe('what is 2*3*4');
+    expect(questionText('what is snake_case_word')).toBe('what is snake_case_word');
+    expect(questionText('who is \\*the\\* minister')).toBe('who is *the* minister');
+    expect(questionText("what's al-Assad's *title*?")).toBe("what's al-Assad's title?");
+  });
+});
 
 describe('escapeMarkdown', () => {
   it('escapes emphasis, code, spoilers, quotes, headings, lists, links and mentions', () => {

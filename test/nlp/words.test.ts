@@ -48,6 +48,11 @@ describe('spellOut', () => {
     expect(spellOut('how much did house prices go up in feb?', none)).toBe('how much did house prices go up in february?');
     expect(spellOut('govt plans for xmas trading', none)).toBe('government plans for christmas trading');
     expect(spellOut('wat did howard get', none)).toBe('what did howard get');
+    // A tester's "hw many civilians r trapped in aleppo??" was declined; so were "u" and "ur".
+    expect(spellOut('hw many civilians r trapped in aleppo??', none)).toBe('how many civilians are trapped in aleppo??');
+    expect(spellOut('wht did u say about ur plan', none)).toBe('what did you say about your plan');
+    // Not inside other words or as capitals: "R&D", "U.S.", "HW".
+    expect(spellOut('what did U say about R&D at HW', none)).toBe('what did U say about R&D at HW');
     expect(spellOut("what were feb's sales", none)).toBe("what were february's sales");
   });
 
