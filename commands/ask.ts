@@ -72,12 +72,12 @@ const ABSTAINED = {
 function abstainedBecause(a: { reason: NotFoundReason; name?: string; nearest: readonly { title: string }[] }): string {
   const name = a.name === undefined ? '' : userText(a.name);
   if (name !== '') {
-    const quoted = `“${escapeMarkdown(fitText(name, 80))}”`;
+    const quoted = `“${fitText(name, 80)}”`;
     if (a.reason === 'unknown-name') return `No article mentions ${quoted}.`;
     // The rule reads the best sentence's article alone (closest match 1); other closest matches may name it.
     if (a.reason === 'unmentioned-name') {
       const best = a.nearest[0];
-      return best ? `The article that matches it best, *${escapeMarkdown(fitText(best.title, 120))}* (closest match 1), never mentions ${quoted}.` : `The article that matches it best never mentions ${quoted}.`;
+      return best ? `The article that matches it best, *${fitText(best.title, 120)}* (closest match 1), never mentions ${quoted}.` : `The article that matches it best never mentions ${quoted}.`;
     }
     if (a.reason === 'unexpanded') return `It asks what ${quoted} stands for, and the closest sentences never spell it out.`;
   }

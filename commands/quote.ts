@@ -91,7 +91,7 @@ function renderPage(ctx: BotContext, asked: Asked, requested: number): OutgoingM
   if (pages > 1) {
     const shown = `Showing ${first + 1}–${first + found.quotations.length} of ${found.total}`;
     // Without buttons (a query too long for one to carry) only the first page can be shown.
-    lines.push(buttons ? `${shown}; ◀ / ▶ turn the pages.` : `${shown}. To see the others, narrow the search: add or change about, speaker or article.`);
+    lines.push(buttons ? `${shown}; ◀ / ▶ turn the pages.` : `${shown}. To see the others, ask again with a shorter about, speaker or article (the page buttons carry them, in 100 characters at most).`);
   }
   const quoted = `Quoted word for word from the articles · corpus ${ctx.library.version.slice(0, 8)}`;
   return message({

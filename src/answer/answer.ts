@@ -101,7 +101,7 @@ export function closeAtTop(ranking: Pick<Ranking, 'ranked' | 'question'>, gap: n
 
 /** Retrieve and rerank by the linear model only, and decide whether the corpus answers. */
 export function firstStage(index: Index, questionText: string, options: AnswerOptions = {}): Ranking {
-  const question = analyseQuestion(questionText, index.vocabulary);
+  const question = analyseQuestion(questionText, index.vocabulary, (id) => index.postingOffset[id + 1]! - index.postingOffset[id]!);
   let article: number | undefined;
   if (options.articleId !== undefined) {
     const a = index.articles.findIndex((x) => x.id === options.articleId);

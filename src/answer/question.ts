@@ -184,7 +184,8 @@ const knownAcronym = (vocabulary: Vocabulary, word: string): boolean => vocabula
  * Analyse a question against an index vocabulary. Words the corpus never uses keep NO_TERM as their id:
  * they count against confidence (a question about something the articles never mention).
  */
-export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
+/** `frequency` rates a term by how common it is in the corpus, for reading a typo as its commonest neighbour. */
+export function analyseQuestion(raw: string, vocabulary: Vocabulary, frequency?: (id: number) => number): Question {
   // The question as typed is what the reply shows; it is read with a capital typed twice made one ("WHen").
   const typed = normaliseQuestion(raw);
   const text = repairShift(typed);
@@ -222,7 +223,7 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
       // A short stem is searched by the word as typed, for a word read as a verb only ("who caled for"): a name
       // the corpus lacks is often one edit from one of its words ("Boeing" from "boring"), and is never a verb.
       if (term.length >= 5) id = vocabulary.nearest(term);
-      else if (tag === P.VERB) id = vocabulary.nearestWord(word, tag);
+      else if (tag === P.VERB) id = vocabulary.nearestWord(word, tag, frequency);
       fuzzy = id !== NO_TERM;
     }
     if (id !== NO_TERM && vocabulary.stop[id] === 1) continue;
@@ -240,6 +241,9 @@ export function analyseQuestion(raw: string, vocabulary: Vocabulary): Question {
       focus: focus !== null && word === focus && i <= (words.findIndex((w) => WH.has(w)) + 3),
     });
   }
+  // Single letters alone ("x", "b?") are no question: nothing is looked up. Beside other words ("Vitamin C",
+  // "Plan B") they are searched with them.
+  if (terms.length > 0 && terms.every((t) => /^\p{L}$/u.test(t.word))) terms.length = 0;
   const sequence: number[] = [];
   const whAt = words.findIndex((w) => WH.has(w));
   for (let i = whAt + 1; i < words.length; i++) {

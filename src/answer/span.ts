@@ -517,9 +517,11 @@ export interface SpanOptions {
 // nothing (on SQuAD the best candidate's F1 drops from 98.6 to 98.3, the span F1 rises).
 const NO_START = tagSet([P.CCONJ, P.SCONJ, P.PART, P.AUX, P.ADP]);
 const NO_END = tagSet([P.DET, P.ADP, P.CCONJ, P.SCONJ, P.AUX]);
+/** Words that state a quantity or a rank without being tagged a number (wink's number entities count too). */
+const QUANTITY = /^(?:.*\d.*|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|hundredth|thousandth|millionth|dozens?|scores|hundreds|thousands|millions|billions|trillions|several|few|half|once|twice|thrice|both|single|no)$/i;
+/** wink's entities that state a quantity or a rank ("fifteenth" is tagged a noun, but is an ORDINAL entity). */
+const QUANTITY_ENTITIES = new Set(['CARDINAL', 'ORDINAL', 'MONEY', 'PERCENT']);
 // The words of a title or a noun phrase ("French Foreign Minister", "the rebel group's leader").
-/** Words that state a quantity or a rank without being tagged a number. */
-const QUANTITY = /^(?:.*\d.*|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|hundredth|thousandth|millionth|dozens?|scores|hundreds|thousands|millions|billions|trillions|several|few|half|once|twice|thrice|both|single|no)$/i;
 const NOMINAL = tagSet([P.DET, P.ADJ, P.NOUN, P.PROPN, P.NUM, P.PART]);
 function tagSet(tags: number[]): Uint8Array {
   const set = new Uint8Array(POS.length + 1);
@@ -709,7 +711,9 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   const asksWhatDate = klassName === 'what-date' && (question.focus === 'year' || question.focus === 'years');
   // Tokens that state a quantity or a rank: a number in digits or words ("213", "six", "dozens"), an ordinal.
   const quantities = new Uint16Array(n + 1);
-  for (let t = 0; t < n; t++) quantities[t + 1] = quantities[t]! + (tokens.pos[t] === P.NUM || QUANTITY.test(tokens.values[t] as string) ? 1 : 0);
+  const counted = new Uint8Array(n);
+  for (const e of tokens.entities) if (QUANTITY_ENTITIES.has(e.type)) counted.fill(1, e.first, e.last + 1);
+  for (let t = 0; t < n; t++) quantities[t + 1] = quantities[t]! + (counted[t] === 1 || tokens.pos[t] === P.NUM || QUANTITY.test(tokens.values[t] as string) ? 1 : 0);
   const datedPrefix = new Uint16Array(n + 1);
   for (const e of tokens.entities) if (e.type === 'DATE' || e.type === 'TIME') for (let t = e.first; t <= e.last; t++) datedPrefix[t + 1] = 1;
   for (let t = 0; t < n; t++) datedPrefix[t + 1] = datedPrefix[t]! + datedPrefix[t + 1]!;

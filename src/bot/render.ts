@@ -47,17 +47,18 @@ function dateWords(seconds: number): string {
  * A question typed in Discord as the words it shows, for the engine, which reads words: markup read as words made
  * it decline ("No article mentions “R”" for a timestamp, <t:1700000000:R>). Emphasis, strike-through, spoilers and
  * code marks are dropped (**who** called, ||spoiler||, \`ICC\`), a heading, subtext or quote mark at the start too;
- * a masked link is its text; a timestamp is the date it shows (UTC); mentions of users, roles, channels and
+ * a masked link is its text; a timestamp is the date it stands for (UTC; a time of day alone is dropped); mentions of users, roles, channels and
  * commands, and custom emoji, are dropped. Escaped characters (\*) are kept as the characters. Pure.
  */
 export function questionText(raw: string): string {
   return raw
-    .replace(/<t:(-?\d{1,13})(?::[tTdDfFR])?>/g, (_m, s: string) => dateWords(Number(s)))
+    // A time of day alone (:t, :T) names no date; the other styles show one, or how long ago it was (:R).
+    .replace(/<t:(-?\d{1,13})(?::([tTdDfFR]))?>/g, (_m, s: string, style?: string) => (style === 't' || style === 'T' ? ' ' : dateWords(Number(s))))
     .replace(/<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<\/[^:>\n]+:\d+>/g, ' ')
-    .replace(/\[([^\]\n]+)\]\(<?https?:\/\/[^)\s]+>?\)/g, '$1')
+    .replace(/\[([^\]\n]+)\]\(<?https?:\/\/(?:[^()\s]|\([^()\s]*\))+>?\)/g, '$1')
     .replace(/^\s*(?:#{1,3}|-#|>{1,3})\s+/, '')
     .replace(/(?<!\\)(?:\*\*|__|~~|\|\||`+)/g, '')
-    .replace(/(^|[\s("'])(?<!\\)[*_](?=\S)([^*_\n]*?[^\s\\])[*_](?=[\s).,!?;:"']|$)/g, '$1$2')
+    .replace(/(^|[\s("'])[*_](?=\S)([^*_\n]*?[^\s\\])[*_](?=[\s).,!?;:"']|$)/g, '$1$2')
     .replace(/\\([^\p{L}\p{N}\s])/gu, '$1')
     .replace(/\s+/g, ' ')
     .trim();

@@ -32,9 +32,17 @@ export function foldName(text: string): string {
 /** A word: letters, digits and marks, with apostrophes inside ("o'brien", "syria's"). */
 const WORD = /[\p{L}\p{N}\p{M}]+(?:'[\p{L}\p{N}\p{M}]+)*/gu;
 
-/** The folded words of `text`, in order: "French Foreign Minister Jean-Marc Ayrault" -> french … jean, marc, ayrault. */
+/**
+ * The folded words of `text`, in order: "French Foreign Minister Jean-Marc Ayrault" -> french … jean, marc, ayrault.
+ * A possessive is also its name alone, so "russia" finds "Russia's Foreign Ministry" and "un" "the UN's envoy".
+ */
 export function nameWords(text: string): string[] {
-  return foldName(text).match(WORD) ?? [];
+  const words: string[] = [];
+  for (const w of foldName(text).match(WORD) ?? []) {
+    words.push(w);
+    if (w.endsWith("'s") && w.length > 2) words.push(w.slice(0, -2));
+  }
+  return words;
 }
 
 /**

@@ -237,7 +237,10 @@ export class Curator {
       if (isSkipped(parsed)) return this.refuse('ingest', actor, `it does not read as an article: ${parsed.reason}`, { from });
       // Two articles named alike could not be told apart where articles are picked by title (the suggestions
       // show the title and publisher): most often this is a new version of the one in the corpus.
-      const namesake = this.engine.corpus.index.articles.find((a) => a.title === parsed.title && a.source === parsed.source);
+      // Compared as names are matched (foldName): "Syria's" and "Syria’s" are one title to a moderator picking it.
+      const title = foldName(parsed.title);
+      const source = foldName(parsed.source ?? '');
+      const namesake = this.engine.corpus.index.articles.find((a) => foldName(a.title) === title && foldName(a.source ?? '') === source);
       if (namesake) {
         const publisher = parsed.source === null ? 'with no publisher named' : 'from the same publisher';
         return this.refuse(
@@ -316,7 +319,8 @@ export class Curator {
    */
   private async idTaken(trash: TrashEntry): Promise<string | null> {
     const served = this.article(trash.articleId);
-    if (served) return `another file, ${served.path} (“${served.title}”), has the article id ${trash.articleId} now, and only one file per id is served; /remove that article first, then /restore this one`;
+    // A file served at the entry's own path is "occupied", said when the file is put back (restoreFromTrash).
+    if (served && served.path !== trash.path) return `another file, ${served.path} (“${served.title}”), has the article id ${trash.articleId} now, and only one file per id is served; /remove that article first, then /restore this one`;
     for (const path of await filesSharingId(this.corpusDir, trash.path)) {
       // One the loader would skip anyway (empty, binary, too large) takes no id.
       if (isSkipped(readArticleFile({ path, absolute: join(this.corpusDir, path) }, this.maxFileBytes))) continue;

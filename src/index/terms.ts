@@ -129,14 +129,22 @@ export class Vocabulary {
   /**
    * For a word of five letters or more whose term is shorter (nearest() leaves those alone: "caled" stems to
    * "cale", one edit from "call", "care" and "case" alike): the known term of a word one edit from the word as
-   * typed, its first letter kept ("called"), the first such term in vocabulary order; or NO_TERM. Letters a to z.
+   * typed, its first letter kept ("called"): the one `frequency` rates highest (the corpus's commonest, as a
+   * spelling corrector prefers: "caled" is "called" rather than "cased"), the first in vocabulary order among
+   * equals; or NO_TERM. Letters a to z.
    */
-  nearestWord(word: string, pos: number): number {
+  nearestWord(word: string, pos: number, frequency: (id: number) => number = () => 0): number {
     if (word.length < 5 || !/^[a-z]+$/.test(word)) return NO_TERM;
     let found = NO_TERM;
+    let best = -1;
     const consider = (w: string) => {
       const id = this.ids.get(termText(w, pos));
-      if (id !== undefined && this.stop[id] !== 1 && (found === NO_TERM || id < found)) found = id;
+      if (id === undefined || this.stop[id] === 1 || id === found) return;
+      const f = frequency(id);
+      if (f > best || (f === best && id < found)) {
+        found = id;
+        best = f;
+      }
     };
     for (let i = 1; i <= word.length; i++) {
       const head = word.slice(0, i);

@@ -140,6 +140,12 @@ export function spellOut(text: string, known: (word: string) => boolean): string
     const lower = word.toLowerCase();
     const meaning = SPELLED_OUT.get(lower);
     if (meaning === undefined) return word;
+    // Part of an abbreviation or a compound, not a word of its own: "u.s.", "r&d", "e.g. u".
+    const before = text.slice(Math.max(0, at - 2), at);
+    const after = text.slice(at + word.length, at + word.length + 2);
+    if (/[&.]$/.test(before) || /^&|^\.\p{L}/u.test(after)) return word;
+    // A letter after an article names something ("the r number", "a u turn"); "r" and "u" are chat only between words.
+    if (lower.length === 1 && /\b(?:the|a|an|this|that)\s+$/i.test(text.slice(Math.max(0, at - 6), at))) return word;
     const titled = word === word[0] + lower.slice(1);
     const asTyped = word === lower || /^q\d$/.test(lower) || (titled && (DATE_CLIPPINGS.has(lower) || STARTS_SENTENCE.test(text.slice(0, at))));
     return asTyped && !known(lower) ? meaning : word;

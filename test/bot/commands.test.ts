@@ -38,7 +38,13 @@ describe('commands on hostile article text', () => {
   let dir: ReturnType<typeof corpus>;
 
   beforeAll(async () => {
-    const files: Record<string, string> = { 'markdown.txt': MARKDOWN_ARTICLE, 'flood.txt': LONG_ARTICLE };
+    const files: Record<string, string> = {
+      'markdown.txt': MARKDOWN_ARTICLE,
+      'flood.txt': LONG_ARTICLE,
+      // A hyphenated title, and a name only another article uses: an "unmentioned name" decline names this title.
+      'review.txt': 'Toll-road review\n\nThe toll-road review found the ferry subsidy overspent by the port authority.\n',
+      'smithers.txt': 'Harbour notes\n\nSmithers praised the harbour lighting scheme.\n',
+    };
     for (let i = 1; i <= 30; i++) {
       files[`many/${String(i).padStart(2, '0')}.txt`] =
         `${`Council meeting number ${i} discusses the long-delayed harbour redevelopment scheme and its budget `.repeat(3).trim()}\n\nThe council met on Monday to discuss item ${i}. Members voted on the plan.\n`;
@@ -155,6 +161,13 @@ describe('commands on hostile article text', () => {
       'Store: memory (up to 10000 entries) — healthy',
       `Errors 0 (0 timed out) · entries live 1 h · corpus ${h.engine.corpus.version.slice(0, 8)}`,
     ]);
+  });
+
+  it('/ask names the article that matches best escaped once, as Discord shows it: "Toll\\-road", not "Toll\\\\-road"', async () => {
+    const expected = h.engine.answer('What did Smithers say about the toll-road review of the ferry subsidy?');
+    expect(expected.kind === 'not-found' ? [expected.reason, expected.name] : expected.kind).toEqual(['unmentioned-name', 'Smithers']);
+    const embed = (await run('ask', { question: 'What did Smithers say about the toll-road review of the ferry subsidy?' })).sent.at(-1)!.message.embeds![0]!;
+    expect(embed.description).toContain('The article that matches it best, *Toll\\-road review* (closest match 1), never mentions “Smithers”.');
   });
 
   it('/ask reads a question\'s Discord markup as the words it shows: the same answer as the plain question', async () => {
@@ -513,7 +526,7 @@ describe('/quote when the query is too long for a page button to carry', () => {
       checkLimits(reply);
       expect(reply.components).toEqual([]);
       expect(unescape(reply.embeds![0]!.description!)).toBe(
-        '8 direct quotations by Maria Lopez in *Harbour interviews*, word for word.\nShowing 1–6 of 8. To see the others, narrow the search: add or change about, speaker or article.',
+        '8 direct quotations by Maria Lopez in *Harbour interviews*, word for word.\nShowing 1–6 of 8. To see the others, ask again with a shorter about, speaker or article (the page buttons carry them, in 100 characters at most).',
       );
       expect(reply.embeds![0]!.fields!.length).toBe(6);
     } finally {

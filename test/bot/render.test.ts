@@ -32,6 +32,8 @@ describe('questionText', () => {
     expect(questionText('> what did <@123456> say about `ICC`?')).toBe('what did say about ICC?');
     expect(questionText('what happened on <t:1476000000:D>?')).toBe('what happened on 9 October 2016?');
     expect(questionText('what did [the ICC](https://icc-cpi.int) say <:flag:123>')).toBe('what did the ICC say');
+    expect(questionText('what happened in [Aleppo](https://en.wikipedia.org/wiki/Aleppo_(city)) <t:1476000000:t>?')).toBe('what happened in Aleppo ?');
+    expect(questionText('what happened <t:1476000000:R>')).toBe('what happened 9 October 2016');
     // Not markup: a product of numbers, a word with underscores, an escaped star, an apostrophe.
     expect(questionText('what is 2*3*4')).toBe('what is 2*3*4');
     expect(questionText('what is snake_case_word')).toBe('what is snake_case_word');

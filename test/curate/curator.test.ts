@@ -271,6 +271,13 @@ describe('one article, one file: duplicates and shared ids', () => {
       });
       expect(engine.corpus.version).toBe(version);
       expect(existsSync(join(dir.dir, 'ingested'))).toBe(false);
+      // The same title typed with a straight apostrophe where the corpus has a curly one is the same title.
+      const curly = "Ward 1’s new bus shelter\n\nThe shelter for ward 1 is finished, the council said.\n";
+      const straight = "Ward 1's new bus shelter\n\nA second report: the shelter for ward 1 opened on Monday, with a bench.\n";
+      web.page('/ward-1-curly.txt', curly, 'text/plain; charset=utf-8');
+      web.page('/ward-1-straight.txt', straight, 'text/plain; charset=utf-8');
+      expect(await curator.ingest({ kind: 'url', url: web.url('/ward-1-curly.txt') }, ACTOR)).toMatchObject({ kind: 'ingested' });
+      expect(await curator.ingest({ kind: 'url', url: web.url('/ward-1-straight.txt') }, ACTOR)).toMatchObject({ kind: 'refused', reason: expect.stringContaining('an article with the same title with no publisher named is already in the corpus: “Ward 1’s new bus shelter”') });
       // The same title from a publisher of its own is told apart by it (the suggestions show both): admitted.
       expect(await curator.ingest({ kind: 'url', url: web.url('/ward-1-gazette.txt') }, ACTOR)).toMatchObject({ kind: 'ingested', article: { title: 'Ward 1 gets a new bus shelter', source: 'The Ward Gazette' } });
     } finally {

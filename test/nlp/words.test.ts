@@ -53,6 +53,9 @@ describe('spellOut', () => {
     expect(spellOut('wht did u say about ur plan', none)).toBe('what did you say about your plan');
     // Not inside other words or as capitals: "R&D", "U.S.", "HW".
     expect(spellOut('what did U say about R&D at HW', none)).toBe('what did U say about R&D at HW');
+    // Found by a review: "u.s." read as "you.s.", "r&d" as "are&d", "the r number" as "the are number".
+    expect(spellOut('what did u.s. officials say about r&d', none)).toBe('what did u.s. officials say about r&d');
+    expect(spellOut('what is the r number, and did u see it', none)).toBe('what is the r number, and did you see it');
     expect(spellOut("what were feb's sales", none)).toBe("what were february's sales");
   });
 

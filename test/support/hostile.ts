@@ -21,6 +21,7 @@ export const CASES: readonly Case[] = [
   { name: 'whitespace only', question: ' \t  ', says: NOT_A_QUESTION },
   { name: 'punctuation only', question: '?!…—;:()', says: NOT_A_QUESTION },
   { name: 'one character', question: 'a', says: NOT_A_QUESTION },
+  { name: 'one letter, not a word', question: 'x', says: NOT_A_QUESTION },
   { name: 'the longest allowed (300)', question: padded(300), echo: padded(300).trim() },
   { name: 'one over (301)', question: padded(301), reply: 'The `question` option is too long: 301 characters, and the most is 300. Please shorten it and try again.' },
   { name: 'far over (100,000)', question: 'x'.repeat(100_000), reply: 'The `question` option is too long: 100000 characters, and the most is 300. Please shorten it and try again.' },
