@@ -31,8 +31,10 @@ const MIN_WORDS = 4;
 
 interface Span {
   open: number; // offset of the opening mark
-  close: number; // offset of the closing mark, or the paragraph end when unclosed
+  close: number; // offset of the closing mark, the next opening mark (continued), or the paragraph end
   closed: boolean;
+  /** Ended by the opening mark of the quotation's next part, with no closing mark between: `"One. "Two."`. */
+  continued: boolean;
 }
 
 /** The characters quoteSpans acts on; every other character leaves its state unchanged. */
@@ -51,16 +53,24 @@ function quoteSpans(text: string, from: number, to: number): Span[] {
   for (let m = QUOTE_MARK.exec(text); m !== null && m.index < to; m = QUOTE_MARK.exec(text)) {
     const i = m.index;
     const ch = m[0];
+    // A straight quote at a word start, after a space, opens: BBC writes a quotation of several sentences as
+    // `"One. "Two."`, each part opened and only the last closed. Read by alternation, the second mark closed the
+    // first part and the third opened the narrative after the quotation.
+    const startsWord = ch === '"' && (i === from || /[\s([—–]/.test(text[i - 1] as string)) && i + 1 < to && !/\s/.test(text[i + 1] as string);
     if (open === -1 && OPEN.has(ch)) {
-      // A straight quote only opens at a word start.
-      if (ch === '"' && i + 1 < to && /\s/.test(text[i + 1] as string)) continue;
+      // A straight quote only opens at a word start: before a word, after a space (`businesses",` closes a
+      // quotation whose opening mark the article lost; it opens none).
+      if (ch === '"' && ((i + 1 < to && /\s/.test(text[i + 1] as string)) || (i > from && !/[\s([—–'‘]/.test(text[i - 1] as string)))) continue;
+      open = i;
+    } else if (open !== -1 && startsWord) {
+      spans.push({ open, close: i, closed: false, continued: true });
       open = i;
     } else if (open !== -1 && CLOSE.has(ch) && !(ch === '“')) {
-      spans.push({ open, close: i, closed: true });
+      spans.push({ open, close: i, closed: true, continued: false });
       open = -1;
     }
   }
-  if (open !== -1) spans.push({ open, close: to, closed: false });
+  if (open !== -1) spans.push({ open, close: to, closed: false, continued: false });
   return spans;
 }
 
@@ -191,6 +201,8 @@ export function findQuotations(article: Article, tokens: TokenStream): Quotation
     const continuing = carried !== undefined && OPEN.has(article.text[p.start] as string);
     if (!continuing) carried = undefined;
 
+    // The quotations of this paragraph, and whether each is a part that the next part continues.
+    const parts: { at: number; continued: boolean }[] = [];
     for (const span of spans) {
       const qFirst = tokenAt(tokens, span.open + 1);
       const qEnd = tokenAt(tokens, span.close);
@@ -208,10 +220,15 @@ export function findQuotations(article: Article, tokens: TokenStream): Quotation
       }
 
       // After the quote: ,” NAME said / ,” said NAME / ,” he said / ,” NAME told Reuters.
+      // Not after a quotation that ends its sentence when a capital starts the next: `...." Spanish captain Jordi
+      // Arrese said` is a sentence about another speaker; `...?" he asked`, `...." the leader said` and `...," said
+      // X` are attribution.
+      const lastMark = /[.!?]\s*$/u.exec(article.text.slice(span.open + 1, span.close))?.[0].trim();
       if (speaker === undefined && span.closed) {
         let a = qEnd + 1;
         while (a < pEnd && (tokens.values[a] === ',' || CLOSE.has(tokens.values[a] as string))) a++;
         const w0 = (tokens.values[a] ?? '') as string;
+        if (lastMark !== undefined && /^\p{Lu}/u.test(w0)) a = pEnd;
         if (a < pEnd && SPEECH.test(w0) && a + 1 < pEnd) {
           const nameEnd = nameStartingAt(tokens, a + 1, pEnd);
           if (nameEnd > a + 1) speaker = slice(article, tokens, a + 1, nameEnd);
@@ -246,11 +263,13 @@ export function findQuotations(article: Article, tokens: TokenStream): Quotation
       }
 
       if (speaker === undefined && continuing && span.open === p.start) speaker = carried ?? null;
+      if (speaker) speaker = speakerName(speaker);
       const from = span.open + 1;
       const raw = article.text.slice(from, contentEnd);
       const text = raw.replace(/[\s,]+$/u, '');
       const to = from + text.length;
       if (text.split(/\s+/u).filter(Boolean).length >= MIN_WORDS) {
+        parts.push({ at: quotes.length, continued: span.continued });
         quotes.push({ articleId: article.id, start: from, end: to, text, speaker: speaker ?? null, paragraph: paragraphNo });
         if (speaker) {
           if (!/^(?:the|a)\s/i.test(speaker) && /^\p{Lu}/u.test(speaker)) lastPerson = speaker;
@@ -260,9 +279,34 @@ export function findQuotations(article: Article, tokens: TokenStream): Quotation
       carried = span.closed ? undefined : (speaker ?? null);
       cursor = Math.max(cursor, qEnd + 1);
     }
+    // A quotation in parts is attributed once: before its first part (`the Bishop said: "One. "Two."`), whose
+    // speaker the later parts have too, or else after its last part, whose speaker the earlier parts have.
+    for (let j = 1; j < parts.length; j++) {
+      const q = quotes[parts[j]!.at]!;
+      if (parts[j - 1]!.continued && q.speaker === null) quotes[parts[j]!.at] = { ...q, speaker: quotes[parts[j - 1]!.at]!.speaker };
+    }
+    let next: string | null = null;
+    for (let j = parts.length - 1; j >= 0; j--) {
+      const q = quotes[parts[j]!.at]!;
+      if (parts[j]!.continued && q.speaker === null && next !== null) quotes[parts[j]!.at] = { ...q, speaker: next };
+      next = quotes[parts[j]!.at]!.speaker;
+    }
     if (k < last) noteSubjects(cursor, pEnd);
   }
   return canonicalSpeakers(quotes, () => fullNames(article, tokens));
+}
+
+/**
+ * A speaker as found, made fit to show, or null when it cannot be one: trailing punctuation dropped ("Liam Fox,
+ * Tory co-chairman," is "Liam Fox, Tory co-chairman"); nothing with a quotation mark in it (the words of another
+ * quotation), and nothing in lower case but "the ..." or a name with its title ("but", "and officials").
+ */
+function speakerName(found: string): string | null {
+  const name = found.replace(/[\s,;:–—-]+$/u, '');
+  if (name.length === 0 || /["“”«»]/u.test(name)) return null;
+  // In lower case only with a name in it ("mobile analyst Carolina Milanesi") or as "the ..." ("the statement").
+  if (/^\p{Ll}/u.test(name) && !/^(?:the|a|an)\s/u.test(name) && !/\s\p{Lu}/u.test(name)) return null;
+  return name;
 }
 
 /** Every run of two or more proper nouns in the article ("Bebars Mishal", "Boris Johnson"). */

@@ -117,3 +117,41 @@ describe('names folded as they are matched', () => {
     expect(hasWords(nameWords('Boris Johnson'), [])).toBe(true);
   });
 });
+
+describe('quotations in parts, as BBC writes them, and who said them', () => {
+  it('reads `"One. "Two."` as two parts of one quotation with one speaker, and the narrative between as none', async () => {
+    const dir = corpus({
+      // Each part opened, only the last closed; the speaker named before the first part, or after the last.
+      'bbc.txt': [
+        'Harbour plan approved',
+        '',
+        'Writing in the Gazette, the Mayor said: "The harbour will be rebuilt within two years. "Every berth will be replaced and the sea wall raised by a metre." The plan was approved on Monday.',
+        '',
+        '"We waited a long time for this decision. "The fishing fleet can finally plan ahead," said Ann Kerr, who chairs the fishermen\'s association.',
+        '',
+        '"It was the best result we could hope for." Councillor Tom Reid said the vote had been close.',
+        '',
+        'The report said the cost of the works was "far higher than anyone expected at first", but the council disagreed, and officials were confident.',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const e = await Engine.open({ corpusDir: dir.dir, snapshot: null });
+      const quotes = e.quotations({}, 100).map((q) => [q.text, q.speaker]);
+      expect(quotes).toEqual([
+        ['The harbour will be rebuilt within two years.', 'Mayor'],
+        ['Every berth will be replaced and the sea wall raised by a metre.', 'Mayor'],
+        ['We waited a long time for this decision.', 'Ann Kerr'],
+        ['The fishing fleet can finally plan ahead', 'Ann Kerr'],
+        // A sentence that starts after the quotation ended its own is about another speaker: no attribution.
+        ['It was the best result we could hope for.', null],
+        ['far higher than anyone expected at first', 'The report'],
+      ]);
+      // Every quotation is the article's text at its offsets.
+      const text = e.corpus.index.articles[0]!.text;
+      for (const q of e.quotations({}, 100)) expect(text.slice(q.start, q.end)).toBe(q.text);
+    } finally {
+      dir.remove();
+    }
+  });
+});
