@@ -1,7 +1,7 @@
 // /ask question:<text> [article:<autocomplete>]: the engine's answer as quotations, each cited, with buttons
 // for more sources and for 👍/👎 feedback.
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
-import { LIMITS, articleChoices, articleLabel, confidenceInWords, escapeMarkdown, fitText, message, notice, questionText, quoteBlock, resolveArticleOption, userText, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { LIMITS, articleChoices, articleLabel, confidenceInWords, escapeMarkdown, fitText, message, notice, quoteBlock, resolveArticleOption, userText, type Asked, type BotContext, type ButtonInteraction, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { Citation, NotFoundReason } from '../src/answer/types.ts';
 import type { AnswerRecord } from '../src/feedback/index.ts';
 
@@ -125,7 +125,7 @@ function renderMore(record: AnswerRecord, more: readonly Citation[], corpusChang
 
 async function more(interaction: ButtonInteraction, ctx: BotContext, record: AnswerRecord): Promise<void> {
   await interaction.deferReply({ ephemeral: true });
-  const ranked = await ctx.answers.ranked(questionText(record.question), {
+  const ranked = await ctx.answers.ranked(record.question, {
     limit: MORE,
     exclude: { corpusVersion: record.corpusVersion, sentenceIds: record.citations.map((c) => c.sentenceId) },
     ...(record.articleId !== null ? { articleId: record.articleId } : {}),
@@ -156,9 +156,8 @@ export default {
       return;
     }
     const article = option.kind === 'found' ? option.article : null;
-    // The engine reads the words Discord shows ("**who** called..." as "who called..."); the reply shows the
-    // question as typed.
-    const asked = await ctx.answers.ask(questionText(question), article ? { articleId: article.id } : {});
+    // The reply shows the question as typed; the service asks the engine the words it shows (questionText).
+    const asked = await ctx.answers.ask(question, article ? { articleId: article.id } : {});
     const id = await ctx.feedback.recordShown(asked, { question, articleId: article?.id ?? null, shown: SHOWN });
     await interaction.editReply(renderAnswer(asked, question, id, article));
   },

@@ -1,6 +1,6 @@
 // /audit (moderators): the latest changes to the corpus from the audit log, newest first, a page at a time.
-import { ButtonStyle, ComponentType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { escapeMarkdown, fitText, formatTime, linesWithin, LIMITS, message, notice, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { escapeMarkdown, fitText, formatTime, linesWithin, LIMITS, message, notice, pageButtons, type BotContext, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { AuditEntry } from '../src/curate/index.ts';
 
 export const AUDIT_PAGE_SIZE = 6;
@@ -30,16 +30,6 @@ function describe(e: AuditEntry): string {
   return lines.join('\n');
 }
 
-function pageButtons(page: number, pages: number): ButtonRow {
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Newer', custom_id: `audit:page:${Math.max(0, page - 1)}`, disabled: page === 0 },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Older ▶', custom_id: `audit:page:${Math.min(pages - 1, page + 1)}`, disabled: page >= pages - 1 },
-    ],
-  };
-}
-
 async function renderPage(ctx: BotContext, requested: number): Promise<OutgoingMessage> {
   const { entries, total, page, pages } = await ctx.curator.auditPage(requested, AUDIT_PAGE_SIZE);
   if (total === 0) return notice('No changes have been made to the articles from Discord yet.');
@@ -53,7 +43,7 @@ async function renderPage(ctx: BotContext, requested: number): Promise<OutgoingM
         footer: { text: `Page ${page + 1} of ${pages} · ${total} change${total === 1 ? '' : 's'}, newest first` },
       },
     ],
-    components: pages > 1 ? [pageButtons(page, pages)] : [],
+    components: pages > 1 ? [pageButtons(page, pages, (p) => `audit:page:${p}`, ['◀ Newer', 'Older ▶'])!] : [],
     ephemeral: true,
   });
 }

@@ -1,6 +1,6 @@
 // /help: what the bot does and how to ask.
 import { ApplicationCommandOptionType } from 'discord.js';
-import { message, type BotContext, type Command, type CommandData } from '../src/bot/index.ts';
+import { counted, message, type BotContext, type Command, type CommandData } from '../src/bot/index.ts';
 
 const data = {
   name: 'help',
@@ -27,7 +27,7 @@ function caching(ctx: BotContext): string {
   const c = ctx.answers.cacheStats();
   const hours = Math.max(1, Math.round(c.ttlSeconds / 3600));
   const now = c.healthy ? '' : ' (the cache is unavailable right now, so every question is answered afresh)';
-  return `Answers to questions asked before may come from a cache, marked “cached” under the answer: kept for up to ${hours} hour${hours === 1 ? '' : 's'}, and dropped whenever the articles change, so they are the answers the current articles give${now}.`;
+  return `Answers to questions asked before may come from a cache, marked “cached” under the answer: kept for up to ${counted(hours, 'hour')}, and dropped whenever the articles change, so they are the answers the current articles give${now}.`;
 }
 
 export default {

@@ -1,7 +1,7 @@
 // /ingest file:<attachment> | url:<https link> (moderators): add an article to the corpus and say what was
 // found in it. The download, checks, conversion, saving and indexing are the curator's (src/curate).
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { actorOf, escapeMarkdown, fitText, formatBytes, message, notice, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { actorOf, escapeMarkdown, plural, fitText, formatBytes, message, notice, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { IngestOutcome } from '../src/curate/index.ts';
 import { MAX_URL_LENGTH } from '../src/ingest/index.ts';
 
@@ -26,7 +26,7 @@ function render(outcome: IngestOutcome): OutgoingMessage {
   const lines = [
     `**${fitText(a.title, 300)}**`,
     [a.source ? escapeMarkdown(a.source) : 'publisher not named', a.byline ? `by ${escapeMarkdown(a.byline)}` : null].filter((x) => x !== null).join(' · '),
-    `**${a.sentences}** sentence${a.sentences === 1 ? '' : 's'} · id ${escapeMarkdown(a.id)} · ${formatBytes(a.bytes)} · from ${FORMAT[outcome.format]}`,
+    `**${a.sentences}** ${plural(a.sentences, 'sentence')} · id ${escapeMarkdown(a.id)} · ${formatBytes(a.bytes)} · from ${FORMAT[outcome.format]}`,
     `Source: ${fitText(outcome.from, 300)}`,
     `Corpus version ${outcome.version.before.slice(0, 8)} → ${outcome.version.after.slice(0, 8)}: questions are answered from it now.`,
   ];

@@ -1,7 +1,7 @@
 // /quote [about:<text>] [speaker:<autocomplete>] [article:<autocomplete>]: direct quotations from the
 // articles, verbatim, with who said them and where, a page at a time, with buttons to turn pages.
-import { ApplicationCommandOptionType, ButtonStyle, ComponentType, type APIEmbedField } from 'discord.js';
-import { LIMITS, articleChoices, counted, escapeMarkdown, fitText, message, notice, quoteBlock, resolveArticleOption, userText, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { ApplicationCommandOptionType, type APIEmbedField } from 'discord.js';
+import { LIMITS, articleChoices, counted, escapeMarkdown, fitText, message, notice, pageButtons, quoteBlock, resolveArticleOption, userText, type BotContext, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 import type { ArticleSummary } from '../src/engine.ts';
 import type { FoundQuotation } from '../src/quotes/search.ts';
 
@@ -56,19 +56,6 @@ function queryOfButton(customId: string): { page: number; articleId: string | nu
   return { page: Number(m[1]), articleId: rest.slice(0, idEnd) || null, speaker: rest.slice(idEnd, speakerEnd) || null, about: rest.slice(speakerEnd) || null };
 }
 
-function pageButtons(page: number, pages: number, asked: Asked): ButtonRow | null {
-  const previous = pageId(Math.max(0, page - 1), asked);
-  const next = pageId(Math.min(pages - 1, page + 1), asked);
-  if (previous === null || next === null) return null;
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: previous, disabled: page === 0 },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: next, disabled: page === pages - 1 },
-    ],
-  };
-}
-
 /** Page `requested` (from 0, clamped to the pages there are) of the quotations asked for. */
 function renderPage(ctx: BotContext, asked: Asked, requested: number): OutgoingMessage {
   const query = { ...(asked.about ? { about: asked.about } : {}), ...(asked.speaker ? { speaker: asked.speaker } : {}), ...(asked.article ? { articleId: asked.article.id } : {}) };
@@ -87,7 +74,7 @@ function renderPage(ctx: BotContext, asked: Asked, requested: number): OutgoingM
   }
   const first = page * QUOTE_PAGE_SIZE;
   const lines = [`${counted(found.total, 'direct quotation')}${described.length ? ` ${described.join(' ')}` : ''}, word for word.`];
-  const buttons = pages > 1 ? pageButtons(page, pages, asked) : null;
+  const buttons = pages > 1 ? pageButtons(page, pages, (p) => pageId(p, asked)) : null;
   if (pages > 1) {
     const shown = `Showing ${first + 1}–${first + found.quotations.length} of ${found.total}`;
     // Without buttons (a query too long for one to carry) only the first page can be shown.

@@ -1,6 +1,6 @@
 // /sources [filter:<text>]: the articles in the corpus, a page at a time, with buttons to turn pages.
-import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord.js';
-import { LIMITS, counted, escapeMarkdown, fitText, formatBytes, linesWithin, message, notice, userText, type BotContext, type ButtonRow, type Command, type OutgoingMessage } from '../src/bot/index.ts';
+import { ApplicationCommandOptionType } from 'discord.js';
+import { LIMITS, counted, escapeMarkdown, fitText, formatBytes, linesWithin, message, notice, pageButtons, userText, type BotContext, type Command, type OutgoingMessage } from '../src/bot/index.ts';
 
 export const PAGE_SIZE = 8;
 const FILTER_MAX = 60;
@@ -35,17 +35,6 @@ const data = {
   ],
 } satisfies Command['data'];
 
-function pageButtons(page: number, pages: number, filter: string): ButtonRow {
-  const target = (p: number) => `sources:page:${p}:${filter}`;
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: '◀ Previous', custom_id: target(Math.max(0, page - 1)), disabled: page === 0 },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Next ▶', custom_id: target(Math.min(pages - 1, page + 1)), disabled: page === pages - 1 },
-    ],
-  };
-}
-
 function renderPage(ctx: BotContext, filter: string, requested: number, ephemeral: boolean): OutgoingMessage {
   const articles = ctx.library.articles(filter);
   if (articles.length === 0) {
@@ -70,7 +59,7 @@ function renderPage(ctx: BotContext, filter: string, requested: number, ephemera
         footer: { text: `Page ${page + 1} of ${pages} · ${counted(articles.length, 'article')}` },
       },
     ],
-    components: pages > 1 ? [pageButtons(page, pages, filter)] : [],
+    components: pages > 1 ? [pageButtons(page, pages, (p) => `sources:page:${p}:${filter}`)!] : [],
     ephemeral,
   });
 }

@@ -1,7 +1,7 @@
 // /stats (moderators): how often questions are asked, how answers are voted, the least-liked answers, and the
 // answer cache's hits and misses since this process (or this shard) started.
 import { InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { LIMITS, escapeMarkdown, fitText, formatDuration, formatTime, linesWithin, message, userText, type BotContext, type Command } from '../src/bot/index.ts';
+import { LIMITS, counted, escapeMarkdown, plural, fitText, formatDuration, formatTime, linesWithin, message, userText, type BotContext, type Command } from '../src/bot/index.ts';
 
 const data = {
   name: 'stats',
@@ -29,12 +29,12 @@ export default {
   async execute(interaction, ctx) {
     const s = ctx.feedback.stats(10);
     const summary = [
-      `**${s.asked}** question${s.asked === 1 ? '' : 's'} answered: ${s.answered} with quotations, ${s.abstained} where the articles don't say; ${s.cached} from the cache.`,
+      `**${s.asked}** ${plural(s.asked, 'question')} answered: ${s.answered} with quotations, ${s.abstained} where the articles don't say; ${s.cached} from the cache.`,
       `Votes: 👍 ${s.up} · 👎 ${s.down}`,
     ];
     const asked = s.questions.map((q) => `**${q.count}×** ${fitText(userText(q.question), 200)}${q.abstained > 0 ? ` (the articles didn't say ${q.abstained}×)` : ''}`);
     const disliked = s.leastLiked.map((d) => {
-      const shown = d.kind === 'not-found' ? "the articles don't say" : d.shortAnswer !== null ? `“${fitText(d.shortAnswer, 100)}”` : `${d.citations} quoted sentence${d.citations === 1 ? '' : 's'}`;
+      const shown = d.kind === 'not-found' ? "the articles don't say" : d.shortAnswer !== null ? `“${fitText(d.shortAnswer, 100)}”` : counted(d.citations, 'quoted sentence');
       return `👎 ${d.down} · 👍 ${d.up} — ${fitText(userText(d.question), 200)} → ${shown} (corpus ${d.corpusVersion.slice(0, 8)}, answer ${escapeMarkdown(d.answerId)})`;
     });
     await interaction.editReply(

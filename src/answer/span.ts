@@ -564,6 +564,24 @@ function onlyAName(question: Question): boolean {
   return words > 0;
 }
 
+/**
+ * Typed without capitals, "who is dan brown" asks what a name is when the sentence writes each word after "is"
+ * as a name ("...author Dan Brown..."): WordNet reads "brown" as a word (onlyAName), the article does not.
+ */
+function namedHere(question: Question, tokens: TokenStream, match: Int16Array): boolean {
+  if (!question.caseless) return false;
+  const { pos } = question.tokens;
+  const aux = pos.indexOf(P.AUX);
+  if (aux === -1) return false;
+  for (let t = aux + 1; t < pos.length; t++) if (pos[t] === P.DET || pos[t] === P.PRON) return false;
+  const asked = question.terms.map((term, k) => [term, k] as const).filter(([term]) => term.at > aux);
+  if (asked.length === 0) return false;
+  return asked.every(([, k]) => {
+    for (let t = 0; t < tokens.values.length; t++) if (match[t] === k && isCapitalised(tokens.values[t] as string)) return true;
+    return false;
+  });
+}
+
 /** Every candidate span of a sentence with its feature ids. */
 export function spanProblem(index: Index, question: Question, frame: QuestionFrame, text: string, options: SpanOptions = {}): SpanProblem {
   const { lexicon = LEXICON, weights = learnedSpanWeights(), record = false } = options;
@@ -703,7 +721,7 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   const asksDate = KINDS[kind] === 'date';
   const asksName = KINDS[kind] === 'place' || KINDS[kind] === 'agent';
   // "Who is Bebars Mishal?": nothing but a name after "who is" or "what is" asks what the name is.
-  const describesName = (QUESTION_CLASSES[q] === 'who' || QUESTION_CLASSES[q] === 'what-be') && frame.whRole === 1 && onlyAName(question);
+  const describesName = (QUESTION_CLASSES[q] === 'who' || QUESTION_CLASSES[q] === 'what-be') && frame.whRole === 1 && (onlyAName(question) || (QUESTION_CLASSES[q] === 'who' && namedHere(question, tokens, match)));
   const klassName = QUESTION_CLASSES[q];
   // Only where SQuAD's answers are nearly always numbers: "how many" (98%; "zero", "fourteen" are tagged numbers)
   // and "how old", not "how long" or "what rate" ("a week", "rapidly"); "what year", not "what day" ("Monday").

@@ -27,6 +27,11 @@ export function usageOf(name: string, options: readonly StringOption[]): string 
   return [`/${name}`, ...options.map((o) => (o.required ? `${o.name}:<text>` : `[${o.name}:<text>]`))].join(' ');
 }
 
+/** `text` as a regular expression that matches it literally (option names in a pattern). */
+function regexSafe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /**
  * What to say when the line gives an attachment option (`/ingest file:foo.txt`), or null. The console cannot
  * upload a file, and a local path is not taken in its place: an attachment is fetched from the address Discord
@@ -35,7 +40,7 @@ export function usageOf(name: string, options: readonly StringOption[]): string 
 function attachmentGiven(name: string, options: readonly APIApplicationCommandOption[] | undefined, rest: string, declared: readonly StringOption[]): string | null {
   for (const o of options ?? []) {
     if (o.type !== ApplicationCommandOptionType.Attachment) continue;
-    if (!new RegExp(`(?:^|\\s)${o.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'iu').test(rest)) continue;
+    if (!new RegExp(`(?:^|\\s)${regexSafe(o.name)}:`, 'iu').test(rest)) continue;
     const instead = name === 'ingest' ? ' Give a link instead (/ingest url:<https link>), or copy a .txt or .md file into the articles folder (CORPUS_DIR) and run /refresh.' : declared.length > 0 ? ` Usage here: ${usageOf(name, declared)}` : '';
     return `The console cannot attach files, so /${name} ${o.name}: works only in Discord.${instead}`;
   }
@@ -66,7 +71,7 @@ export function parseLine(line: string, commands: Registry): ParsedLine {
   const attachment = attachmentGiven(name, command.data.options, rest, declared);
   if (attachment) return { kind: 'error', message: attachment };
   const options = new Map<string, string>();
-  const names = declared.map((o) => o.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const names = declared.map((o) => regexSafe(o.name));
   const marker = names.length ? new RegExp(`(?:^|\\s)(${names.join('|')}):`, 'giu') : null;
   const marks = marker ? [...rest.matchAll(marker)] : [];
   const loose = (marks.length ? rest.slice(0, marks[0]!.index) : rest).trim();

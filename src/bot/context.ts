@@ -5,6 +5,7 @@ import type { ArticleSummary, Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 import type { QuotationPage, QuotationQuery } from '../quotes/search.ts';
 import { articleNames, foldName } from '../corpus/names.ts';
+import { questionText } from './render.ts';
 import type { FeedbackStore } from '../feedback/index.ts';
 import { Curator, type CorpusChange } from '../curate/index.ts';
 import type { Answers, AnswersStats } from '../cache/index.ts';
@@ -97,8 +98,10 @@ export interface BotContext {
  */
 export function answerService(engine: Engine, answers: Answers): AnswerService {
   return {
-    ask: (question, options = {}) => answers.ask(question, options),
-    async ranked(question, { articleId, limit, exclude }) {
+    // The engine reads the words a Discord question shows, not its markup ("**who** called..."): questionText.
+    ask: (question, options = {}) => answers.ask(questionText(question), options),
+    async ranked(typed, { articleId, limit, exclude }) {
+      const question = questionText(typed);
       // The version and the ranking are read in one synchronous step: a refresh cannot fall between them.
       const shown = new Set(exclude && exclude.corpusVersion === engine.corpus.version ? exclude.sentenceIds : []);
       const wanted = limit + shown.size;

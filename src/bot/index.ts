@@ -21,7 +21,7 @@ export { QuestionLimiter, slowDown, type RateDecision, type RateScope } from './
 export { articleChoices, articleLabel, articleProblem, resolveArticleOption, type ArticleOption } from './articles.ts';
 export { actorOf } from './actor.ts';
 export { LIMITS } from './limits.ts';
-export { CUT, articleChangeMessage, refusalMessage, confidenceInWords, counted, plural, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, plainText, questionText, quoteBlock, userText, wellFormed } from './render.ts';
+export { CUT, articleChangeMessage, refusalMessage, confidenceInWords, counted, plural, cutMarkdown, escapeMarkdown, fitChoices, fitMessage, fitPlain, fitText, formatBytes, formatTime, linesWithin, message, notice, pageButtons, plainText, questionText, quoteBlock, userText, wellFormed } from './render.ts';
 export { runConsole, parseLine, messageText } from './console.ts';
 export { startDiscord, deployCommands, createClient, createRest, fetchGatewayAdvice, adapt, type GatewayAdvice, type RunningBot } from './discord.ts';
 export { formatDuration } from './render.ts';

@@ -3,6 +3,7 @@
 // refuses takes nothing from the server's, so one member flooding spends only their own tokens and the
 // server's stay for everyone else. Pure apart from the clock, which is injected.
 import type { BucketLimit, RateLimits } from '../config.ts';
+import { counted } from '../plural.ts';
 
 export type RateScope = 'user' | 'server';
 
@@ -129,7 +130,7 @@ export class QuestionLimiter {
 /** The reply to a refused question: why, and when to try again, in whole seconds. */
 export function slowDown(decision: Extract<RateDecision, { kind: 'limited' }>): string {
   const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-  const when = `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const when = counted(seconds, 'second');
   return decision.scope === 'user'
     ? `You're asking faster than I can keep up with. Please slow down and try again in ${when}.`
     : `This server is asking more questions than I can answer at once. Please try again in ${when}.`;

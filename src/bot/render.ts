@@ -1,7 +1,7 @@
 // Turning text into Discord messages that render as intended and are never rejected: markdown escaping for
 // text we quote, cutting at sentence (else word) boundaries with a visible marker, and a last guard that fits
 // a whole message to Discord's limits. Pure.
-import type { APIEmbed, APIEmbedField } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { ArticleSummary } from '../engine.ts';
 import { LIMITS } from './limits.ts';
 import { NO_MENTIONS, type ButtonRow, type Choice, type OutgoingMessage } from './interaction.ts';
@@ -62,6 +62,23 @@ export function questionText(raw: string): string {
     .replace(/\\([^\p{L}\p{N}\s])/gu, '$1')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/**
+ * The ◀ / ▶ row of a paged reply (/sources, /quote, /audit), on page `page` of `pages`: `idOf` gives the custom id
+ * that asks for a page, or null when it cannot be made (too long for Discord), and then there is no row.
+ */
+export function pageButtons(page: number, pages: number, idOf: (page: number) => string | null, labels: readonly [string, string] = ['◀ Previous', 'Next ▶']): ButtonRow | null {
+  const previous = idOf(Math.max(0, page - 1));
+  const next = idOf(Math.min(pages - 1, page + 1));
+  if (previous === null || next === null) return null;
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: labels[0], custom_id: previous, disabled: page === 0 },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: labels[1], custom_id: next, disabled: page >= pages - 1 },
+    ],
+  };
 }
 
 /** `text` with every markdown character escaped: Discord shows it exactly as written. */
@@ -306,15 +323,7 @@ export function formatDuration(seconds: number): string {
   return `${seconds} s`;
 }
 
-/** The noun for `n` of a thing: `one` for 1, else `many` (by default `one` with an s): plural(2, 'sentence') -> "sentences". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return n === 1 ? one : many;
-}
-
-/** A count with its noun: counted(1, 'sentence') -> "1 sentence", counted(15, 'sentence') -> "15 sentences". */
-export function counted(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${plural(n, one, many)}`;
-}
+export { counted, plural } from '../plural.ts';
 
 /** Sizes as people read them: 4022 -> "3.9 KB". */
 export function formatBytes(bytes: number): string {

@@ -6,6 +6,7 @@ import type { AnswerOptions } from '../answer/answer.ts';
 import type { Answer } from '../answer/types.ts';
 import type { Logger } from '../log.ts';
 import type { AnswerCache, CacheStats } from './cache.ts';
+import { counted } from '../plural.ts';
 
 /** What the service needs of the engine (src/engine.ts's Engine has it). */
 export interface AnswerEngine {
@@ -93,7 +94,7 @@ export function createAnswers({ engine, cache, log, statsIntervalMs = 10 * 60_00
   function report(prefix: string): void {
     const s = stats();
     log.info(
-      `${prefix}: ${s.asked} question${s.asked === 1 ? '' : 's'}, ${s.hits} answered from the cache, ${s.misses} by the engine (hit rate ${(s.hitRate * 100).toFixed(1)}%); store ${s.where} ${s.healthy ? 'healthy' : 'failing'}`,
+      `${prefix}: ${counted(s.asked, 'question')}, ${s.hits} answered from the cache, ${s.misses} by the engine (hit rate ${(s.hitRate * 100).toFixed(1)}%); store ${s.where} ${s.healthy ? 'healthy' : 'failing'}`,
       { hits: s.hits, misses: s.misses, errors: s.errors, timeouts: s.timeouts, bypassed: s.bypassed, expired: s.expired, rejected: s.rejected, writes: s.writes },
     );
     askedAtLastReport = s.asked;

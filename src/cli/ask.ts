@@ -10,7 +10,7 @@ import { logger } from '../log.ts';
 import { runMain, startProcess } from '../process.ts';
 import { requireFolder } from '../config.ts';
 import { snapshotSetting } from '../store/snapshots.ts';
-import { counted } from '../bot/render.ts';
+import { counted } from '../plural.ts';
 import { createAnswers, openAnswerCache } from '../cache/index.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 

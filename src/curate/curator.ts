@@ -12,6 +12,7 @@ import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
 import { comparableText, hashBytes, isSkipped, parseArticle } from '../corpus/article.ts';
 import { readArticleFile } from '../corpus/load.ts';
 import { foldName } from '../corpus/names.ts';
+import { counted } from '../plural.ts';
 import { logger, messageOf } from '../log.ts';
 import { articleFileName } from '../ingest/filename.ts';
 import { prepareArticle, type IngestLimits, type IngestSource } from '../ingest/prepare.ts';
@@ -405,7 +406,7 @@ export class Curator {
           log.error('trash: an entry was deleted but its audit line could not be written', { id: e.id, path: e.path, error: messageOf(err) });
         }
       }
-      if (result.purged.length > 0) log.info(`trash: deleted ${result.purged.length} ${result.purged.length === 1 ? 'entry' : 'entries'} removed more than ${keepDays} days ago`, { entries: result.purged.map((e) => e.id) });
+      if (result.purged.length > 0) log.info(`trash: deleted ${counted(result.purged.length, 'entry', 'entries')} removed more than ${keepDays} days ago`, { entries: result.purged.map((e) => e.id) });
       for (const f of result.failed) log.error('trash: an entry could not be deleted; it stays in the trash', f);
       return result;
     });

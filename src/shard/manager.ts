@@ -11,6 +11,7 @@ import { fetchGatewayAdvice } from '../bot/index.ts';
 import { storeKindOf } from '../cache/index.ts';
 import { logger, messageOf } from '../log.ts';
 import { isToManager, type CorpusChanged, type Reloaded, type Reload } from './protocol.ts';
+import { counted } from '../plural.ts';
 
 const log = logger('shards');
 
@@ -71,7 +72,7 @@ export async function runShards(config: Config, signal: AbortSignal): Promise<nu
   }
   const total = config.totalShards ?? advice.shards;
   log.info(
-    `starting ${total} shard${total === 1 ? '' : 's'} (${config.totalShards === null ? "Discord's recommendation" : 'TOTAL_SHARDS'}; Discord recommends ${advice.shards}), ${spawnDelay(advice.maxConcurrency)} ms apart`,
+    `starting ${counted(total, 'shard')} (${config.totalShards === null ? "Discord's recommendation" : 'TOTAL_SHARDS'}; Discord recommends ${advice.shards}), ${spawnDelay(advice.maxConcurrency)} ms apart`,
     { pid: process.pid },
   );
 

@@ -136,8 +136,8 @@ describe('quotations in parts, as BBC writes them, and who said them', () => {
       ].join('\n'),
     });
     try {
-      const e = await Engine.open({ corpusDir: dir.dir, snapshot: null });
-      const quotes = e.quotations({}, 100).map((q) => [q.text, q.speaker]);
+      const e = await Engine.open({ corpusDir: dir.dir });
+      const quotes: (string | null)[][] = e.quotations({}, 100).map((q) => [q.text, q.speaker]);
       expect(quotes).toEqual([
         ['The harbour will be rebuilt within two years.', 'Mayor'],
         ['Every berth will be replaced and the sea wall raised by a metre.', 'Mayor'],

@@ -135,6 +135,12 @@ describe('short answers to the seed questions', () => {
     expect(shortAnswer('Who is Boris Johnson?')).toBeNull();
     // In lower case the name is read by WordNet (bebars, mishal are no English words; biggest, minister are).
     expect(shortAnswer('who is bebars mishal')?.text).toBe('a civil defence worker in rebel-held Aleppo');
+    // "brown" is an English word, but the sentence writes "Dan Brown" as a name: what he is, or nothing.
+    const brown = analyseQuestion('who is dan brown', seeds.vocabulary);
+    const brownProblem = spanProblem(seeds, brown, questionFrame(brown), 'Dan Brown, the author of the novel, said the book was fiction.');
+    const brownSpans = Array.from(brownProblem.first, (f, c) => brownProblem.tokens.values.slice(f, brownProblem.last[c]! + 1).join(' '));
+    expect(brownSpans).toContain('the author of the novel');
+    expect(brownSpans).not.toContain('the book');
     const question = analyseQuestion("who's germany's finance minister", seeds.vocabulary);
     const problem = spanProblem(seeds, question, questionFrame(question), 'German Finance Minister Hans Eichel said the deficit would fall.');
     expect(Array.from(problem.first, (f, c) => problem.tokens.values.slice(f, problem.last[c]! + 1).join(' '))).toContain('Hans Eichel');
