@@ -248,7 +248,7 @@ export class Engine {
     return ranking.ranked.slice(0, options.limit).map((r) => citationOf(index, r.candidate.sentence, r.probability));
   }
 
-  quotations(query: QuotationQuery, limit = 10): FoundQuotation[] {
+  quotations(query: QuotationQuery, limit = 10): readonly FoundQuotation[] {
     return searchQuotations(this.current.index, query, limit);
   }
 

@@ -182,9 +182,9 @@ const knownAcronym = (vocabulary: Vocabulary, word: string): boolean => vocabula
 
 /**
  * Analyse a question against an index vocabulary. Words the corpus never uses keep NO_TERM as their id:
- * they count against confidence (a question about something the articles never mention).
+ * they count against confidence (a question about something the articles never mention). `frequency` rates a
+ * term by how common it is in the corpus, for reading a typo as its commonest neighbour.
  */
-/** `frequency` rates a term by how common it is in the corpus, for reading a typo as its commonest neighbour. */
 export function analyseQuestion(raw: string, vocabulary: Vocabulary, frequency?: (id: number) => number): Question {
   // The question as typed is what the reply shows; it is read with a capital typed twice made one ("WHen").
   const typed = normaliseQuestion(raw);

@@ -721,17 +721,20 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   const asksDate = KINDS[kind] === 'date';
   const asksName = KINDS[kind] === 'place' || KINDS[kind] === 'agent';
   // "Who is Bebars Mishal?": nothing but a name after "who is" or "what is" asks what the name is.
-  const describesName = (QUESTION_CLASSES[q] === 'who' || QUESTION_CLASSES[q] === 'what-be') && frame.whRole === 1 && (onlyAName(question) || (QUESTION_CLASSES[q] === 'who' && namedHere(question, tokens, match)));
   const klassName = QUESTION_CLASSES[q];
+  const describesName = (klassName === 'who' || klassName === 'what-be') && frame.whRole === 1 && (onlyAName(question) || (klassName === 'who' && namedHere(question, tokens, match)));
   // Only where SQuAD's answers are nearly always numbers: "how many" (98%; "zero", "fourteen" are tagged numbers)
   // and "how old", not "how long" or "what rate" ("a week", "rapidly"); "what year", not "what day" ("Monday").
   const asksNumber = klassName === 'how-many' || (klassName === 'how-measure' && question.tokens.normals.some((w, t) => w === 'old' && question.tokens.normals[t - 1] === 'how'));
   const asksWhatDate = klassName === 'what-date' && (question.focus === 'year' || question.focus === 'years');
   // Tokens that state a quantity or a rank: a number in digits or words ("213", "six", "dozens"), an ordinal.
+  // Counted only for the questions that ask for one.
   const quantities = new Uint16Array(n + 1);
-  const counted = new Uint8Array(n);
-  for (const e of tokens.entities) if (QUANTITY_ENTITIES.has(e.type)) counted.fill(1, e.first, e.last + 1);
-  for (let t = 0; t < n; t++) quantities[t + 1] = quantities[t]! + (counted[t] === 1 || tokens.pos[t] === P.NUM || QUANTITY.test(tokens.values[t] as string) ? 1 : 0);
+  if (asksNumber || asksWhatDate) {
+    const counted = new Uint8Array(n);
+    for (const e of tokens.entities) if (QUANTITY_ENTITIES.has(e.type)) counted.fill(1, e.first, e.last + 1);
+    for (let t = 0; t < n; t++) quantities[t + 1] = quantities[t]! + (counted[t] === 1 || tokens.pos[t] === P.NUM || QUANTITY.test(tokens.values[t] as string) ? 1 : 0);
+  }
   const datedPrefix = new Uint16Array(n + 1);
   for (const e of tokens.entities) if (e.type === 'DATE' || e.type === 'TIME') for (let t = e.first; t <= e.last; t++) datedPrefix[t + 1] = 1;
   for (let t = 0; t < n; t++) datedPrefix[t + 1] = datedPrefix[t]! + datedPrefix[t + 1]!;

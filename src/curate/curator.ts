@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ArticleSummary, Engine, RefreshReport } from '../engine.ts';
 import { comparableText, hashBytes, isSkipped, parseArticle } from '../corpus/article.ts';
 import { readArticleFile } from '../corpus/load.ts';
-import { foldName } from '../corpus/names.ts';
+import { articleNames, foldName } from '../corpus/names.ts';
 import { counted } from '../plural.ts';
 import { logger, messageOf } from '../log.ts';
 import { articleFileName } from '../ingest/filename.ts';
@@ -241,7 +241,9 @@ export class Curator {
       // Compared as names are matched (foldName): "Syria's" and "Syria’s" are one title to a moderator picking it.
       const title = foldName(parsed.title);
       const source = foldName(parsed.source ?? '');
-      const namesake = this.engine.corpus.index.articles.find((a) => foldName(a.title) === title && foldName(a.source ?? '') === source);
+      const articles = this.engine.corpus.index.articles;
+      const names = articleNames(articles);
+      const namesake = articles.find((a, i) => names[i]!.title === title && foldName(a.source ?? '') === source);
       if (namesake) {
         const publisher = parsed.source === null ? 'with no publisher named' : 'from the same publisher';
         return this.refuse(

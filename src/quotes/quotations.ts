@@ -223,8 +223,8 @@ export function findQuotations(article: Article, tokens: TokenStream): Quotation
       // Not after a quotation that ends its sentence when a capital starts the next: `...." Spanish captain Jordi
       // Arrese said` is a sentence about another speaker; `...?" he asked`, `...." the leader said` and `...," said
       // X` are attribution.
-      const lastMark = /[.!?]\s*$/u.exec(article.text.slice(span.open + 1, span.close))?.[0].trim();
       if (speaker === undefined && span.closed) {
+        const lastMark = /[.!?]\s*$/u.exec(article.text.slice(span.open + 1, span.close))?.[0].trim();
         let a = qEnd + 1;
         while (a < pEnd && (tokens.values[a] === ',' || CLOSE.has(tokens.values[a] as string))) a++;
         const w0 = (tokens.values[a] ?? '') as string;

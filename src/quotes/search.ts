@@ -91,9 +91,8 @@ function matching(index: Index, query: QuotationQuery): Quotation[] {
 }
 
 /** The first `limit` quotations `query` finds. */
-export function searchQuotations(index: Index, query: QuotationQuery, limit = 10): FoundQuotation[] {
-  const byId = articleNumberOf(index);
-  return matching(index, query).slice(0, limit).map((q) => found(index, q, byId));
+export function searchQuotations(index: Index, query: QuotationQuery, limit = 10): readonly FoundQuotation[] {
+  return quotationPage(index, query, 0, limit).quotations;
 }
 
 /** The quotations `query` finds from the `offset`-th (from 0) on, at most `limit`, and how many it finds in all. */
