@@ -13,13 +13,16 @@ const QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/gu;
 const DASHES = /[\u2010-\u2015\u2212]/gu;
 
 /**
- * `text` as names are compared: compatibility forms unified (NFKC: full-width letters, ligatures), lower case
- * (a final sigma as any other), every apostrophe as ', every double quotation mark as ", every dash as -,
- * and runs of white space as one space, trimmed.
+ * `text` as names are compared: compatibility forms unified (NFKD: full-width letters, ligatures), accents on
+ * Latin letters dropped however the text was saved ("Beyoncé", "Beyonce\u0301" and a reader's "beyonce" are one
+ * name), lower case (a final sigma as any other), every apostrophe as ', every double quotation mark as ", every
+ * dash as -, and runs of white space as one space, trimmed.
  */
 export function foldName(text: string): string {
   return text
-    .normalize('NFKC')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/gu, '')
+    .normalize('NFC')
     .toLowerCase()
     .replace(/ς/gu, 'σ')
     .replace(APOSTROPHES, "'")

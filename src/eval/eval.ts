@@ -9,7 +9,7 @@ import { buildIndex } from '../index/build.ts';
 import type { Index } from '../index/types.ts';
 import { answerFromRanking, checkWeights, rank } from '../answer/answer.ts';
 import { idf } from '../answer/retrieve.ts';
-import { NO_TERM } from '../index/terms.ts';
+import { NO_TERM, withinOneEdit } from '../index/terms.ts';
 import { extractShortAnswer, questionFrame, QUESTION_CLASSES, shortAnswerOf } from '../answer/span.ts';
 import { analyseQuestion } from '../answer/question.ts';
 import { exactMatch, f1Score, loadSquad, type SquadCorpus, type SquadQuestion } from './squad.ts';
@@ -558,10 +558,16 @@ export function substitutedQuestions(index: Index, squad: SquadCorpus, questions
  * in the seeds). The corpus cannot answer such a question, however well its other words match.
  */
 export function unknownNameQuestions(index: Index, questions: readonly string[], names: readonly string[]): string[] {
-  const unknown = names.filter((n) => {
-    const terms = analyseQuestion(n, index.vocabulary).terms;
-    return /^\p{Lu}\p{L}+$/u.test(n) && terms.length > 0 && terms.every((t) => t.id === NO_TERM);
-  });
+  // Read from the articles' text, not through the engine's own reading of words: the sample stays the same
+  // questions when the engine learns to read more words as typos (it drew 89 questions anew each time before).
+  const seen = new Set<string>();
+  for (const a of index.articles) for (const w of a.text.toLowerCase().match(/\p{L}+/gu) ?? []) seen.add(w);
+  const near = (name: string) => {
+    const n = name.toLowerCase();
+    for (const w of seen) if (withinOneEdit(n, w) || (n.length >= 5 && w.length >= 5 && n.slice(0, 5) === w.slice(0, 5))) return true;
+    return false;
+  };
+  const unknown = names.filter((n) => /^\p{Lu}\p{L}+$/u.test(n) && !near(n));
   const out: string[] = [];
   questions.forEach((q, i) => {
     const word = mostSpecificName(index, q);

@@ -45,11 +45,27 @@ export interface EntitySpan {
   readonly last: number;
 }
 
-function stream(doc: ReturnType<typeof indexNlp.readDoc>): TokenStream {
+/** Combining marks (U+0300 to U+036F), as text saved decomposed (NFD) writes its accents. */
+const COMBINING = /[\u0300-\u036f]/u;
+const COMBINING_ALL = /[\u0300-\u036f]/gu;
+
+/**
+ * `decomposed`: the text holds combining marks. foldDiacritics folds a precomposed "é" to "e" but cannot drop the
+ * mark of a decomposed "e\u0301" without moving every offset after it, and wink keeps the mark inside the token
+ * ("beyonce\u0301"), so a reader's "Beyonce" or "Beyoncé" would never match it. The marks are dropped from the
+ * normal forms only: values, and so offsets and citations, stay the source's.
+ */
+function stream(doc: ReturnType<typeof indexNlp.readDoc>, decomposed: boolean): TokenStream {
   const tokens = doc.tokens();
   const values = tokens.out(its.value) as string[];
   const spaces = tokens.out(its.precedingSpaces) as string[];
   const normals = tokens.out(its.normal) as string[];
+  if (decomposed) {
+    for (let i = 0; i < normals.length; i++) {
+      const w = normals[i] as string;
+      if (COMBINING.test(w)) normals[i] = w.replace(COMBINING_ALL, '');
+    }
+  }
   const tags = tokens.out(its.pos) as string[];
   const stopFlags = tokens.out(its.stopWordFlag) as unknown as boolean[];
   const n = values.length;
@@ -110,19 +126,20 @@ export function foldDiacritics(text: string): string {
 
 /** Tokenise, split sentences and tag a text (no entity recognition). */
 export function tokenize(text: string): TokenStream {
-  return stream(indexNlp.readDoc(foldDiacritics(text)));
+  return stream(indexNlp.readDoc(foldDiacritics(text)), COMBINING.test(text));
 }
 
 /** Tokenise and tag a short text (a question or one sentence) and find its entities. */
 export function analyse(text: string): TokenStream & { entities: EntitySpan[] } {
   const doc = fullNlp.readDoc(foldDiacritics(text));
+  const decomposed = COMBINING.test(text);
   const entities: EntitySpan[] = [];
   doc.entities().each((e: ItemEntity) => {
     const detail = e.out(its.detail) as unknown as { type: string };
     const span = e.out(its.span) as unknown as [number, number];
     entities.push({ type: detail.type, first: span[0], last: span[1] });
   });
-  return { ...stream(doc), entities };
+  return { ...stream(doc, decomposed), entities };
 }
 
 const addons = (model as unknown as { addons: { stem: (word: string) => string } }).addons;

@@ -61,8 +61,9 @@ describe('questions about the seed articles', () => {
 
   it('swaps the most specific name the seeds use for one they never use, and leaves a question without one alone', () => {
     const questions = ['Who did Boris Johnson say are actually engaged?', 'How many civilians died in Aleppo since the ceasefire collapsed?', 'what happened to the hospital'];
-    // "Mihsal" is one edit off a seed name (a typo, not an unknown name), "Dr." is not a name of letters only.
-    const out = unknownNameQuestions(seeds, questions, ['Mihsal', 'Dr.', 'Chopin']);
+    // "Mihsal" is one edit off a seed name (a typo, not an unknown name), "Syriana" begins as "Syria" does (a
+    // form of a seed word, to a stemmer), "Dr." is not a name of letters only.
+    const out = unknownNameQuestions(seeds, questions, ['Mihsal', 'Syriana', 'Dr.', 'Chopin']);
     expect(out).toEqual(['Who did Chopin Johnson say are actually engaged?', 'How many civilians died in Chopin since the ceasefire collapsed?']);
     for (const q of out) expect(analyseQuestion(q, seeds.vocabulary).terms.find((t) => t.word === 'Chopin')?.id).toBe(NO_TERM);
   });
