@@ -521,6 +521,9 @@ const NO_END = tagSet([P.DET, P.ADP, P.CCONJ, P.SCONJ, P.AUX]);
 const QUANTITY = /^(?:.*\d.*|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|hundredth|thousandth|millionth|dozens?|scores|hundreds|thousands|millions|billions|trillions|several|few|half|once|twice|thrice|both|single|no)$/i;
 /** wink's entities that state a quantity or a rank ("fifteenth" is tagged a noun, but is an ORDINAL entity). */
 const QUANTITY_ENTITIES = new Set(['CARDINAL', 'ORDINAL', 'MONEY', 'PERCENT']);
+/** Heads of what is won or held, never of who: "Who directed L'Esquive?" is not answered "Cesar prize", from "L'Esquive
+ * earned a Cesar prize for its director, Tunisian-born Abdellatif Kechiche". */
+const PRIZE = /^(?:awards?|prizes?|troph(?:y|ies)|medals?|cups?|festivals?|championships?|oscars|grammys|baftas|emmys)$/i;
 // The words of a title or a noun phrase ("French Foreign Minister", "the rebel group's leader").
 const NOMINAL = tagSet([P.DET, P.ADJ, P.NOUN, P.PROPN, P.NUM, P.PART]);
 function tagSet(tags: number[]): Uint8Array {
@@ -727,6 +730,7 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   // and "how old", not "how long" or "what rate" ("a week", "rapidly"); "what year", not "what day" ("Monday").
   const asksNumber = klassName === 'how-many' || (klassName === 'how-measure' && question.tokens.normals.some((w, t) => w === 'old' && question.tokens.normals[t - 1] === 'how'));
   const asksWhatDate = klassName === 'what-date' && (question.focus === 'year' || question.focus === 'years');
+  const asksWho = klassName === 'who' || klassName === 'what-agent';
   // Tokens that state a quantity or a rank: a number in digits or words ("213", "six", "dozens"), an ordinal.
   // Counted only for the questions that ask for one.
   const quantities = new Uint16Array(n + 1);
@@ -821,6 +825,7 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
       const quantity = quantities[j + 1]! > quantities[i]!;
       if (asksNumber && !quantity) continue;
       if (asksWhatDate && !quantity && datedPrefix[j + 1] === datedPrefix[i]) continue;
+      if (asksWho && PRIZE.test(tokens.values[j] as string)) continue;
       // "Who is Bebars Mishal?" is answered by what the sentence says the name is: an apposition right after
       // "NAME ," and closed by a comma or the end ("Bebars Mishal, a civil defence worker in rebel-held Aleppo,
       // said"), a whole title right before the name ("French Foreign Minister Jean-Marc Ayrault"), or what follows

@@ -120,6 +120,22 @@ describe('short answers to the seed questions', () => {
     expect(spans).not.toContain('bombing campaign');
   });
 
+  it('never answers who with what was won: an award, a prize, a trophy', () => {
+    // Found on BBC entertainment news: "Cesar prize", shown 0.91 sure, for who directed the film.
+    const sentence = "L'Esquive earned a Cesar prize for its director, Tunisian-born Abdellatif Kechiche, and its young star, the 18-year-old actress Sara Forestier.";
+    const index = indexOf(sentence);
+    const who = analyseQuestion("who directed l'esquive", index.vocabulary);
+    const problem = spanProblem(index, who, questionFrame(who), sentence);
+    const spans = Array.from(problem.first, (f, c) => problem.tokens.values.slice(f, problem.last[c]! + 1).join(' '));
+    expect(spans.length).toBeGreaterThan(0);
+    for (const span of spans) expect(span, span).not.toMatch(/prize$/i);
+    expect(spans).toContain('Abdellatif Kechiche');
+    // What was won is still an answer when asked for ("what did L'Esquive earn?").
+    const what = analyseQuestion("What did L'Esquive earn?", index.vocabulary);
+    const wonSpans = spanProblem(index, what, questionFrame(what), sentence);
+    expect(Array.from(wonSpans.first, (f, c) => wonSpans.tokens.values.slice(f, wonSpans.last[c]! + 1).join(' '))).toContain('a Cesar prize');
+  });
+
   it('reads a verb one edit off as typed when its stem is too short, as the commonest such word; a name never', () => {
     const index = indexOf('The case was heard on Monday. Officials called for an inquiry. Officials called it a scandal. The boring report is late.');
     const called = index.vocabulary.lookup('call');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { existsSync } from 'node:fs';
-import { casualRow, citesNews, newsHalf, readCasualQuestions, nowRow, readNewsQuestions, readSeedSets, RECENT_TIME, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
+import { casualRow, citesNews, holdsAnswer, newsHalf, readCasualQuestions, nowRow, readNewsQuestions, readSeedSets, RECENT_TIME, seedSetRow, spaced, unknownNameQuestions } from '../../src/eval/eval.ts';
 import { analyseQuestion } from '../../src/answer/question.ts';
 import { NO_TERM } from '../../src/index/terms.ts';
 import { articleFrom } from '../support/articles.ts';
@@ -52,7 +52,13 @@ describe('questions about the seed articles', () => {
     const known = sets.development.filter((x) => x.q === 'who called for an ICC investigation?' || x.q === 'How many airstrikes did Russia and Syria launch in 72 hours?');
     expect(known).toHaveLength(2);
     const row = seedSetRow(seeds, other, known);
-    expect(row).toEqual({ questions: 2, declinedByOther: 1, answeredByOwn: 1, rightFirstCitation: 1, exact: 100, f1: 100 });
+    expect(row).toEqual({ questions: 2, declinedByOther: 1, answeredByOwn: 1, rightFirstCitation: 1, answerInFirstCitation: 1, exact: 100, f1: 100 });
+    // Another sentence that holds the gold answer counts only in the lenient reading.
+    const elsewhere = known.map((x) => ({ ...x, cite: 'a sentence no article has' }));
+    expect(seedSetRow(seeds, other, elsewhere)).toMatchObject({ rightFirstCitation: 0, answerInFirstCitation: 1 });
+    expect(holdsAnswer('The 12 eurozone finance ministers met.', ['twelve', '12'])).toBe(true);
+    expect(holdsAnswer('In 2012 they met.', ['12'])).toBe(false);
+    expect(holdsAnswer('Hello.', [''])).toBe(false);
     // Asked of the seeds themselves, the same questions are answered there, so none counts as declined; a wrong
     // gold answer scores 0.
     const wrong = known.map((x) => ({ ...x, answer: 'Lausanne' }));
