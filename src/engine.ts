@@ -40,8 +40,9 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * comma does not end a sentence (src/index/segment.ts). 8: a question's chat spellings are read as the articles
  * write them, "ppl" as "people" and "feb" as "february", and a capital typed twice as one (src/nlp/words.ts,
  * spellOut, repairShift); the sentence right before an article's prose is prose when it reads as a news item's
- * one-line lead (src/corpus/paragraphs.ts, isLead). */
-export const ENGINE_SCHEMA = 8;
+ * one-line lead (src/corpus/paragraphs.ts, isLead). 9: accents of a file saved decomposed (NFD) fold as precomposed
+ * ones do (src/nlp/wink.ts); a who-question's short answer never ends in a prize (span.ts, PRIZE). */
+export const ENGINE_SCHEMA = 9;
 
 /** The engine's settings that change answers; part of the corpus version. */
 export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;
