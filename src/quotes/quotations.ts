@@ -8,6 +8,7 @@
 // Pronouns resolve to the person named as the subject of a sentence most recently before them.
 import type { Article } from '../corpus/article.ts';
 import { P, type TokenStream } from '../nlp/wink.ts';
+import { everydayLowerCaseWord } from '../nlp/wordnet.ts';
 
 export interface Quotation {
   readonly articleId: string;
@@ -135,9 +136,18 @@ function subjectBefore(article: Article, tokens: TokenStream, first: number, ver
   const lastTag = tokens.pos[end - 1] as number;
   if (lastTag !== P.PROPN && lastTag !== P.NOUN) return null;
   const nameStart = nameEndingAt(tokens, end, first);
+  // A name after a preposition, a verb or "that" is no subject of this sentence: "moderators on Suprnova made
+  // sure..." (the moderators did), "...said Exeem was the next evolution", "He said that UWB was driving..." (clauses
+  // reported by the sentence's speaker). Taken for a person, the next "he said" was credited to the site, the
+  // program and the radio technology. (A capitalised word before the name is part of it, whatever wink tags it:
+  // "Virgin Radio DJ Pete Mitchell said", where "DJ" is tagged a verb.)
+  const before = nameStart - 1;
+  if (nameStart < end && before >= first && (tokens.pos[before] === P.ADP || (tokens.pos[before] === P.VERB && !isCap(tokens.values[before] as string)) || tokens.normals[before] === 'that')) return null;
   if (nameStart < end && lastTag === P.PROPN) {
     const before = nameStart > first ? (tokens.normals[nameStart - 1] as string) : '';
-    const person = before !== 'the' && before !== 'a' && end - nameStart >= 1 && !/^(?:The|A)$/.test(tokens.values[nameStart] as string);
+    // An everyday word that opens the sentence is capitalised, not a name ("Studies have shown...").
+    const opening = nameStart === first && end - nameStart === 1 && everydayLowerCaseWord((tokens.values[nameStart] as string).toLowerCase());
+    const person = !opening && before !== 'the' && before !== 'a' && end - nameStart >= 1 && !/^(?:The|A)$/.test(tokens.values[nameStart] as string);
     return { name: slice(article, tokens, nameStart, end), person };
   }
   // A descriptive subject from the sentence start to its first comma: "A statement by the Russian Foreign
@@ -180,7 +190,24 @@ export function findQuotations(article: Article, tokens: TokenStream): Quotation
       // The main verb is the first one not set off by a comma ("..., including the faction, said").
       let b = t;
       while (b - 1 >= sFirst && tokens.pos[b - 1] === P.ADV) b--;
-      if (b - 1 >= sFirst && tokens.values[b - 1] === ',') continue;
+      if (b - 1 >= sFirst && tokens.values[b - 1] === ',') {
+        // "Dr Johan Pouwelse, a researcher at the Delft University of Technology, said...": the verb's subject is
+        // the name the sentence opens with, before the phrase the commas set off.
+        // Or the name the commas set off, when they set off nothing else ("Universities Scotland Director, David
+        // Caldwell, said").
+        let comma = sFirst;
+        while (comma < b - 1 && tokens.values[comma] !== ',') comma++;
+        let open = b - 2;
+        while (open > sFirst && tokens.values[open] !== ',') open--;
+        const isName = (from: number, to: number) => to > from && to - from <= 6 && tokens.pos[to - 1] === P.PROPN && nameEndingAt(tokens, to, from) === from;
+        const name = tokens.values[open] === ',' && isName(open + 1, b - 1) ? slice(article, tokens, open + 1, b - 1) : comma < b - 1 && isName(sFirst, comma) ? slice(article, tokens, sFirst, comma) : null;
+        if (name !== null) {
+          lastPerson = name;
+          lastSubject = name;
+          while (t + 1 < toTok && !sentenceStart[t + 1]) t++;
+        }
+        continue;
+      }
       const subj = subjectBefore(article, tokens, sFirst, t);
       if (subj) {
         if (subj.person) lastPerson = subj.name;

@@ -159,3 +159,32 @@ describe('quotations in parts, as BBC writes them, and who said them', () => {
     }
   });
 });
+
+describe('"he said" after a sentence whose name is not its subject', () => {
+  it('goes to the person the sentence is about, not a name in its clauses, nor an opening everyday word', async () => {
+    // From BBC tech/156 and politics/047: "he said" was credited to the program Exeem, the site Suprnova and the
+    // word "Director".
+    const dir = corpus({
+      'net.txt': [
+        'File-swappers ready new network',
+        '',
+        'Dr Johan Pouwelse, a researcher at Delft University who studies networks, said Exeem was the next step. "Exeem cannot prevent pollution," he said. Studies have shown that labels undermine Kazaa. By contrast moderators on Suprnova made sure files were good. "The moderators are the difference," he said.',
+        '',
+        'Universities Scotland Director, David Caldwell, said few students applied to avoid fees. "The reason people opt for Scottish universities is quality," he said. Virgin Radio DJ Pete Mitchell said: "This year has seen an amazing array of talent." He added: "The Scissor Sisters are one of the most original bands."',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const e = await Engine.open({ corpusDir: dir.dir });
+      expect(e.quotations({}, 100).map((q) => [q.text, q.speaker])).toEqual([
+        ['Exeem cannot prevent pollution', 'Dr Johan Pouwelse'],
+        ['The moderators are the difference', 'Dr Johan Pouwelse'],
+        ['The reason people opt for Scottish universities is quality', 'David Caldwell'],
+        ['This year has seen an amazing array of talent.', 'Pete Mitchell'],
+        ['The Scissor Sisters are one of the most original bands.', 'Pete Mitchell'],
+      ]);
+    } finally {
+      dir.remove();
+    }
+  });
+});
