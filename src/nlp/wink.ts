@@ -132,14 +132,13 @@ export function tokenize(text: string): TokenStream {
 /** Tokenise and tag a short text (a question or one sentence) and find its entities. */
 export function analyse(text: string): TokenStream & { entities: EntitySpan[] } {
   const doc = fullNlp.readDoc(foldDiacritics(text));
-  const decomposed = COMBINING.test(text);
   const entities: EntitySpan[] = [];
   doc.entities().each((e: ItemEntity) => {
     const detail = e.out(its.detail) as unknown as { type: string };
     const span = e.out(its.span) as unknown as [number, number];
     entities.push({ type: detail.type, first: span[0], last: span[1] });
   });
-  return { ...stream(doc, decomposed), entities };
+  return { ...stream(doc, COMBINING.test(text)), entities };
 }
 
 const addons = (model as unknown as { addons: { stem: (word: string) => string } }).addons;

@@ -141,10 +141,10 @@ function subjectBefore(article: Article, tokens: TokenStream, first: number, ver
   // reported by the sentence's speaker). Taken for a person, the next "he said" was credited to the site, the
   // program and the radio technology. (A capitalised word before the name is part of it, whatever wink tags it:
   // "Virgin Radio DJ Pete Mitchell said", where "DJ" is tagged a verb.)
-  const before = nameStart - 1;
-  if (nameStart < end && before >= first && (tokens.pos[before] === P.ADP || (tokens.pos[before] === P.VERB && !isCap(tokens.values[before] as string)) || tokens.normals[before] === 'that')) return null;
+  const prev = nameStart - 1;
+  if (nameStart < end && prev >= first && (tokens.pos[prev] === P.ADP || (tokens.pos[prev] === P.VERB && !isCap(tokens.values[prev] as string)) || tokens.normals[prev] === 'that')) return null;
   if (nameStart < end && lastTag === P.PROPN) {
-    const before = nameStart > first ? (tokens.normals[nameStart - 1] as string) : '';
+    const before = prev >= first ? (tokens.normals[prev] as string) : '';
     // An everyday word that opens the sentence is capitalised, not a name ("Studies have shown...").
     const opening = nameStart === first && end - nameStart === 1 && everydayLowerCaseWord((tokens.values[nameStart] as string).toLowerCase());
     const person = !opening && before !== 'the' && before !== 'a' && end - nameStart >= 1 && !/^(?:The|A)$/.test(tokens.values[nameStart] as string);
@@ -191,10 +191,9 @@ export function findQuotations(article: Article, tokens: TokenStream): Quotation
       let b = t;
       while (b - 1 >= sFirst && tokens.pos[b - 1] === P.ADV) b--;
       if (b - 1 >= sFirst && tokens.values[b - 1] === ',') {
-        // "Dr Johan Pouwelse, a researcher at the Delft University of Technology, said...": the verb's subject is
-        // the name the sentence opens with, before the phrase the commas set off.
-        // Or the name the commas set off, when they set off nothing else ("Universities Scotland Director, David
-        // Caldwell, said").
+        // A verb after a phrase set off by commas: its subject is the name the commas set off, when they set off
+        // nothing else ("Universities Scotland Director, David Caldwell, said"), or else the name the sentence opens
+        // with ("Dr Johan Pouwelse, a researcher at the Delft University of Technology, said").
         let comma = sFirst;
         while (comma < b - 1 && tokens.values[comma] !== ',') comma++;
         let open = b - 2;
