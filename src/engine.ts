@@ -41,8 +41,10 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * write them, "ppl" as "people" and "feb" as "february", and a capital typed twice as one (src/nlp/words.ts,
  * spellOut, repairShift); the sentence right before an article's prose is prose when it reads as a news item's
  * one-line lead (src/corpus/paragraphs.ts, isLead). 9: accents of a file saved decomposed (NFD) fold as precomposed
- * ones do (src/nlp/wink.ts); a who-question's short answer never ends in a prize (span.ts, PRIZE). */
-export const ENGINE_SCHEMA = 9;
+ * ones do (src/nlp/wink.ts); a who-question's short answer never ends in a prize (span.ts, PRIZE). 10: "Who is
+ * France's foreign minister?" and "in the past few days" ask about now (question.ts), and "to focus" is no verb in the
+ * present (pastOnly); a how-many question's short answer is never the year of a date (span.ts). */
+export const ENGINE_SCHEMA = 10;
 
 /** The engine's settings that change answers; part of the corpus version. */
 export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;

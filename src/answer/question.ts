@@ -63,10 +63,11 @@ export interface Question {
 const ACRONYM_OR_I = /(?<![\p{L}\p{N}])(?:\p{Lu}[\p{Lu}\p{N}]+s?|(?:\p{Lu}\.){2,}|I)(?![\p{L}\p{N}])/gu;
 /** The first letter of a question, and of each sentence in it ("lol. What did..."). */
 const SENTENCE_START = /(^[^\p{L}]*|[.!?]\s+[^\p{L}]*)\p{L}/gu;
-/** Words that ask about the present state of things. Words of recent events ("today", "this week", "yesterday")
- * are left out: "What did Diageo say today?" asks about a statement a news article reports in the past tense, with
- * the year of its figures. */
-const NOW_WORDS = /\b(?:now|nowadays|currently|these days|at (?:the moment|present))\b/i;
+/** Words that ask about the present state of things, and a span of time that runs up to now ("in the past few
+ * days", "over the last couple of weeks": an article's present, so a sentence only about years before its latest
+ * tells nothing of it). Words of recent events ("today", "this week", "yesterday") are left out: "What did Diageo
+ * say today?" asks about a statement a news article reports in the past tense, with the year of its figures. */
+const NOW_WORDS = /\b(?:now|nowadays|currently|these days|at (?:the moment|present)|(?:in|over|during) the (?:past|last) (?:few |couple of |several )?(?:days|weeks))\b/i;
 /** The words that ask for an expansion rather than name a topic. */
 const ASKING_EXPANSION = /^(?:stands?|stood|short|shorthand|mean|acronym|abbreviation|letters)$/i;
 /** "What does ICC stand for?", "whats the acronym icc short for", "What does ICC mean?": the acronym is the word
@@ -154,10 +155,16 @@ function typeOf(words: string[], tags: Uint8Array): { type: QuestionType; expect
   }
 }
 
+/** Offices held by one person or a few at a time. */
+const OFFICES = String.raw`(?:president|vice[- ]president|prime minister|premier|chancellor|minister|secretary|leader|head|chief|chief executive|ceo|chairman|chairwoman|chair|vice[- ]chair|director|governor|mayor|king|queen|monarch|ruler|pope|ambassador|envoy|commander|spokesman|spokeswoman|coach|manager|captain|boss|owner)s?`;
+/** Who holds an office, asked in the present tense: "Who is France's foreign minister?", "who's the president of
+ * Syria", "Who are the club's owners?". It asks for the holder now, not one an encyclopedia names for 1758. */
+const OFFICE_HOLDER = new RegExp(String.raw`^\W*who(?:\s+is|\s+are|['’]s)\b.*\b${OFFICES}\b`, 'i');
+
 /** Whether a question asks about the present state of things ("What year is the war in now?", "Who currently owns
- * Ferrari?"). */
+ * Ferrari?", "Who is Syria's president?"). */
 export function asksAboutNow(text: string): boolean {
-  return NOW_WORDS.test(text);
+  return NOW_WORDS.test(text) || OFFICE_HOLDER.test(text);
 }
 
 /** The acronym a question asks the meaning of ("What does ICC stand for?", "What did the LMP acronym stand for

@@ -67,6 +67,24 @@ describe('a question about now', () => {
     expect(pastOnly(ferry, firstStage(ferry, 'Who runs the harbour ferry now?'))).toBe(true);
   });
 
+  it('reads "Who is the board\'s chairman?" as a question about now, and a verb in -us as no present tense', () => {
+    const board = buildIndex([
+      articleFrom(
+        'board.txt',
+        "The Harbour Board\n\nIn 1925 the board's new chairman, Thomas Reed, decided to focus the port on winter trade.\n\nThe board was wound up in 1954, and its quay became a museum in 2015.\n",
+      ),
+    ]);
+    const ask = (q: string) => answerFromRanking(board, rank(board, q));
+    // 1925 is long before 2015, the article's latest year; "to focus" is no verb in the present ("focuses" would be).
+    // So is a question about the past few days.
+    for (const q of ["Who is the board's chairman?", 'who is the chairman of the board', "Who is the board's chairman now?", 'What did the chairman decide in the past few days?']) {
+      const a = ask(q);
+      expect(a.kind === 'not-found' ? a.reason : a.kind, q).toBe('dated');
+    }
+    const then = ask("Who was the board's chairman?");
+    expect(then.kind === 'answer' ? then.answer?.text : then.kind).toBe('Thomas Reed');
+  });
+
   it('reads a year named as a point of comparison as no date of the sentence', () => {
     // A 2005 report: four figures are this year's, compared with past years'; three sentences are dated to the past.
     const report = buildIndex([
@@ -93,11 +111,12 @@ describe('a question about now', () => {
     }
   });
 
-  it('is answered on the seeds, whose sentences speak of this week and of now', () => {
+  it('is answered on the seeds, whose sentences speak of this week, the past few days and now', () => {
     for (const [q, quoted] of [
       ['How many civilians were killed this week by Russian and Syrian military operations?', 'this week'],
       ['how many civilians were killed in east aleppo this week?', 'More than 200 civilians were reportedly killed this week'],
       ['what is the situation in aleppo now?', "It's the same situation."],
+      ['how many people did the bombing campaign kill in the past few days?', 'killed dozens of people in the past few days'],
     ] as const) {
       const a = answerFromRanking(seeds, rank(seeds, q));
       expect(a.kind === 'answer' ? a.citations[0]!.text : a.kind, q).toContain(quoted);

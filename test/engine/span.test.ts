@@ -136,6 +136,23 @@ describe('short answers to the seed questions', () => {
     expect(Array.from(wonSpans.first, (f, c) => wonSpans.tokens.values.slice(f, wonSpans.last[c]! + 1).join(' '))).toContain('a Cesar prize');
   });
 
+  it('never counts with the year of a date: "how many" is not answered "2014"', () => {
+    // Found asking a seed question of SQuAD: "how many rebel groups signed that statement" got "2014".
+    const spansOf = (question: string, sentence: string) => {
+      const index = indexOf(sentence);
+      const q = analyseQuestion(question, index.vocabulary);
+      const problem = spanProblem(index, q, questionFrame(q), sentence);
+      return Array.from(problem.first, (f, c) => problem.tokens.values.slice(f, problem.last[c]! + 1).join(' '));
+    };
+    const signed = spansOf('how many rebel groups signed that statement', 'In December 2014, President Uhuru Kenyatta signed a Security Laws Amendment Bill, which was necessary to guard against armed groups.');
+    for (const span of signed) expect(span, span).not.toMatch(/2014/);
+    // A count the sentence does give is still a candidate, and so is a number that counts the noun after it.
+    expect(spansOf('how many rebel groups signed the statement', 'In December 2014, 30 rebel groups signed the statement.')).toContain('30');
+    expect(spansOf('How many guests attended the dinner?', 'In 1838, 2000 guests attended the dinner at the market.')).toContain('2000');
+    // "What year" still takes it.
+    expect(spansOf('What year did the president sign the bill?', 'In December 2014, the president signed the bill.')).toContain('2014');
+  });
+
   it('reads a verb one edit off as typed when its stem is too short, as the commonest such word; a name never', () => {
     const index = indexOf('The case was heard on Monday. Officials called for an inquiry. Officials called it a scandal. The boring report is late.');
     const called = index.vocabulary.lookup('call');
