@@ -183,7 +183,8 @@ export function unexpanded(index: Index, ranking: FirstStageRanking): boolean {
 /** Words of a sentence that speak of the present or the future: auxiliaries and modals in those tenses, and words
  * of the present day, in lower case (the month "May" and the name "Will" are neither). "would", "could", "should"
  * and "might" are left out: "In 1999 the company said it would double its fleet" is past. A verb in the third
- * person present ("owns", "aims", "says") is found by its tag, and by its -s ("to focus" ends in -us, no such form). */
+ * person present ("owns", "aims", "says") is found by its tag, and by its -s: not after "to" ("to bias"), nor in -us
+ * ("to focus", no such form whatever the tagger says). */
 const PRESENT = /\b(?:is|are|am|has|have|does|do|will|shall|can|may|must|remains?|now|nowadays|currently|current|today|tonight|recently|still|this (?:week|month|year|weekend))\b/;
 /** A year, as the rule reads one: 1500 to 2199, not money or a share ("$2000", "1500%"). */
 const YEAR_IN_TEXT = /(?<![\p{L}\p{N}$£€.,])(?:1[5-9]\d\d|2[01]\d\d)(?![\p{N}%]|,\d|\.\d)/gu;
@@ -238,7 +239,7 @@ export function pastOnly(index: Index, ranking: FirstStageRanking): boolean {
   const tokens = analyse(text);
   for (let i = 0; i < tokens.values.length; i++) {
     const tag = tokens.pos[i];
-    if ((tag === P.VERB || tag === P.AUX) && /[^su'’]s$/i.test(tokens.values[i]!) && !/^was$/i.test(tokens.values[i]!)) return false;
+    if ((tag === P.VERB || tag === P.AUX) && /[^su'’]s$/i.test(tokens.values[i]!) && !/^was$/i.test(tokens.values[i]!) && tokens.normals[i - 1] !== 'to') return false;
   }
   return true;
 }

@@ -65,9 +65,9 @@ const ACRONYM_OR_I = /(?<![\p{L}\p{N}])(?:\p{Lu}[\p{Lu}\p{N}]+s?|(?:\p{Lu}\.){2,
 const SENTENCE_START = /(^[^\p{L}]*|[.!?]\s+[^\p{L}]*)\p{L}/gu;
 /** Words that ask about the present state of things, and a span of time that runs up to now ("in the past few
  * days", "over the last couple of weeks": an article's present, so a sentence only about years before its latest
- * tells nothing of it). Words of recent events ("today", "this week", "yesterday") are left out: "What did Diageo
+ * tells nothing of it; not "the last few days of the war"). Words of recent events ("today", "this week", "yesterday") are left out: "What did Diageo
  * say today?" asks about a statement a news article reports in the past tense, with the year of its figures. */
-const NOW_WORDS = /\b(?:now|nowadays|currently|these days|at (?:the moment|present)|(?:in|over|during) the (?:past|last) (?:few |couple of |several )?(?:days|weeks))\b/i;
+const NOW_WORDS = /\b(?:now|nowadays|currently|these days|at (?:the moment|present)|(?:in|over|during) the (?:past|last) (?:few |couple of |several )?(?:days|weeks)(?!\s+(?:of|before|after)\b))\b/i;
 /** The words that ask for an expansion rather than name a topic. */
 const ASKING_EXPANSION = /^(?:stands?|stood|short|shorthand|mean|acronym|abbreviation|letters)$/i;
 /** "What does ICC stand for?", "whats the acronym icc short for", "What does ICC mean?": the acronym is the word
@@ -158,8 +158,10 @@ function typeOf(words: string[], tags: Uint8Array): { type: QuestionType; expect
 /** Offices held by one person or a few at a time. */
 const OFFICES = String.raw`(?:president|vice[- ]president|prime minister|premier|chancellor|minister|secretary|leader|head|chief|chief executive|ceo|chairman|chairwoman|chair|vice[- ]chair|director|governor|mayor|king|queen|monarch|ruler|pope|ambassador|envoy|commander|spokesman|spokeswoman|coach|manager|captain|boss|owner)s?`;
 /** Who holds an office, asked in the present tense: "Who is France's foreign minister?", "who's the president of
- * Syria", "Who are the club's owners?". It asks for the holder now, not one an encyclopedia names for 1758. */
-const OFFICE_HOLDER = new RegExp(String.raw`^\W*who(?:\s+is|\s+are|['’]s)\b.*\b${OFFICES}\b`, 'i');
+ * Syria", "Who are the club's owners?". It asks for the holder now, not one an encyclopedia names for 1758. The
+ * office ends a short noun phrase right after "who is": not "Who is the man the president met?", "Who is accused of
+ * killing the king?", nor "Who is the first president...?", "...the former president...?", which ask about the past. */
+const OFFICE_HOLDER = new RegExp(String.raw`^\W*who(?:\s+is|\s+are|['’]s)\s+(?:(?:the|an?)\s+)?(?!(?:former|ex|first|last|late|previous|founding|then|original)\b)(?:(?!(?:the|an?)\b)[\p{L}\p{N}'’.-]+\s+){0,3}?${OFFICES}\b`, 'iu');
 
 /** Whether a question asks about the present state of things ("What year is the war in now?", "Who currently owns
  * Ferrari?", "Who is Syria's president?"). */

@@ -729,7 +729,6 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   // Only where SQuAD's answers are nearly always numbers: "how many" (98%; "zero", "fourteen" are tagged numbers)
   // and "how old", not "how long" or "what rate" ("a week", "rapidly"); "what year", not "what day" ("Monday").
   const asksNumber = klassName === 'how-many' || (klassName === 'how-measure' && question.tokens.normals.some((w, t) => w === 'old' && question.tokens.normals[t - 1] === 'how'));
-  const countsYearAsNumber = klassName === 'how-many' && !/^(?:years?|decades?|centuries|times)$/.test(question.focus ?? '');
   const asksWhatDate = klassName === 'what-date' && (question.focus === 'year' || question.focus === 'years');
   const asksWho = klassName === 'who' || klassName === 'what-agent';
   // Tokens that state a quantity or a rank: a number in digits or words ("213", "six", "dozens"), an ordinal.
@@ -738,12 +737,13 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
   if (asksNumber || asksWhatDate) {
     const counted = new Uint8Array(n);
     for (const e of tokens.entities) if (QUANTITY_ENTITIES.has(e.type)) counted.fill(1, e.first, e.last + 1);
-    // A year of a date is no count: "how many rebel groups signed?" is not answered "2014" (nor "In December 2014")
-    // from "In December 2014, President Kenyatta signed...". One that counts the noun after it is: "2000 guests".
-    // ("how many years" asks for a count of years, and a year is no answer to it either way.)
+    // For "how many", the year of a date is no count: "how many rebel groups signed?" is not answered "2014" (nor
+    // "In December 2014") from "In December 2014, President Kenyatta signed...". A number that counts a word of the
+    // question is: "2000 guests" for "How many guests came?" (wink may tag it a date), not "the 2010 election".
     const dated = new Uint8Array(n);
-    if (countsYearAsNumber) for (const e of tokens.entities) if (e.type === 'DATE') dated.fill(1, e.first, e.last + 1);
-    const dateYear = (t: number) => dated[t] === 1 && year(t) && tokens.pos[t + 1] !== P.NOUN;
+    if (klassName === 'how-many') for (const e of tokens.entities) if (e.type === 'DATE') dated.fill(1, e.first, e.last + 1);
+    const askedWords = new Set(question.tokens.normals);
+    const dateYear = (t: number) => dated[t] === 1 && year(t) && !(t + 1 < n && askedWords.has(tokens.normals[t + 1]!));
     for (let t = 0; t < n; t++) quantities[t + 1] = quantities[t]! + ((counted[t] === 1 || tokens.pos[t] === P.NUM || QUANTITY.test(tokens.values[t] as string)) && !dateYear(t) ? 1 : 0);
   }
   const datedPrefix = new Uint16Array(n + 1);
@@ -831,9 +831,6 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
       if (asked[j + 1]! - asked[i]! === inner) continue;
       const quantity = quantities[j + 1]! > quantities[i]!;
       if (asksNumber && !quantity) continue;
-      // A year in a date is no count: "how many rebel groups signed?" is not answered "2014", of "In December 2014,
-      // President Kenyatta signed...". ("how many years" asks for a count of years, not a year.)
-      if (countsYearAsNumber && i === j && year(i) && datedPrefix[j + 1]! > datedPrefix[i]!) continue;
       if (asksWhatDate && !quantity && datedPrefix[j + 1] === datedPrefix[i]) continue;
       if (asksWho && PRIZE.test(tokens.values[j] as string)) continue;
       // "Who is Bebars Mishal?" is answered by what the sentence says the name is: an apposition right after

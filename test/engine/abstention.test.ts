@@ -71,7 +71,7 @@ describe('a question about now', () => {
     const board = buildIndex([
       articleFrom(
         'board.txt',
-        "The Harbour Board\n\nIn 1925 the board's new chairman, Thomas Reed, decided to focus the port on winter trade.\n\nThe board was wound up in 1954, and its quay became a museum in 2015.\n",
+        "The Harbour Board\n\nIn 1925 the board's new chairman, Thomas Reed, decided to focus the port on winter trade.\n\nIn 1931 the board's harbour master chose to bias the fees towards local boats.\n\nThe board was wound up in 1954, and its quay became a museum in 2015.\n",
       ),
     ]);
     const ask = (q: string) => answerFromRanking(board, rank(board, q));
@@ -81,6 +81,9 @@ describe('a question about now', () => {
       const a = ask(q);
       expect(a.kind === 'not-found' ? a.reason : a.kind, q).toBe('dated');
     }
+    // "to bias" is no verb in the present either, whatever the tagger makes of it.
+    const master = ask('Who is the board\'s harbour master now?');
+    expect(master.kind === 'not-found' ? master.reason : master.kind).toBe('dated');
     const then = ask("Who was the board's chairman?");
     expect(then.kind === 'answer' ? then.answer?.text : then.kind).toBe('Thomas Reed');
   });

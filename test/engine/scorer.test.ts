@@ -161,6 +161,10 @@ describe('questions about the present day', () => {
     // Who holds an office, in the present tense: the holder now.
     for (const q of ["Who is France's foreign minister?", "who's the president of syria", 'Who are the orchard\'s owners?', 'Who is the current chief executive of the apple board?']) expect(asksNow(q), q).toBe(true);
     for (const q of ["Who was France's foreign minister?", 'Who is backing the rebels?', 'Who is the author of the apple book?', 'Which minister harvests apples?']) expect(asksNow(q), q).toBe(false);
+    // The office must end a short noun phrase right after "who is", and not one of the past.
+    for (const q of ['Who is the former president of the orchard board?', 'Who is the first king of the apple country?', 'Who is the man the president met?', 'Who is accused of shooting the orchard owner?', 'Who is Bebars Mishal? What did the president say?']) expect(asksNow(q), q).toBe(false);
+    // A span of time of the past is not one up to now.
+    for (const q of ['What happened during the last few days of the harvest?', 'What did he pick in the last weeks before his death?']) expect(asksNow(q), q).toBe(false);
     // "What did they say today?" asks about an event a news article tells in the past tense.
     for (const q of ['Who harvests apples?', 'Who harvested apples this year?', 'Who harvests apples today?', 'How many apples were harvested this week?', 'who harvested apples in the past few years', 'What is the known apple?', 'Who harvests apples nowhere else?', 'who knows how to harvest apples']) expect(asksNow(q), q).toBe(false);
   });

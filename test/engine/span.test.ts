@@ -149,6 +149,11 @@ describe('short answers to the seed questions', () => {
     // A count the sentence does give is still a candidate, and so is a number that counts the noun after it.
     expect(spansOf('how many rebel groups signed the statement', 'In December 2014, 30 rebel groups signed the statement.')).toContain('30');
     expect(spansOf('How many guests attended the dinner?', 'In 1838, 2000 guests attended the dinner at the market.')).toContain('2000');
+    expect(spansOf('How many guests came?', 'The 2000 guests arrived in June 1999.')).toContain('2000');
+    // A year before a noun the question does not count is a date's: "the 2010 election".
+    const votes = spansOf('How many votes did he get?', 'He got 1200 votes in the 2010 election.');
+    expect(votes).toContain('1200');
+    for (const span of votes) if (/2010/.test(span)) expect(span, span).toMatch(/1200/);
     // "What year" still takes it.
     expect(spansOf('What year did the president sign the bill?', 'In December 2014, the president signed the bill.')).toContain('2014');
   });
