@@ -65,8 +65,9 @@ const ACRONYM_OR_I = /(?<![\p{L}\p{N}])(?:\p{Lu}[\p{Lu}\p{N}]+s?|(?:\p{Lu}\.){2,
 const SENTENCE_START = /(^[^\p{L}]*|[.!?]\s+[^\p{L}]*)\p{L}/gu;
 /** Words that ask about the present state of things, and a span of time that runs up to now ("in the past few
  * days", "over the last couple of weeks": an article's present, so a sentence only about years before its latest
- * tells nothing of it; not "the last few days of the war"). Words of recent events ("today", "this week", "yesterday") are left out: "What did Diageo
- * say today?" asks about a statement a news article reports in the past tense, with the year of its figures. */
+ * tells nothing of it; not "the last few days of the war"). Words of recent events ("today", "this week",
+ * "yesterday") are left out: "What did Diageo say today?" asks about a statement a news article reports in the past
+ * tense, with the year of its figures. */
 const NOW_WORDS = /\b(?:now|nowadays|currently|these days|at (?:the moment|present)|(?:in|over|during) the (?:past|last) (?:few |couple of |several )?(?:days|weeks)(?!\s+(?:of|before|after)\b))\b/i;
 /** The words that ask for an expansion rather than name a topic. */
 const ASKING_EXPANSION = /^(?:stands?|stood|short|shorthand|mean|acronym|abbreviation|letters)$/i;

@@ -738,12 +738,12 @@ export function spanProblem(index: Index, question: Question, frame: QuestionFra
     const counted = new Uint8Array(n);
     for (const e of tokens.entities) if (QUANTITY_ENTITIES.has(e.type)) counted.fill(1, e.first, e.last + 1);
     // For "how many", the year of a date is no count: "how many rebel groups signed?" is not answered "2014" (nor
-    // "In December 2014") from "In December 2014, President Kenyatta signed...". A number that counts a word of the
-    // question is: "2000 guests" for "How many guests came?" (wink may tag it a date), not "the 2010 election".
+    // "In December 2014") from "In December 2014, President Kenyatta signed...". A number before a word the question
+    // asks about (`match`) is one: "2000 guests" for "How many guests came?" (wink may tag it a date), not "the 2010
+    // election" for "How many votes...?".
     const dated = new Uint8Array(n);
     if (klassName === 'how-many') for (const e of tokens.entities) if (e.type === 'DATE') dated.fill(1, e.first, e.last + 1);
-    const askedWords = new Set(question.tokens.normals);
-    const dateYear = (t: number) => dated[t] === 1 && year(t) && !(t + 1 < n && askedWords.has(tokens.normals[t + 1]!));
+    const dateYear = (t: number) => dated[t] === 1 && year(t) && !(t + 1 < n && match[t + 1]! >= 0);
     for (let t = 0; t < n; t++) quantities[t + 1] = quantities[t]! + ((counted[t] === 1 || tokens.pos[t] === P.NUM || QUANTITY.test(tokens.values[t] as string)) && !dateYear(t) ? 1 : 0);
   }
   const datedPrefix = new Uint16Array(n + 1);

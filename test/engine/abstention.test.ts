@@ -4,9 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { ANSWERABLE_FEATURES, answerableFeatures, answerFromRanking, firstStage, pastOnly, rank } from '../../src/answer/answer.ts';
+import type { Answer } from '../../src/answer/types.ts';
 import { articleFrom } from '../support/articles.ts';
 
 const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
+/** Why an answer declined, or 'answer'. */
+const outcome = (a: Answer) => (a.kind === 'not-found' ? a.reason : a.kind);
 const feature = (q: string, name: (typeof ANSWERABLE_FEATURES)[number]) => answerableFeatures(firstStage(seeds, q))[ANSWERABLE_FEATURES.indexOf(name)]!;
 
 describe('unknown question words', () => {
@@ -46,7 +49,7 @@ describe('a question about now', () => {
     // "Will" and "May" are a name and a month, not verbs, and "would" in reported speech is past.
     for (const q of ['Who runs the harbour ferry now?', 'who currently runs the harbour ferry', 'How long does the crossing take these days?', 'Who runs the tug now?', 'How big is the barge fleet now?']) {
       const a = ask(q);
-      expect(a.kind === 'not-found' ? a.reason : a.kind, q).toBe('dated');
+      expect(outcome(a), q).toBe('dated');
       // The closest sentence is still shown, as such.
       if (a.kind === 'not-found') expect(a.nearest[0]!.text, q).toMatch(/1890|1900|1901|1999/);
     }
@@ -79,11 +82,11 @@ describe('a question about now', () => {
     // So is a question about the past few days.
     for (const q of ["Who is the board's chairman?", 'who is the chairman of the board', "Who is the board's chairman now?", 'What did the chairman decide in the past few days?']) {
       const a = ask(q);
-      expect(a.kind === 'not-found' ? a.reason : a.kind, q).toBe('dated');
+      expect(outcome(a), q).toBe('dated');
     }
     // "to bias" is no verb in the present either, whatever the tagger makes of it.
     const master = ask('Who is the board\'s harbour master now?');
-    expect(master.kind === 'not-found' ? master.reason : master.kind).toBe('dated');
+    expect(outcome(master)).toBe('dated');
     const then = ask("Who was the board's chairman?");
     expect(then.kind === 'answer' ? then.answer?.text : then.kind).toBe('Thomas Reed');
   });
@@ -110,7 +113,7 @@ describe('a question about now', () => {
     // A year that dates the sentence still does: "in 2003", "in the first quarter of 2003", "had run ... since 1998".
     for (const q of ['Where does the carmaker build its farm tractors now?', 'How many lorries does the carmaker sell in Africa now?', 'Who runs the lorry division now?']) {
       const a = now(q);
-      expect(a.kind === 'not-found' ? a.reason : a.kind, q).toBe('dated');
+      expect(outcome(a), q).toBe('dated');
     }
   });
 

@@ -27,6 +27,9 @@ const shortAnswer = (q: string) => {
   return a.answer;
 };
 
+/** The text of every candidate span of a span problem, in its order. */
+const spanTexts = (problem: ReturnType<typeof spanProblem>) => Array.from(problem.first, (f, c) => problem.tokens.values.slice(f, problem.last[c]! + 1).join(' '));
+
 /** One article made of `text`, indexed alone. */
 function indexOf(text: string): Index {
   const a = parseArticle('test.txt', Buffer.from(`A test\n\n${text}\n`, 'utf8'));
@@ -94,7 +97,7 @@ describe('short answers to the seed questions', () => {
     // made only of the question's words.
     const told = analyseQuestion('what did Mishal tell Reuters?', seeds.vocabulary);
     const toldSpans = spanProblem(seeds, told, questionFrame(told), 'Mishal told Reuters the bombardment continued until 6am.');
-    const toldTexts = Array.from(toldSpans.first, (f, c) => toldSpans.tokens.values.slice(f, toldSpans.last[c]! + 1).join(' '));
+    const toldTexts = spanTexts(toldSpans);
     expect(toldTexts.length).toBeGreaterThan(0);
     expect(toldTexts).not.toContain('Reuters');
     expect(toldTexts).not.toContain('told Reuters');
@@ -108,13 +111,13 @@ describe('short answers to the seed questions', () => {
     // An ordinal wink tags a noun is one all the same (its ORDINAL entity): "fifteenth", not "Aleppo" or nothing.
     const year = analyseQuestion('What year is the war in now?', seeds.vocabulary);
     const fifteenth = spanProblem(seeds, year, questionFrame(year), 'Aleppo is the main battle ground of a conflict now in its fifteenth year.');
-    const yearSpans = Array.from(fifteenth.first, (f, c) => fifteenth.tokens.values.slice(f, fifteenth.last[c]! + 1).join(' '));
+    const yearSpans = spanTexts(fifteenth);
     expect(yearSpans.length).toBeGreaterThan(0);
     for (const span of yearSpans) expect(span, span).toMatch(/fifteenth/);
     // Each rule holds for every candidate span, not only the pick.
     const question = analyseQuestion('how many people did the bombing campaign kill?', seeds.vocabulary);
     const problem = spanProblem(seeds, question, questionFrame(question), 'A statement said the bombing campaign killed dozens of people and destroyed six hospitals.');
-    const spans = Array.from(problem.first, (f, c) => problem.tokens.values.slice(f, problem.last[c]! + 1).join(' '));
+    const spans = spanTexts(problem);
     expect(spans.length).toBeGreaterThan(0);
     for (const span of spans) expect(span, span).toMatch(/dozens|six/);
     expect(spans).not.toContain('bombing campaign');
@@ -126,14 +129,14 @@ describe('short answers to the seed questions', () => {
     const index = indexOf(sentence);
     const who = analyseQuestion("who directed l'esquive", index.vocabulary);
     const problem = spanProblem(index, who, questionFrame(who), sentence);
-    const spans = Array.from(problem.first, (f, c) => problem.tokens.values.slice(f, problem.last[c]! + 1).join(' '));
+    const spans = spanTexts(problem);
     expect(spans.length).toBeGreaterThan(0);
     for (const span of spans) expect(span, span).not.toMatch(/prize$/i);
     expect(spans).toContain('Abdellatif Kechiche');
     // What was won is still an answer when asked for ("what did L'Esquive earn?").
     const what = analyseQuestion("What did L'Esquive earn?", index.vocabulary);
     const wonSpans = spanProblem(index, what, questionFrame(what), sentence);
-    expect(Array.from(wonSpans.first, (f, c) => wonSpans.tokens.values.slice(f, wonSpans.last[c]! + 1).join(' '))).toContain('a Cesar prize');
+    expect(spanTexts(wonSpans)).toContain('a Cesar prize');
   });
 
   it('never counts with the year of a date: "how many" is not answered "2014"', () => {
@@ -142,7 +145,7 @@ describe('short answers to the seed questions', () => {
       const index = indexOf(sentence);
       const q = analyseQuestion(question, index.vocabulary);
       const problem = spanProblem(index, q, questionFrame(q), sentence);
-      return Array.from(problem.first, (f, c) => problem.tokens.values.slice(f, problem.last[c]! + 1).join(' '));
+      return spanTexts(problem);
     };
     const signed = spansOf('how many rebel groups signed that statement', 'In December 2014, President Uhuru Kenyatta signed a Security Laws Amendment Bill, which was necessary to guard against armed groups.');
     for (const span of signed) expect(span, span).not.toMatch(/2014/);
@@ -176,12 +179,12 @@ describe('short answers to the seed questions', () => {
     // "brown" is an English word, but the sentence writes "Dan Brown" as a name: what he is, or nothing.
     const brown = analyseQuestion('who is dan brown', seeds.vocabulary);
     const brownProblem = spanProblem(seeds, brown, questionFrame(brown), 'Dan Brown, the author of the novel, said the book was fiction.');
-    const brownSpans = Array.from(brownProblem.first, (f, c) => brownProblem.tokens.values.slice(f, brownProblem.last[c]! + 1).join(' '));
+    const brownSpans = spanTexts(brownProblem);
     expect(brownSpans).toContain('the author of the novel');
     expect(brownSpans).not.toContain('the book');
     const question = analyseQuestion("who's germany's finance minister", seeds.vocabulary);
     const problem = spanProblem(seeds, question, questionFrame(question), 'German Finance Minister Hans Eichel said the deficit would fall.');
-    expect(Array.from(problem.first, (f, c) => problem.tokens.values.slice(f, problem.last[c]! + 1).join(' '))).toContain('Hans Eichel');
+    expect(spanTexts(problem)).toContain('Hans Eichel');
   });
 
   it('quotes every short answer exactly from a cited sentence, at its offsets in the article', () => {
