@@ -65,11 +65,15 @@ const ABSTAINED = {
   'unmentioned-name': 'The article that matches it best never mentions a name it asks about.',
   dated: 'It asks about now, and the closest sentences speak only of years past.',
   unexpanded: 'It asks what an acronym stands for, and the closest sentences never spell it out.',
+  untyped: 'It asks for a place or a number, and the closest sentences give none.',
 } satisfies Record<NotFoundReason, string>;
 
 /** Why the bot declined, naming the name (or acronym) a rule declined for (an answer cached before names were kept has
  * none: the general sentence then). */
-function abstainedBecause(a: { reason: NotFoundReason; name?: string; nearest: readonly { title: string }[] }): string {
+function abstainedBecause(a: { reason: NotFoundReason; questionType?: string; name?: string; nearest: readonly { title: string }[] }): string {
+  if (a.reason === 'dated' && a.questionType === 'when') return 'It asks about now or what is still to come, and the closest sentences speak only of years past.';
+  if (a.reason === 'untyped' && a.questionType === 'where') return 'It asks where, and the closest sentences name no place.';
+  if (a.reason === 'untyped' && a.questionType === 'how-many') return 'It asks how many, and the closest sentences give no number.';
   const name = a.name === undefined ? '' : userText(a.name);
   if (name !== '') {
     const quoted = `“${fitText(name, 80)}”`;

@@ -461,6 +461,19 @@ export function answerableProbability(ranking: FirstStageRanking): number {
   return sigmoid(s);
 }
 
+/**
+ * Whether a question asks where, or how many ("Where will the foreign ministers meet?", "How many rebel groups...?"),
+ * so that cited sentences in which the short-answer model finds no phrase do not answer it (reason 'untyped'): "Where
+ * will the foreign ministers meet?" is not answered by "...there will be a different minister at each meeting". Other
+ * kinds are left to the model. A what- or which-question that expects a place is not read so: "What state is eastern
+ * Aleppo's infrastructure in?" asks for a condition, and "Which countries joined...?" for a list, which the span
+ * model gives as no one phrase. A when- or who-question's sentence without a confident date or name is still cited
+ * rightly as often as the rest.
+ */
+export function wantsTypedPhrase(question: Question): boolean {
+  return question.type === 'how-many' || question.type === 'where';
+}
+
 export function answer(index: Index, questionText: string, options: AnswerOptions = {}): Answer {
   return answerFromRanking(index, rank(index, questionText, options), options);
 }
@@ -477,6 +490,8 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
     return { kind: 'not-found', ...base, reason: 'empty-question', confidence: 0, nearest: [] };
   }
   if (ranked.length === 0) return { kind: 'not-found', ...base, reason: 'no-match', confidence: 0, nearest: [] };
+  /** The closest sentences, offered when it declines: the best `max` of the ranking. */
+  const nearest = () => ranked.slice(0, max).map((r) => citationOf(index, r.candidate.sentence, r.probability));
   const declined = declineReason(ranking);
   if (declined !== null) {
     return {
@@ -486,7 +501,7 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
       ...(ranking.unmentioned === null ? {} : { name: ranking.unmentioned.name }),
       ...(declined === 'unexpanded' && question.expansion !== null ? { name: question.expansion } : {}),
       confidence,
-      nearest: ranked.slice(0, max).map((r) => citationOf(index, r.candidate.sentence, r.probability)),
+      nearest: nearest(),
     };
   }
   // Supporting citations: the best, then others the reranker rates nearly as likely.
@@ -501,6 +516,9 @@ export function answerFromRanking(index: Index, ranking: Ranking, options: Answe
     citations.push(citationOf(index, r.candidate.sentence, r.probability));
   }
   const short = shortAnswerOf(index, question, citations.map((c) => ({ sentence: c.sentenceId, probability: c.score })), undefined, ranking.spans);
+  if (short === null && wantsTypedPhrase(question)) {
+    return { kind: 'not-found', ...base, reason: 'untyped', confidence, nearest: nearest() };
+  }
   // The sentence the short answer is a phrase of comes first: a reader sees the answer, then where it is said.
   const at = short === null ? 0 : citations.findIndex((c) => c.sentenceId === short.sentenceId);
   if (at > 0) citations.unshift(...citations.splice(at, 1));

@@ -164,10 +164,27 @@ const OFFICES = String.raw`(?:president|vice[- ]president|prime minister|premier
  * killing the king?", nor "Who is the first president...?", "...the former president...?", which ask about the past. */
 const OFFICE_HOLDER = new RegExp(String.raw`^\W*who(?:\s+is|\s+are|['’]s)\s+(?:(?:the|an?)\s+)?(?!(?:former|ex|first|last|late|previous|founding|then|original)\b)(?:(?!(?:the|an?)\b)[\p{L}\p{N}'’.-]+\s+){0,3}?${OFFICES}\b`, 'iu');
 
+/** A when-question about what is still to come: "When will the first ID cards be issued?", "When is the election
+ * expected to be held?", "When is the verdict due?", "when's Liverpool's new stadium opening" (an -ing word ending
+ * the question, not after an article or "to": "When is the wedding?" asks no such thing, nor do "morning", "evening"
+ * and "spring"; "When is the board meeting?" does). Within one clause ("When is the match, and who is going to referee?" is not one; a stop counts only before a
+ * space, as "Opera 8.0" has one), and "due to" is not
+ * "because of" ("...closed due to flooding"). "will" in lower case or in a question all in capitals: "When Will
+ * Carter ran the tug..." names a man (WHEN_WILL, without the i flag). "When does the stadium open?" is not read so:
+ * SQuAD asks that of what happens every year. */
+const WHEN_WILL = /^\W*(?:(?:[Aa]nd|[Ss]o|[Bb]ut|AND|SO|BUT)\s+)?(?:[Ww]hen|WHEN)\s+(?:will|WILL)\b/u;
+const WHEN_AHEAD = new RegExp(
+  String.raw`^\W*(?:(?:and|so|but)\s+)?when(?:\s+(?:is|are)|['’]s)\b(?:` +
+    String.raw`(?:[^?.;,]|\.(?!\s)){0,80}?\b(?:expected|due|scheduled|set|planned|going)\s+to\b(?!\s+\p{L}+ing\b)` +
+    String.raw`|(?:[^?.;,]|\.(?!\s)){0,80}?\b(?:expected|due|scheduled|planned)\s*\??\s*$` +
+    String.raw`|\s+(?:[\p{L}\p{N}'’.-]+\s+){0,5}?(?!(?:the|an?|to)\b)[\p{L}\p{N}'’.-]+\s+(?!(?:morning|evening|spring)\b)\p{L}{2,}ing\s*\??\s*$)`,
+  'iu',
+);
+
 /** Whether a question asks about the present state of things ("What year is the war in now?", "Who currently owns
  * Ferrari?", "Who is Syria's president?"). */
 export function asksAboutNow(text: string): boolean {
-  return NOW_WORDS.test(text) || OFFICE_HOLDER.test(text);
+  return NOW_WORDS.test(text) || OFFICE_HOLDER.test(text) || WHEN_WILL.test(text) || WHEN_AHEAD.test(text);
 }
 
 /** The acronym a question asks the meaning of ("What does ICC stand for?", "What did the LMP acronym stand for

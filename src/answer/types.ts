@@ -31,8 +31,9 @@ export interface ShortAnswer {
 /** Why a question is not answered; 'unknown-name': no article mentions a name the question asks about;
  * 'unmentioned-name': the best sentence's article never mentions it; 'dated': the question asks about the present
  * and the best sentence speaks only of years past; 'unexpanded': it asks what an acronym stands for and the best
- * sentence does not spell it out. */
-export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence' | 'unknown-name' | 'unmentioned-name' | 'dated' | 'unexpanded';
+ * sentence does not spell it out; 'untyped': it asks for a place or a count and the cited sentences offer none
+ * (answer.ts, wantsTypedPhrase). */
+export type NotFoundReason = 'empty-question' | 'no-match' | 'low-confidence' | 'unknown-name' | 'unmentioned-name' | 'dated' | 'unexpanded' | 'untyped';
 
 export type Answer =
   | {

@@ -29,6 +29,7 @@ const INPUT = [
   '/ask what does icc stand for',
   '/ask What does UK stand for?',
   '/ask what did the UK say about the ICC?',
+  '/ask How many hospitals are left in Aleppo?',
   '/frobnicate',
   '/stats',
   '',
@@ -102,6 +103,10 @@ describe('npm start without a token', () => {
     expect(out()).toContain("The articles don't say. It asks what “UK” stands for, and the closest sentences never spell it out.");
   });
 
+  it('says a how-many question is declined when the closest sentences give no number', () => {
+    expect(out()).toContain("Q: How many hospitals are left in Aleppo?\nThe articles don't say. It asks how many, and the closest sentences give no number.");
+  });
+
   it('says which article never mentions the name when another closest match does', () => {
     // The ICC sentence matches best and its article never names the UK; the other seed, which does, is shown too.
     const a = engine.answer('what did the UK say about the ICC?');
@@ -113,10 +118,10 @@ describe('npm start without a token', () => {
 
   it('gives the console user, who runs the bot, the moderator view', () => {
     const ara = engine.articles('ARA')[0]!;
-    const kinds = [engine.answer('who called for an ICC investigation?').kind, engine.answer('What did Australia say about Aleppo?', { articleId: ara.id }).kind, engine.answer('what does icc stand for').kind, engine.answer('What does UK stand for?').kind, engine.answer('what did the UK say about the ICC?').kind];
+    const kinds = [engine.answer('who called for an ICC investigation?').kind, engine.answer('What did Australia say about Aleppo?', { articleId: ara.id }).kind, engine.answer('what does icc stand for').kind, engine.answer('What does UK stand for?').kind, engine.answer('what did the UK say about the ICC?').kind, engine.answer('How many hospitals are left in Aleppo?').kind];
     const answered = kinds.filter((k) => k === 'answer').length;
     expect(out()).toContain('== Answer statistics ==');
-    expect(out()).toContain(`5 questions answered: ${answered} with quotations, ${5 - answered} where the articles don't say; 0 from the cache.`);
+    expect(out()).toContain(`6 questions answered: ${answered} with quotations, ${6 - answered} where the articles don't say; 0 from the cache.`);
     expect(out()).toContain('Votes: 👍 0 · 👎 1');
   });
 });

@@ -70,6 +70,17 @@ describe('a question about now', () => {
     expect(pastOnly(ferry, firstStage(ferry, 'Who runs the harbour ferry now?'))).toBe(true);
   });
 
+  it('reads a when-question about what is still to come as one about now: not answered from years past', () => {
+    for (const q of ['When will the harbour ferry be wound up?', 'When is the harbour board going to be wound up?', 'When is the barge company expected to double its fleet?']) {
+      expect(outcome(ask(q)), q).toBe('dated');
+    }
+    // A plan for a later year answers it, and the same question in the past tense is answered from the past.
+    const pier = ask('When will the pier be rebuilt?');
+    expect(pier.kind === 'answer' ? pier.answer?.text : outcome(pier)).toBe('by 2030');
+    const wound = ask('When was the harbour board wound up?');
+    expect(wound.kind === 'answer' ? wound.citations[0]!.text : outcome(wound)).toContain('from 1890 to 1954, when the board was wound up');
+  });
+
   it('reads "Who is the board\'s chairman?" as a question about now, and a verb in -us as no present tense', () => {
     const board = buildIndex([
       articleFrom(
@@ -149,5 +160,45 @@ describe('a question about an acronym', () => {
     // Asked otherwise, the same sentence answers.
     const where = answerFromRanking(ferry, rank(ferry, 'Where is the RNLI lifeboat moored?'));
     expect(where.kind === 'answer' ? where.citations[0]!.text : where.kind).toBe('The RNLI lifeboat is moored beside the museum.');
+  });
+});
+
+describe('a question that asks where or how many', () => {
+  // Two accounts of the same talks: one names the place and the count, the other neither.
+  const talks = (meet: string, signed: string) =>
+    buildIndex([
+      articleFrom(
+        'talks.txt',
+        `Steel talks stall\n\nThe steel talks ended on Friday without a deal on tariffs.\n\n${meet}\n\n${signed}\n\nThe spokesman said the talks had been useful, but the tariffs would stay.\n\nSteel makers had hoped the tariffs would be cut this year.\n\nThe talks began in March.\n`,
+      ),
+    ]);
+  const vague = talks('The trade ministers will meet again.', 'The trade ministers signed a joint statement on steel tariffs.');
+  const exact = talks('The trade ministers will meet again in Geneva, their spokesman said.', 'Twelve trade ministers signed a joint statement on steel tariffs.');
+  const ask = (ix: typeof vague, q: string) => answerFromRanking(ix, rank(ix, q));
+
+  it('is declined when the sentences that match it name no place or give no count', () => {
+    for (const q of ['Where will the trade ministers meet?', 'How many trade ministers signed the joint statement?']) {
+      const a = ask(vague, q);
+      expect(outcome(a), q).toBe('untyped');
+      // The closest sentences are still offered, as closest matches: the best three, as for any other decline.
+      expect(a.kind === 'not-found' && a.nearest.length, q).toBe(3);
+    }
+  });
+
+  it('is answered with the place or the count when a sentence gives one', () => {
+    const where = ask(exact, 'Where will the trade ministers meet?');
+    expect(where.kind === 'answer' ? where.answer?.text : outcome(where)).toBe('Geneva');
+    const many = ask(exact, 'How many trade ministers signed the joint statement?');
+    expect(many.kind === 'answer' ? many.answer?.text : outcome(many)).toBe('Twelve');
+    // Other kinds of question are left to the model: the vague account still answers what they signed.
+    const what = ask(vague, 'What did the trade ministers sign?');
+    expect(what.kind === 'answer' ? what.citations[0]!.text : outcome(what)).toBe('The trade ministers signed a joint statement on steel tariffs.');
+  });
+
+  it("leaves the seeds' where- and how-many questions answered", () => {
+    const where = answerFromRanking(seeds, rank(seeds, 'Where will the foreign ministers meet?'));
+    expect(where.kind === 'answer' ? where.answer?.text : outcome(where)).toBe('Lausanne');
+    const many = answerFromRanking(seeds, rank(seeds, 'how many civilians were killed in aleppo'));
+    expect(outcome(many)).toBe('answer');
   });
 });

@@ -168,6 +168,15 @@ describe('questions about the present day', () => {
     // "What did they say today?" asks about an event a news article tells in the past tense.
     for (const q of ['Who harvests apples?', 'Who harvested apples this year?', 'Who harvests apples today?', 'How many apples were harvested this week?', 'who harvested apples in the past few years', 'What is the known apple?', 'Who harvests apples nowhere else?', 'who knows how to harvest apples']) expect(asksNow(q), q).toBe(false);
   });
+
+  it('asks about what is still to come with "when will", "when is ... expected to" or "when is X opening"', () => {
+    const asksNow = (q: string) => analyseQuestion(q, index.vocabulary).asksNow;
+    for (const q of ['When will the apple harvest start?', 'when is the harvest expected to begin', 'When is the orchard due to reopen?', "when's the new orchard opening", 'When are the pickers going to return?', 'When is the verdict due?', 'When is Orchard 2.0 due to be released?', 'And when will the harvest start?', 'WHEN WILL THE HARVEST START']) expect(asksNow(q), q).toBe(true);
+    // "Will" with a capital after "When" is a name; "due to" may mean "because of"; the words must be of one clause.
+    for (const q of ['When Will Carter ran the orchard, who picked the apples?', 'When is the orchard closed due to flooding?', 'When is the harvest, and who is going to pick?', 'When is Christmas morning?']) expect(asksNow(q), q).toBe(false);
+    // The past, a plain date, and an -ing noun after an article ("the wedding") ask no such thing.
+    for (const q of ['When was the apple harvest?', 'When did the harvest start?', 'When is the apple harvest?', 'When is the wedding?', 'when is the spring', 'Who will harvest the apples?', 'When were the pickers expected to return?']) expect(asksNow(q), q).toBe(false);
+  });
 });
 
 describe('rerank features', () => {
