@@ -65,7 +65,7 @@ const ABSTAINED = {
   'unmentioned-name': 'The article that matches it best never mentions a name it asks about.',
   dated: 'It asks about now, and the closest sentences speak only of years past.',
   unexpanded: 'It asks what an acronym stands for, and the closest sentences never spell it out.',
-  untyped: 'It asks for a place or a number, and the closest sentences give none.',
+  untyped: 'It asks for a place, and the closest sentences name none.',
 } satisfies Record<NotFoundReason, string>;
 
 /** Why the bot declined, naming the name (or acronym) a rule declined for (an answer cached before names were kept has

@@ -44,9 +44,9 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * ones do (src/nlp/wink.ts); a who-question's short answer never ends in a prize (span.ts, PRIZE). 10: "Who is
  * France's foreign minister?" and "in the past few days" ask about now (question.ts), and "to focus" is no verb in the
  * present (pastOnly); a how-many question's short answer is never the year of a date (span.ts). 11: a where- or
- * how-many question whose cited sentences offer no place or count is declined ('untyped': answer.ts,
- * wantsTypedPhrase); weights relearned with that rule in the threshold; "When will...?" and "When is X expected
- * to...?" ask about now (question.ts, WHEN_AHEAD). */
+ * how-many question (or "what country...?") whose cited sentences offer no place or count is declined ('untyped':
+ * answer.ts, wantsTypedPhrase); weights relearned with that rule in the threshold; "When will...?" and "When is X
+ * expected to...?" ask about now (question.ts, WHEN_AHEAD). */
 export const ENGINE_SCHEMA = 11;
 
 /** The engine's settings that change answers; part of the corpus version. */

@@ -470,8 +470,12 @@ export function answerableProbability(ranking: FirstStageRanking): number {
  * model gives as no one phrase. A when- or who-question's sentence without a confident date or name is still cited
  * rightly as often as the rest.
  */
+/** The focus nouns of a what- or which-question that ask for a place by its name, as "where" does: one country, city
+ * or town ("What country are the talks being held in?"). Not "state" or "region", which may be a condition or an
+ * area of study, nor a plural, which asks for a list. */
+const PLACE_NAMES = /^(?:country|city|town|village|capital)$/;
 export function wantsTypedPhrase(question: Question): boolean {
-  return question.type === 'how-many' || question.type === 'where';
+  return question.type === 'how-many' || question.type === 'where' || (question.expects === 'place' && PLACE_NAMES.test(question.focus ?? ''));
 }
 
 export function answer(index: Index, questionText: string, options: AnswerOptions = {}): Answer {
