@@ -146,8 +146,8 @@ describe('the console, left open', () => {
 
 describe('the console in-process', () => {
   /** What the console prints for `lines`, run over the real context on a corpus of `articles` articles. */
-  async function consoleOutput(lines: readonly string[], articles = 12): Promise<string> {
-    const files: Record<string, string> = {};
+  async function consoleOutput(lines: readonly string[], articles = 12, more: Record<string, string> = {}): Promise<string> {
+    const files: Record<string, string> = { ...more };
     for (let i = 1; i <= articles; i++) files[`${String(i).padStart(2, '0')}.txt`] = `Harbour works, part ${i}\n\nThe harbour board said on Monday that part ${i} of the works would finish in the spring.\n`;
     const dir = corpus(files);
     const h = await harness(dir.dir);
@@ -197,6 +197,14 @@ describe('the console in-process', () => {
     // The press after /audit changed no page; the one after the second /sources did.
     expect(printed.match(/\(message updated\)\n== Articles ==/g)).toHaveLength(1);
     expect(blocks(printed).filter((b) => b.startsWith('(message updated)'))).toHaveLength(1);
+  });
+
+  it('says why it declines a question about now, or about what is still to come, answered only from years past', async () => {
+    const ferry =
+      'The Harbour Ferry\n\nThe harbour ferry was run by the Harbour Board from 1890 to 1954, when the board was wound up.\n\nThe crossing took twenty minutes in 1900.\n\nThe museum on the quay opened in 2015 and is open every day.\n';
+    const printed = await consoleOutput(['/ask Who runs the harbour ferry now?', '/ask When will the harbour board be wound up?'], 1, { 'ferry.txt': ferry });
+    expect(printed).toContain("Q: Who runs the harbour ferry now?\nThe articles don't say. It asks about now, and the closest sentences speak only of years past.");
+    expect(printed).toContain("Q: When will the harbour board be wound up?\nThe articles don't say. It asks about now or what is still to come, and the closest sentences speak only of years past.");
   });
 
   it('says plainly that it cannot attach a file to /ingest', async () => {
