@@ -461,19 +461,18 @@ export function answerableProbability(ranking: FirstStageRanking): number {
   return sigmoid(s);
 }
 
-/**
- * Whether a question asks where, or how many ("Where will the foreign ministers meet?", "How many rebel groups...?"),
- * so that cited sentences in which the short-answer model finds no phrase do not answer it (reason 'untyped'): "Where
- * will the foreign ministers meet?" is not answered by "...there will be a different minister at each meeting". Other
- * kinds are left to the model. A what- or which-question that expects a place is not read so: "What state is eastern
- * Aleppo's infrastructure in?" asks for a condition, and "Which countries joined...?" for a list, which the span
- * model gives as no one phrase. A when- or who-question's sentence without a confident date or name is still cited
- * rightly as often as the rest.
- */
 /** The focus nouns of a what- or which-question that ask for a place by its name, as "where" does: one country, city
  * or town ("What country are the talks being held in?"). Not "state" or "region", which may be a condition or an
- * area of study, nor a plural, which asks for a list. */
+ * area of study ("What state is eastern Aleppo's infrastructure in?"), nor a plural, which asks for a list the span
+ * model gives as no one phrase ("Which countries joined...?"). */
 const PLACE_NAMES = /^(?:country|city|town|village|capital)$/;
+/**
+ * Whether a question asks where, how many, or for one country or city by name (PLACE_NAMES), so that cited sentences
+ * in which the short-answer model finds no phrase do not answer it (reason 'untyped'): "Where will the foreign
+ * ministers meet?" is not answered by "...there will be a different minister at each meeting". Other kinds are left
+ * to the model: a when- or who-question's sentence without a confident date or name is still cited rightly as often
+ * as the rest.
+ */
 export function wantsTypedPhrase(question: Question): boolean {
   return question.type === 'how-many' || question.type === 'where' || (question.expects === 'place' && PLACE_NAMES.test(question.focus ?? ''));
 }

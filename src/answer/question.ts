@@ -167,11 +167,11 @@ const OFFICE_HOLDER = new RegExp(String.raw`^\W*who(?:\s+is|\s+are|['’]s)\s+(?
 /** A when-question about what is still to come: "When will the first ID cards be issued?", "When is the election
  * expected to be held?", "When is the verdict due?", "when's Liverpool's new stadium opening" (an -ing word ending
  * the question, not after an article or "to": "When is the wedding?" asks no such thing, nor do "morning", "evening"
- * and "spring"; "When is the board meeting?" does). Within one clause ("When is the match, and who is going to referee?" is not one; a stop counts only before a
- * space, as "Opera 8.0" has one), and "due to" is not
- * "because of" ("...closed due to flooding"). "will" in lower case or in a question all in capitals: "When Will
- * Carter ran the tug..." names a man (WHEN_WILL, without the i flag). "When does the stadium open?" is not read so:
- * SQuAD asks that of what happens every year. */
+ * and "spring"; "When is the board meeting?" does). Within one clause: "When is the match, and who is going to
+ * referee?" is not one, and a stop ends a clause only before a space ("Opera 8.0"). "due to" is not "because of"
+ * ("...closed due to flooding"). "will" in lower case, or in a question all in capitals: "When Will Carter ran the
+ * tug..." names a man (WHEN_WILL, without the i flag). "When does the stadium open?" is not read so: SQuAD asks that
+ * of what happens every year. */
 const WHEN_WILL = /^\W*(?:(?:[Aa]nd|[Ss]o|[Bb]ut|AND|SO|BUT)\s+)?(?:[Ww]hen|WHEN)\s+(?:will|WILL)\b/u;
 const WHEN_AHEAD = new RegExp(
   String.raw`^\W*(?:(?:and|so|but)\s+)?when(?:\s+(?:is|are)|['’]s)\b(?:` +
@@ -182,7 +182,7 @@ const WHEN_AHEAD = new RegExp(
 );
 
 /** Whether a question asks about the present state of things ("What year is the war in now?", "Who currently owns
- * Ferrari?", "Who is Syria's president?"). */
+ * Ferrari?", "Who is Syria's president?"), or about what is still to come ("When will the stadium open?"). */
 export function asksAboutNow(text: string): boolean {
   return NOW_WORDS.test(text) || OFFICE_HOLDER.test(text) || WHEN_WILL.test(text) || WHEN_AHEAD.test(text);
 }

@@ -150,8 +150,8 @@ const ruledAs = (ix: Index, r: Omit<Ranking, 'answerable' | 'unmentioned' | 'rul
   return ruled === null || ruled === 'answer' ? ruled : 'decline';
 };
 const aCorpus: string[] = [];
-/** The rule read after the short answer (answer.ts, 'untyped'): a where- or how-many question whose cited sentences
- * offer no place or count is declined, whatever the model says. It depends on the second stage, read here with the
+/** The rule read after the short answer (answer.ts, 'untyped', wantsTypedPhrase): a where- or how-many question whose
+ * cited sentences offer no place or count is declined, whatever the model says. It depends on the second stage, read here with the
  * weights just learned; the threshold counts it for the full corpus's in-corpus rows, the only ones it is set on. */
 const aUntyped: boolean[] = [];
 const untyped = (ix: Index, r: Omit<Ranking, 'answerable' | 'unmentioned' | 'ruled'>): boolean => {

@@ -5,9 +5,15 @@ import { loadCorpus } from '../../src/corpus/load.ts';
 import { buildIndex } from '../../src/index/build.ts';
 import { ANSWERABLE_FEATURES, answerableFeatures, answerFromRanking, firstStage, pastOnly, rank } from '../../src/answer/answer.ts';
 import type { Answer } from '../../src/answer/types.ts';
+import type { Index } from '../../src/index/types.ts';
 import { articleFrom } from '../support/articles.ts';
 
 const seeds = buildIndex((await loadCorpus(new URL('../../seeds', import.meta.url).pathname)).articles);
+/** The bot's answers over `index`. */
+const askOf = (index: Index) => (q: string) => answerFromRanking(index, rank(index, q));
+/** An index of one article, parsed from `text`. */
+const indexOf = (path: string, text: string) => buildIndex([articleFrom(path, text)]);
+const askSeeds = askOf(seeds);
 /** Why an answer declined, or 'answer'. */
 const outcome = (a: Answer) => (a.kind === 'not-found' ? a.reason : a.kind);
 const feature = (q: string, name: (typeof ANSWERABLE_FEATURES)[number]) => answerableFeatures(firstStage(seeds, q))[ANSWERABLE_FEATURES.indexOf(name)]!;
@@ -23,14 +29,14 @@ describe('unknown question words', () => {
   });
 
   it('so the seeds answer a paraphrase with everyday words, are less sure with a rare one, and decline an unknown name', () => {
-    const angry = answerFromRanking(seeds, rank(seeds, 'What are western nations angry about?'));
+    const angry = askSeeds('What are western nations angry about?');
     expect(angry.kind).toBe('answer');
     if (angry.kind === 'answer') expect(angry.citations[0]!.text).toContain('Several western nations have expressed outrage');
     // A word no article uses, and no dictionary, may be a typo of anything: it lowers the confidence.
     // (By 0.04 since the abstention model reads the best sentence's reranking features too, 2026-11-22; by over 0.1
     // before. The word's share of the question is the feature above.)
     expect(firstStage(seeds, 'What are western nations zorbling about?').answerable).toBeLessThan(firstStage(seeds, 'What are western nations angry about?').answerable - 0.02);
-    const pulaski = answerFromRanking(seeds, rank(seeds, 'What did Pulaski say about western nations?'));
+    const pulaski = askSeeds('What did Pulaski say about western nations?');
     expect(pulaski.kind === 'not-found' && pulaski.reason).toBe('unknown-name');
   });
 });
@@ -42,7 +48,7 @@ describe('a question about now', () => {
     'The Harbour Ferry\n\nThe harbour ferry was run by the Harbour Board from 1890 to 1954, when the board was wound up.\n\nThe crossing took twenty minutes in 1900.\n\nThe tug was run by Will Carter from May 1901.\n\nIn 1999 the barge company said it would double its fleet.\n\nThe Harbour Trust owns the old steam launch, built in 1898.\n\nThe pier was due to be rebuilt by 2030.\n\nThe museum on the quay opened in 2015 and is open every day.\n\nThe RNLI lifeboat is moored beside the museum.\n',
   );
   const ferry = buildIndex([history]);
-  const ask = (q: string) => answerFromRanking(ferry, rank(ferry, q));
+  const ask = askOf(ferry);
 
   it('is not answered from a sentence that speaks only of past years', () => {
     // The article's latest year is 2015: 1890 to 1954 and 1900 are the past.
@@ -82,13 +88,12 @@ describe('a question about now', () => {
   });
 
   it('reads "Who is the board\'s chairman?" as a question about now, and a verb in -us as no present tense', () => {
-    const board = buildIndex([
-      articleFrom(
+    const ask = askOf(
+      indexOf(
         'board.txt',
         "The Harbour Board\n\nIn 1925 the board's new chairman, Thomas Reed, decided to focus the port on winter trade.\n\nIn 1931 the board's harbour master chose to bias the fees towards local boats.\n\nThe board was wound up in 1954, and its quay became a museum in 2015.\n",
       ),
-    ]);
-    const ask = (q: string) => answerFromRanking(board, rank(board, q));
+    );
     // 1925 is long before 2015, the article's latest year; "to focus" is no verb in the present ("focuses" would be).
     // So is a question about the past few days.
     for (const q of ["Who is the board's chairman?", 'who is the chairman of the board', "Who is the board's chairman now?", 'What did the chairman decide in the past few days?']) {
@@ -104,13 +109,12 @@ describe('a question about now', () => {
 
   it('reads a year named as a point of comparison as no date of the sentence', () => {
     // A 2005 report: four figures are this year's, compared with past years'; three sentences are dated to the past.
-    const report = buildIndex([
-      articleFrom(
+    const now = askOf(
+      indexOf(
         'cars.txt',
         'Car sales in Asia\n\nThe carmaker, which will report its full results for 2005 in March, gave its sales figures today.\n\nIt sold nearly 95,000 cars in Asia, up 2.6% on 2003.\n\nIts profit from vans was 15% higher than in the same period of 2003.\n\nTrade between the carmaker and its Indian dealers rose to $186m from $64m in 2003.\n\nIts bus sales across the whole of Europe were the highest they had been since 1997.\n\nIn 2003 the carmaker built all of its farm tractors at its old works in Leeds.\n\nIn the first quarter of 2003 the carmaker sold 5,000 lorries in Africa through its dealers.\n\nVan sales in Spain were higher than in 2003, the chairman told the shareholders at the meeting.\n\nSmith had run the lorry division since 1998 before he retired from the board of the carmaker.\n',
       ),
-    ]);
-    const now = (q: string) => answerFromRanking(report, rank(report, q));
+    );
     for (const [q, quoted] of [
       ['How many cars does the carmaker sell in Asia now?', 'up 2.6% on 2003'],
       ['How much higher is its profit from vans now?', 'than in the same period of 2003'],
@@ -135,7 +139,7 @@ describe('a question about now', () => {
       ['what is the situation in aleppo now?', "It's the same situation."],
       ['how many people did the bombing campaign kill in the past few days?', 'killed dozens of people in the past few days'],
     ] as const) {
-      const a = answerFromRanking(seeds, rank(seeds, q));
+      const a = askSeeds(q);
       expect(a.kind === 'answer' ? a.citations[0]!.text : a.kind, q).toContain(quoted);
     }
   });
@@ -144,7 +148,7 @@ describe('a question about now', () => {
 describe('a question about an acronym', () => {
   it('is answered with the words that spell it out, an exact slice of the article', () => {
     for (const q of ['What does ICC stand for?', 'what does icc stand for', 'What is the ICC short for?']) {
-      const a = answerFromRanking(seeds, rank(seeds, q));
+      const a = askSeeds(q);
       expect(a.kind === 'answer' ? a.answer?.text : a.kind, q).toBe('International Criminal Court');
       if (a.kind !== 'answer' || !a.answer) continue;
       expect(a.citations[0]!.text, q).toContain('the International Criminal Court (ICC) must investigate');
@@ -154,11 +158,11 @@ describe('a question about an acronym', () => {
   });
 
   it('is declined, naming the acronym, when no sentence close to it spells it out', () => {
-    const ferry = buildIndex([articleFrom('ferry.txt', 'The Harbour Ferry\n\nThe RNLI lifeboat is moored beside the museum.\n\nThe museum is open every day.\n')]);
-    const a = answerFromRanking(ferry, rank(ferry, 'What does RNLI stand for?'));
+    const ask = askOf(indexOf('ferry.txt', 'The Harbour Ferry\n\nThe RNLI lifeboat is moored beside the museum.\n\nThe museum is open every day.\n'));
+    const a = ask('What does RNLI stand for?');
     expect(a.kind === 'not-found' ? [a.reason, a.name] : a.kind).toEqual(['unexpanded', 'RNLI']);
     // Asked otherwise, the same sentence answers.
-    const where = answerFromRanking(ferry, rank(ferry, 'Where is the RNLI lifeboat moored?'));
+    const where = ask('Where is the RNLI lifeboat moored?');
     expect(where.kind === 'answer' ? where.citations[0]!.text : where.kind).toBe('The RNLI lifeboat is moored beside the museum.');
   });
 });
@@ -166,19 +170,18 @@ describe('a question about an acronym', () => {
 describe('a question that asks where or how many', () => {
   // Two accounts of the same talks: one names the place and the count, the other neither.
   const talks = (meet: string, signed: string) =>
-    buildIndex([
-      articleFrom(
+    askOf(
+      indexOf(
         'talks.txt',
         `Steel talks stall\n\nThe steel talks ended on Friday without a deal on tariffs.\n\n${meet}\n\n${signed}\n\nThe spokesman said the talks had been useful, but the tariffs would stay.\n\nSteel makers had hoped the tariffs would be cut this year.\n\nThe talks began in March.\n`,
       ),
-    ]);
+    );
   const vague = talks('The trade ministers will meet again.', 'The trade ministers signed a joint statement on steel tariffs.');
   const exact = talks('The trade ministers will meet again in Geneva, their spokesman said.', 'Twelve trade ministers signed a joint statement on steel tariffs.');
-  const ask = (ix: typeof vague, q: string) => answerFromRanking(ix, rank(ix, q));
 
   it('is declined when the sentences that match it name no place or give no count', () => {
     for (const q of ['Where will the trade ministers meet?', 'How many trade ministers signed the joint statement?', 'What city will the trade ministers meet in?', 'In which city will the trade ministers meet?']) {
-      const a = ask(vague, q);
+      const a = vague(q);
       expect(outcome(a), q).toBe('untyped');
       // The closest sentences are still offered, as closest matches: the best three, as for any other decline.
       expect(a.kind === 'not-found' && a.nearest.length, q).toBe(3);
@@ -187,22 +190,22 @@ describe('a question that asks where or how many', () => {
 
   it('is answered with the place or the count when a sentence gives one', () => {
     for (const q of ['Where will the trade ministers meet?', 'What city will the trade ministers meet in?']) {
-      const where = ask(exact, q);
+      const where = exact(q);
       expect(where.kind === 'answer' ? where.answer?.text : outcome(where), q).toBe('Geneva');
     }
-    const many = ask(exact, 'How many trade ministers signed the joint statement?');
+    const many = exact('How many trade ministers signed the joint statement?');
     expect(many.kind === 'answer' ? many.answer?.text : outcome(many)).toBe('Twelve');
     // Other kinds of question are left to the model: the vague account still answers what they signed, and a plural
     // ("Which cities...?"), which asks for a list the span model gives as no one phrase.
-    expect(outcome(ask(vague, 'Which cities will the trade ministers meet in?'))).toBe('answer');
-    const what = ask(vague, 'What did the trade ministers sign?');
+    expect(outcome(vague('Which cities will the trade ministers meet in?'))).toBe('answer');
+    const what = vague('What did the trade ministers sign?');
     expect(what.kind === 'answer' ? what.citations[0]!.text : outcome(what)).toBe('The trade ministers signed a joint statement on steel tariffs.');
   });
 
   it("leaves the seeds' where- and how-many questions answered", () => {
-    const where = answerFromRanking(seeds, rank(seeds, 'Where will the foreign ministers meet?'));
+    const where = askSeeds('Where will the foreign ministers meet?');
     expect(where.kind === 'answer' ? where.answer?.text : outcome(where)).toBe('Lausanne');
-    const many = answerFromRanking(seeds, rank(seeds, 'how many civilians were killed in aleppo'));
+    const many = askSeeds('how many civilians were killed in aleppo');
     expect(outcome(many)).toBe('answer');
   });
 });

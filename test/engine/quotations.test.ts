@@ -9,6 +9,20 @@ beforeAll(async () => {
   engine = await Engine.open({ corpusDir: new URL('../../seeds', import.meta.url).pathname });
 });
 
+/** The quotations found in a corpus of `files`, as [text, speaker], each checked to be its article's text at its
+ * offsets. */
+async function quotationsIn(files: Record<string, string>): Promise<(string | null)[][]> {
+  const dir = corpus(files);
+  try {
+    const e = await Engine.open({ corpusDir: dir.dir });
+    const found = e.quotations({}, 100);
+    for (const q of found) expect(e.corpus.index.articles.find((a) => a.id === q.articleId)!.text.slice(q.start, q.end)).toBe(q.text);
+    return found.map((q) => [q.text, q.speaker]);
+  } finally {
+    dir.remove();
+  }
+}
+
 describe('quotations in the seed articles', () => {
   it('finds every quotation of four words or more, with the speaker the text names', () => {
     const found = engine.quotations({}, 100).map((q) => [q.speaker, q.text.slice(0, 40)]);
@@ -124,8 +138,9 @@ describe('names folded as they are matched', () => {
 
 describe('quotations in parts, as BBC writes them, and who said them', () => {
   it('reads `"One. "Two."` as two parts of one quotation with one speaker, and the narrative between as none', async () => {
-    const dir = corpus({
-      // Each part opened, only the last closed; the speaker named before the first part, or after the last.
+    // Each part opened, only the last closed; the speaker named before the first part, or after the last.
+    // (quotationsIn checks that every quotation is the article's text at its offsets.)
+    const quotes = await quotationsIn({
       'bbc.txt': [
         'Harbour plan approved',
         '',
@@ -139,24 +154,15 @@ describe('quotations in parts, as BBC writes them, and who said them', () => {
         '',
       ].join('\n'),
     });
-    try {
-      const e = await Engine.open({ corpusDir: dir.dir });
-      const quotes: (string | null)[][] = e.quotations({}, 100).map((q) => [q.text, q.speaker]);
-      expect(quotes).toEqual([
-        ['The harbour will be rebuilt within two years.', 'Mayor'],
-        ['Every berth will be replaced and the sea wall raised by a metre.', 'Mayor'],
-        ['We waited a long time for this decision.', 'Ann Kerr'],
-        ['The fishing fleet can finally plan ahead', 'Ann Kerr'],
-        // A sentence that starts after the quotation ended its own is about another speaker: no attribution.
-        ['It was the best result we could hope for.', null],
-        ['far higher than anyone expected at first', 'The report'],
-      ]);
-      // Every quotation is the article's text at its offsets.
-      const text = e.corpus.index.articles[0]!.text;
-      for (const q of e.quotations({}, 100)) expect(text.slice(q.start, q.end)).toBe(q.text);
-    } finally {
-      dir.remove();
-    }
+    expect(quotes).toEqual([
+      ['The harbour will be rebuilt within two years.', 'Mayor'],
+      ['Every berth will be replaced and the sea wall raised by a metre.', 'Mayor'],
+      ['We waited a long time for this decision.', 'Ann Kerr'],
+      ['The fishing fleet can finally plan ahead', 'Ann Kerr'],
+      // A sentence that starts after the quotation ended its own is about another speaker: no attribution.
+      ['It was the best result we could hope for.', null],
+      ['far higher than anyone expected at first', 'The report'],
+    ]);
   });
 });
 
@@ -164,7 +170,7 @@ describe('"he said" after a sentence whose name is not its subject', () => {
   it('goes to the person the sentence is about, not a name in its clauses, nor an opening everyday word', async () => {
     // From BBC tech/156 and politics/047: "he said" was credited to the program Exeem, the site Suprnova and the
     // word "Director".
-    const dir = corpus({
+    const quotes = await quotationsIn({
       'net.txt': [
         'File-swappers ready new network',
         '',
@@ -174,17 +180,12 @@ describe('"he said" after a sentence whose name is not its subject', () => {
         '',
       ].join('\n'),
     });
-    try {
-      const e = await Engine.open({ corpusDir: dir.dir });
-      expect(e.quotations({}, 100).map((q) => [q.text, q.speaker])).toEqual([
-        ['Exeem cannot prevent pollution', 'Dr Johan Pouwelse'],
-        ['The moderators are the difference', 'Dr Johan Pouwelse'],
-        ['The reason people opt for Scottish universities is quality', 'David Caldwell'],
-        ['This year has seen an amazing array of talent.', 'Pete Mitchell'],
-        ['The Scissor Sisters are one of the most original bands.', 'Pete Mitchell'],
-      ]);
-    } finally {
-      dir.remove();
-    }
+    expect(quotes).toEqual([
+      ['Exeem cannot prevent pollution', 'Dr Johan Pouwelse'],
+      ['The moderators are the difference', 'Dr Johan Pouwelse'],
+      ['The reason people opt for Scottish universities is quality', 'David Caldwell'],
+      ['This year has seen an amazing array of talent.', 'Pete Mitchell'],
+      ['The Scissor Sisters are one of the most original bands.', 'Pete Mitchell'],
+    ]);
   });
 });
