@@ -73,8 +73,8 @@ function stream(doc: ReturnType<typeof indexNlp.readDoc>, decomposed: boolean): 
   const starts = new Uint32Array(n);
   const ends = new Uint32Array(n);
   const stop = new Uint8Array(n);
-  // wink is lossless: the text is exactly the concatenation of every token's preceding spaces and value,
-  // so offsets follow by accumulation.
+  // wink is lossless for the text forWink gives it: that text is exactly the concatenation of every token's
+  // preceding spaces and value, so offsets follow by accumulation.
   let offset = 0;
   for (let i = 0; i < n; i++) {
     offset += (spaces[i] as string).length;
@@ -124,14 +124,26 @@ export function foldDiacritics(text: string): string {
   });
 }
 
+/**
+ * The characters wink's tokenizer drops from its output, found by reading every BMP character through it: some
+ * spaces (U+1680, U+2000, U+2001, U+2006 to U+2008, U+3000), line and page breaks (U+000B, U+000C, U+2028, U+2029)
+ * and the zero-width no-break space U+FEFF. Dropped, each would shift every offset after it by one: SQuAD's Rhine
+ * article writes U+FEFF three times inside a coordinate, and every sentence after it was cut a character or more
+ * early ("...the famous rock Lorel"). Each is read as a plain space, one UTF-16 unit for one.
+ */
+const DROPPED_BY_WINK = /[\u000b\u000c\u1680\u2000\u2001\u2006-\u2008\u2028\u2029\u3000\ufeff]/gu;
+
+/** The text wink reads: diacritics folded and the characters it would drop spaced, with every offset kept. */
+const forWink = (text: string): string => foldDiacritics(text).replace(DROPPED_BY_WINK, ' ');
+
 /** Tokenise, split sentences and tag a text (no entity recognition). */
 export function tokenize(text: string): TokenStream {
-  return stream(indexNlp.readDoc(foldDiacritics(text)), COMBINING.test(text));
+  return stream(indexNlp.readDoc(forWink(text)), COMBINING.test(text));
 }
 
 /** Tokenise and tag a short text (a question or one sentence) and find its entities. */
 export function analyse(text: string): TokenStream & { entities: EntitySpan[] } {
-  const doc = fullNlp.readDoc(foldDiacritics(text));
+  const doc = fullNlp.readDoc(forWink(text));
   const entities: EntitySpan[] = [];
   doc.entities().each((e: ItemEntity) => {
     const detail = e.out(its.detail) as unknown as { type: string };

@@ -135,6 +135,36 @@ describe('an acronym spelled out in a sentence', () => {
   });
 });
 
+describe('characters wink drops', () => {
+  // wink leaves these out of its tokens and their preceding spaces; counted as nothing, each moved every later offset
+  // back one. SQuAD's Rhine article writes U+FEFF around a coordinate, and its sentences after that were cut short
+  // ("...the famous rock Lorel").
+  const dropped = ['\ufeff', '\u000b', '\u000c', '\u1680', '\u2000', '\u2001', '\u2006', '\u2007', '\u2008', '\u2028', '\u2029', '\u3000'];
+
+  it('keep every later token and sentence at its exact place', () => {
+    const coordinate = 'It lies at 47\u00b039\u2032N 9\u00b019\u2032E\ufeff / \ufeff47.650\u00b0N 9.317\u00b0E\ufeff / 47.650; 9.317.';
+    const text = `The lake\n\nThe Rhine flows into the lake from the south. ${coordinate}\n\nThe flow of cold, gray mountain water continues for some distance. ${dropped.map((c) => `Word${c}after ${c} spaced.`).join(' ')} Near Sankt Goarshausen, the Rhine flows around the famous rock Lorelei.\n`;
+    const t = tokenize(text);
+    for (let i = 0; i < t.values.length; i++) expect(text.slice(t.starts[i]!, t.ends[i]!), t.values[i]).toBe(t.values[i]);
+    const sentences = segment(articleFrom('rhine.txt', text)).sentences.map((s) => text.slice(s.start, s.end));
+    expect(sentences).toContain('The flow of cold, gray mountain water continues for some distance.');
+    expect(sentences.at(-1)).toBe('Near Sankt Goarshausen, the Rhine flows around the famous rock Lorelei.');
+  });
+
+  it('leave the question and its short answer whole', async () => {
+    const text = 'The lake\n\nThe Rhine flows into the lake at 47.650\u00b0N\ufeff / 9.317\u00b0E\ufeff.\n\nNear Sankt Goarshausen, the Rhine flows around the famous rock Lorelei.\n';
+    const { buildIndex } = await import('../../src/index/build.ts');
+    const { answer } = await import('../../src/answer/answer.ts');
+    const a = articleFrom('rhine.txt', text);
+    const r = answer(buildIndex([a]), 'What\ufeff famous rock does the Rhine flow around?');
+    expect(r.kind).toBe('answer');
+    if (r.kind !== 'answer') return;
+    expect(r.citations[0]!.text).toBe('Near Sankt Goarshausen, the Rhine flows around the famous rock Lorelei.');
+    expect(r.answer?.text).toBe('Lorelei');
+    expect(a.text.slice(r.answer!.start, r.answer!.end)).toBe('Lorelei');
+  });
+});
+
 describe('letters with diacritics', () => {
   it('keep words whole and offsets exact, and match questions typed without accents', async () => {
     const { foldDiacritics } = await import('../../src/nlp/wink.ts');
