@@ -104,13 +104,17 @@ export function normaliseQuestion(raw: string): string {
 }
 
 function typeOf(words: string[], tags: Uint8Array): { type: QuestionType; expects: AnswerType; focus: string | null } {
-  // The first wh-word decides; "In what year..." and "The Normans were from which country?" included.
+  // The first wh-word decides; "In what year..." and "The Normans were from which country?" included. One right after
+  // a noun opens a relative clause when another follows: "The area where Jacksonville sits has been inhabited for
+  // how many years?" asks how many. "what" opens none ("According to Tesla what had been gone over...?").
   let wh = -1;
   for (let i = 0; i < words.length; i++) {
-    if (WH.has(words[i] as string)) {
+    if (!WH.has(words[i] as string)) continue;
+    if (wh === -1) wh = i;
+    else if (words[wh] !== 'what' && (tags[wh - 1] === P.NOUN || tags[wh - 1] === P.PROPN)) {
       wh = i;
       break;
-    }
+    } else break;
   }
   if (wh === -1) {
     return AUX_START.test(words[0] ?? '') ? { type: 'yes-no', expects: 'none', focus: null } : { type: 'other', expects: 'thing', focus: null };

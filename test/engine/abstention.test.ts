@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { buildIndex } from '../../src/index/build.ts';
-import { ANSWERABLE_FEATURES, answerableFeatures, answerFromRanking, firstStage, pastOnly, rank } from '../../src/answer/answer.ts';
+import { ANSWERABLE_FEATURES, answerableFeatures, answerFromRanking, firstStage, pastOnly, placeLike, rank } from '../../src/answer/answer.ts';
 import type { Answer } from '../../src/answer/types.ts';
 import type { Index } from '../../src/index/types.ts';
 import { articleFrom } from '../support/articles.ts';
@@ -200,6 +200,33 @@ describe('a question that asks where or how many', () => {
     expect(outcome(vague('Which cities will the trade ministers meet in?'))).toBe('answer');
     const what = vague('What did the trade ministers sign?');
     expect(what.kind === 'answer' ? what.citations[0]!.text : outcome(what)).toBe('The trade ministers signed a joint statement on steel tariffs.');
+  });
+
+  it('is declined when the phrase found for "where" is no place, and answered with one that is', () => {
+    // The seeds never say where the infant was found: the span model found "older than five" for want of a place.
+    const infant = askSeeds('Where was the infant found?');
+    expect(outcome(infant)).toBe('untyped');
+    expect(infant.kind === 'not-found' && infant.nearest[0]!.text).toMatch(/^The infant, who appears to be no older than five/);
+    const boy = askSeeds('Where is the boy in the picture?');
+    expect(boy.kind === 'answer' ? boy.answer?.text : outcome(boy)).toBe('bomb-blasted Aleppo');
+  });
+
+  it('reads a phrase as a place after a preposition of place, as a name, or as a place adverb', () => {
+    const place = (sentence: string, phrase: string) => {
+      const at = sentence.indexOf(phrase);
+      return placeLike(sentence, 0, at, at + phrase.length);
+    };
+    expect(place('The infant, who appears to be no older than five, is seen crying.', 'older than five')).toBe(false);
+    expect(place('Starch is stored in the cell.', 'Starch')).toBe(false);
+    expect(place('Pyrenoids hold a structure of starch.', 'a structure')).toBe(false);
+    expect(place('A boy is seen crying in a picture from bomb-blasted Aleppo.', 'bomb-blasted Aleppo')).toBe(true);
+    expect(place('The ministers will meet in the Swiss city of Lausanne.', 'the Swiss city')).toBe(true);
+    expect(place('The talks will be held at Lausanne.', 'at Lausanne')).toBe(true);
+    expect(place('Houston-based Continental now has debt of $984m.', 'Houston-based')).toBe(true);
+    expect(place('Tesla lived for much of his life in a string of New York hotels.', 'New York hotels')).toBe(true);
+    expect(place('Cicadas spend most of their lives underground.', 'underground')).toBe(true);
+    // A preposition in an earlier clause does not place the phrase.
+    expect(place('He was born in 1856, and his father was a priest.', 'a priest')).toBe(false);
   });
 
   it("leaves the seeds' where- and how-many questions answered", () => {

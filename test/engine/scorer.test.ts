@@ -152,6 +152,22 @@ describe('questions about an acronym', () => {
   });
 });
 
+describe('the kind of answer a question asks for', () => {
+  const typed = (q: string) => {
+    const a = analyseQuestion(q, index.vocabulary);
+    return `${a.type}/${a.focus ?? '-'}`;
+  };
+  it('is read from the first wh-word, passing over one that opens a relative clause after a noun', () => {
+    expect(typed('The farm where the apples grow has been worked for how many years?')).toBe('how-many/years');
+    expect(typed('Bakers who bake with apples use what kind of flour?')).toBe('what/kind');
+    expect(typed('The bakers bake with apples which grow in what region?')).toBe('what/region');
+    // Not when nothing follows, nor after a word that is no noun, nor "what", which opens no relative clause.
+    expect(typed('The farm where the apples grow?')).toBe('where/-');
+    expect(typed('In which year did the bakers who sell pies open?')).toBe('when/year');
+    expect(typed('According to the baker what was sold when the market opened?')).toBe('what/-');
+  });
+});
+
 describe('questions about the present day', () => {
   it('asks about now with "now", "currently", "these days", "at the moment" or "in the past few days", not with words of recent events', () => {
     const asksNow = (q: string) => analyseQuestion(q, index.vocabulary).asksNow;
