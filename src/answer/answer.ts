@@ -468,10 +468,10 @@ export function answerableProbability(ranking: FirstStageRanking): number {
 const PLACE_NAMES = /^(?:country|city|town|village|capital)$/;
 /**
  * Whether a question asks where, how many, or for one country or city by name (PLACE_NAMES), so that cited sentences
- * in which the short-answer model finds no phrase do not answer it (reason 'untyped'): "Where will the foreign
- * ministers meet?" is not answered by "...there will be a different minister at each meeting". Other kinds are left
- * to the model: a when- or who-question's sentence without a confident date or name is still cited rightly as often
- * as the rest.
+ * in which the short-answer model finds no phrase (for "where", none that reads as a place: placeLike) do not answer
+ * it (reason 'untyped'): "Where will the foreign ministers meet?" is not answered by "...there will be a different
+ * minister at each meeting". Other kinds are left to the model: a when- or who-question's sentence without a
+ * confident date or name is still cited rightly as often as the rest.
  */
 export function wantsTypedPhrase(question: Question): boolean {
   return question.type === 'how-many' || question.type === 'where' || (question.expects === 'place' && PLACE_NAMES.test(question.focus ?? ''));
@@ -488,12 +488,15 @@ const PLACE_ADVERBS = new Set('underground overseas abroad home offshore outdoor
 
 /**
  * Whether a where-question's short answer (`start` to `end` of `text`, inside the sentence that begins at
- * `sentenceStart`) reads as a place: it begins with a preposition of place or follows one within three words of the
- * same clause and with no verb between ("on Fresno's far southeast side"; not "appears to be no older than five"), it holds a capitalised word (a name: "Lausanne", "New York hotels"; the
- * sentence's first word only when it reads as a name), or it is a place adverb. Else it is a thing the span model found for want of a place:
- * "older than five" for "Where was the infant found?", "a structure", "the time". On SQuAD's where-questions the
- * answers that fail it were right in 18% of F1 (first citation right 44%), against 66% (86%) for those after a
- * preposition of place; of SQuAD's gold answers, 11% would fail it.
+ * `sentenceStart`) reads as a place:
+ * - it begins with a preposition of place, or follows one within three words of the same clause with no verb
+ *   between ("on Fresno's far southeast side"; not "appears to be no older than five");
+ * - it holds a capitalised word, a name ("Lausanne", "New York hotels"; the sentence's first word only when it
+ *   reads as one);
+ * - or it is a place adverb ("underground").
+ * Else it is a thing the span model found for want of a place: "older than five" for "Where was the infant found?",
+ * "a structure", "the time". On SQuAD's where-questions, the answers that fail it had F1 18 (first citation right
+ * 44%), against F1 66 (86%) for those after a preposition of place; 11% of SQuAD's gold answers would fail it.
  */
 export function placeLike(text: string, sentenceStart: number, start: number, end: number): boolean {
   const words = text.slice(start, end).match(/[\p{L}\p{N}'’-]+/gu) ?? [];
