@@ -1,4 +1,4 @@
-// The three sets of questions about the seed articles that `npm run eval` asks (src/eval/eval.ts, seedSetRow):
+// The five sets of questions about the seed articles that `npm run eval` asks (src/eval/eval.ts, seedSetRow):
 // each question's citation and short answer must be real slices of a seed article (whitespace aside: the seeds
 // hold non-breaking spaces where the questions' writers typed spaces), or the figures measure nothing; and the row's arithmetic is checked on questions whose outcome is known.
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ describe('questions about the seed articles', () => {
     expect(sets.reviewed.length).toBe(98);
     expect(sets.blind.length).toBe(40);
     expect(sets.blind2.length).toBe(50);
+    expect(sets.blind3.length).toBe(50);
     const all = Object.values(sets).flat().map((x) => x.q.toLowerCase().trim());
     expect(new Set(all).size).toBe(all.length);
   });
