@@ -462,13 +462,8 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   let declinedOnSeeds = 0;
   for (const q of questions) if (answerFromRanking(seeds, rank(seeds, q.question)).kind === 'not-found') declinedOnSeeds++;
   const seedQuestions = readSeedSets();
-  const seedSets = {
-    development: seedSetRow(seeds, index, seedQuestions.development),
-    reviewed: seedSetRow(seeds, index, seedQuestions.reviewed),
-    blind: seedSetRow(seeds, index, seedQuestions.blind),
-    blind2: seedSetRow(seeds, index, seedQuestions.blind2),
-    blind3: seedSetRow(seeds, index, seedQuestions.blind3),
-  };
+  // Every set readSeedSets names, in its order: a new set is added there alone.
+  const seedSets = Object.fromEntries(Object.entries(seedQuestions).map(([name, set]) => [name, seedSetRow(seeds, index, set)])) as Record<SeedSetName, SeedSetRow>;
 
   // Questions that look like the corpus's own but ask about someone or something it does not discuss: held-out
   // questions whose most specific name is replaced by another question's, one the first question's article
