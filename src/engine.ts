@@ -13,13 +13,15 @@ import { performance } from 'node:perf_hooks';
 import type { Article, Skipped } from './corpus/article.ts';
 import { loadCorpus, type LoadOptions } from './corpus/load.ts';
 import { buildIndex } from './index/build.ts';
+import { createEncoder } from './nlp/encoder.ts';
+import type { Similarity } from './answer/verify.ts';
 import { commonWords, everydayWords } from './nlp/wordnet.ts';
 import type { Index } from './index/types.ts';
 import { logger, messageOf } from './log.ts';
 import { buildInWorker } from './refresh/build-in-worker.ts';
 import { builderFingerprint, defaultSnapshotPath, readSnapshot, writeSnapshot, type SnapshotKey } from './store/snapshots.ts';
 import { prepareWordLists } from './store/wordlists.ts';
-import { answer as answerQuestion, checkWeights, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
+import { answer as answerQuestion, answerChecked, checkWeights, citationOf, rank, type AnswerOptions } from './answer/answer.ts';
 import type { Answer, Citation } from './answer/types.ts';
 import { BM25 } from './answer/retrieve.ts';
 import { quotationPage, searchQuotations, speakers as listSpeakers, type FoundQuotation, type QuotationPage, type QuotationQuery } from './quotes/search.ts';
@@ -47,8 +49,10 @@ import { SPAN_MODEL_VERSION } from './answer/span.ts';
  * how-many question (or "what country...?") whose cited sentences offer no place or count is declined ('untyped':
  * answer.ts, wantsTypedPhrase); weights relearned with that rule in the threshold; "When will...?" and "When is X
  * expected to...?" ask about now (question.ts, WHEN_AHEAD). 12: the characters wink's tokenizer drops (U+FEFF, some
- * spaces and line separators) are read as spaces, so no offset after one moves (src/nlp/wink.ts, DROPPED_BY_WINK). */
-export const ENGINE_SCHEMA = 12;
+ * spaces and line separators) are read as spaces, so no offset after one moves (src/nlp/wink.ts, DROPPED_BY_WINK). 13:
+ * the decision to answer is checked by a sentence encoder's cosine of the question and its best sentence
+ * (src/answer/verify.ts, src/nlp/encoder.ts; Engine.ask). */
+export const ENGINE_SCHEMA = 13;
 
 /** The engine's settings that change answers; part of the corpus version. */
 export const ENGINE_SETTINGS = { schema: ENGINE_SCHEMA, bm25: BM25, weights, span: SPAN_MODEL_VERSION } as const;
@@ -241,9 +245,38 @@ export class Engine {
     return this.options.corpusDir;
   }
 
+  /** The lexical engine's answer, synchronous: no sentence encoder (the ranking tests and benchmarks read it). */
   answer(question: string, options: AnswerOptions = {}): Answer {
     return answerQuestion(this.current.index, question, options);
   }
+
+  /**
+   * The answer users get: answer(), with the decision to answer checked by the sentence encoder where it could
+   * change it (src/answer/verify.ts). The index is the one current when this is called, even should a refresh
+   * swap another in while the encoder works. Never rejects for the encoder: if it cannot be loaded, the lexical
+   * threshold decides, and the failure is logged once.
+   */
+  ask(question: string, options: AnswerOptions = {}): Promise<Answer> {
+    return answerChecked(this.current.index, question, this.similarity, options);
+  }
+
+  /** Load the sentence encoder now (about 0.2 s) instead of on the first question that needs it. Never rejects: a
+   * failure is logged once, and questions are then answered on the lexical threshold. */
+  async warmUp(): Promise<void> {
+    await this.similarity('The encoder starts.', 'The encoder starts.');
+  }
+
+  private readonly encoder = createEncoder();
+  private encoderFailed = false;
+  private readonly similarity: Similarity = async (question, sentence) => {
+    try {
+      return await this.encoder.similarity(question, sentence);
+    } catch (err) {
+      if (!this.encoderFailed) log.warn(`the sentence encoder is unavailable; answering on the lexical threshold: ${messageOf(err)}`);
+      this.encoderFailed = true;
+      return null;
+    }
+  };
 
   /**
    * The sentences ranked best for a question, best first, each scored with the reranker's estimate that it

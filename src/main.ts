@@ -46,6 +46,9 @@ async function main(): Promise<number> {
     skipped: skipped.length,
   });
   for (const s of skipped.slice(0, 10)) log.warn(`skipped ${s.path}: ${s.reason}`);
+  // The sentence encoder starts now, before any interaction, rather than on the first question that needs it: its
+  // WebAssembly runtime briefly holds process handlers that would end the bot on a stray rejection (encoder.ts).
+  await engine.warmUp();
 
   const cache = await openAnswerCache({ url: config.cacheUrl, ttlSeconds: config.cacheTtlSeconds, log: logger('cache') });
   // Logs the hit and miss counts every 10 minutes when there were questions, and at close().

@@ -12,6 +12,7 @@ import { F, FEATURE_COUNT, FEATURES, featuresOf, queryContext, type FeatureName 
 import { bestSpanScore, expansionOf, questionFrame, sentenceSpans, shortAnswerOf, type SpanProblem, type SpanProblems } from './span.ts';
 import type { Answer, Citation, ShortAnswer } from './types.ts';
 import weights from './weights.json' with { type: 'json' };
+import { checked, type Similarity } from './verify.ts';
 
 export interface AnswerOptions {
   /** Only cite this article (its id). */
@@ -42,6 +43,9 @@ export interface Ranking {
   readonly unmentioned: UnmentionedName | null;
   /** What the rules decide of the best sentence, whatever the abstention model says (ruling). */
   readonly ruled: Ruling;
+  /** The sentence encoder's check (src/answer/verify.ts), when it was read: it decides in place of the
+   * threshold on `answerable`. The rules still come first. */
+  readonly verdict?: 'answer' | 'decline';
   /** The span problems the second stage computed, kept for the short answer. */
   readonly spans?: SpanProblems;
 }
@@ -88,6 +92,7 @@ export function rank(index: Index, questionText: string, options: AnswerOptions 
 function declineReason(ranking: Ranking): RuleReason | 'low-confidence' | null {
   if (ranking.ruled === 'answer') return null;
   if (ranking.ruled !== null) return ranking.ruled;
+  if (ranking.verdict !== undefined) return ranking.verdict === 'answer' ? null : 'low-confidence';
   return ranking.answerable < weights.answerableThreshold ? 'low-confidence' : null;
 }
 
@@ -525,6 +530,19 @@ function typedAsAsked(index: Index, question: Question, short: ShortAnswer): boo
 
 export function answer(index: Index, questionText: string, options: AnswerOptions = {}): Answer {
   return answerFromRanking(index, rank(index, questionText, options), options);
+}
+
+/** rank(), with the decision to answer checked by the sentence encoder where it could change it
+ * (src/answer/verify.ts). `similarity` gives the cosine of a question and a sentence, or null when the
+ * encoder is unavailable: then the lexical threshold decides, as in rank(). */
+export async function rankChecked(index: Index, questionText: string, similarity: Similarity, options: AnswerOptions = {}): Promise<Ranking> {
+  const first = await checked(index, firstStage(index, questionText, options), similarity);
+  return declineReason(first) === null ? spanStage(index, first) : first;
+}
+
+/** answer(), checked by the sentence encoder: what the bot and the CLI reply. */
+export async function answerChecked(index: Index, questionText: string, similarity: Similarity, options: AnswerOptions = {}): Promise<Answer> {
+  return answerFromRanking(index, await rankChecked(index, questionText, similarity, options), options);
 }
 
 /** The answer for a ranking already computed (the evaluation inspects both). */

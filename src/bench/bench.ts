@@ -296,6 +296,8 @@ function report(args: Args, runs: readonly Run[], sizes: Map<number, number>): s
     rows.push(['latency p99 (ms)', fmt(es('p99Ms'), 3), ...libCells((l) => lb(l, 'p99Ms'), 3), '', '']);
     rows.push(['questions/s', fmt(es('qps'), 0), ...libCells((l) => lb(l, 'qps'), 0), '', '']);
     rows.push(['answered (share)', fmt(es('answeredShare'), 2), ...libCells((l) => lb(l, 'answeredShare'), 2), '', '']);
+    rows.push(['checked (Engine.ask) p50/p95/p99 (ms)', `${fmt(es('askP50Ms'), 2)}/${fmt(es('askP95Ms'), 2)}/${fmt(es('askP99Ms'), 2)}`, '', '', '', '']);
+    rows.push(['checked: answered (share)', fmt(es('askAnsweredShare'), 2), '', '', '', '']);
     rows.push(['cached ask p50/p99 (µs)', `${fmt(es('cachedP50Us'), 1)}/${fmt(es('cachedP99Us'), 1)}`, '', '', '', '']);
     rows.push(['cold start, files (s)', fmt(ec('openMs') / 1000, 2), ...libCells((l) => lb(l, 'coldStartMs') / 1000, 2), '', '']);
     rows.push(['start, saved index (s)', fmt(es('openMs') / 1000, 2), ...libCells((l) => ls(l, 'openMs') / 1000, 2), '', '']);

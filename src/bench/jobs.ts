@@ -282,6 +282,22 @@ async function engineCold(job: Extract<Job, { kind: 'engine-cold' }>): Promise<M
   return { ...opened, ...full, ...all };
 }
 
+/** The answer users get (Engine.ask: the lexical engine, its decision checked by the sentence encoder where it
+ * could change it), one question at a time: wall-clock latency, and the share answered. */
+async function timeChecked(engine: Engine, set: QuestionSet): Promise<Metrics> {
+  for (const q of set.warmup) await engine.ask(q);
+  const ms: number[] = [];
+  let answered = 0;
+  for (const q of set.questions) {
+    const t = performance.now();
+    const a = await engine.ask(q);
+    ms.push(performance.now() - t);
+    if (a.kind === 'answer') answered++;
+  }
+  const l = latency(ms);
+  return { askP50Ms: l.p50, askP95Ms: l.p95, askP99Ms: l.p99, askAnsweredShare: answered / set.questions.length };
+}
+
 async function engineStart(job: Extract<Job, { kind: 'engine-start' }>): Promise<Metrics> {
   const log = captureLog();
   const set = readQuestions(job.questions);
@@ -293,11 +309,12 @@ async function engineStart(job: Extract<Job, { kind: 'engine-start' }>): Promise
   const m = memory();
   const digest = digestOf(engine, set.questions.slice(0, job.digest));
   const answers = timeQuestions(set, (q) => engine.answer(q), (a) => a.kind === 'answer');
+  const checked = await timeChecked(engine, set);
   const cached = await timeCached(engine, set);
   const peakBeforeRefresh = peakRss();
   // The usual /refresh: the folder has not changed, so every file is read and hashed, and nothing is built.
   const refresh = await measureRefresh(engine, set, job.digest, 'unchanged');
-  return { fromSnapshot, openMs, processReadyMs: readyMs, rssMb: m.rss, heapMb: m.heap, peakRssBeforeRefreshMb: peakBeforeRefresh, ...answers, ...cached, digest, ...refresh };
+  return { fromSnapshot, openMs, processReadyMs: readyMs, rssMb: m.rss, heapMb: m.heap, peakRssBeforeRefreshMb: peakBeforeRefresh, ...answers, ...checked, ...cached, digest, ...refresh };
 }
 
 async function readDocPass(job: Extract<Job, { kind: 'readdoc' }>): Promise<Metrics> {

@@ -11,7 +11,8 @@ import { counted } from '../plural.ts';
 /** What the service needs of the engine (src/engine.ts's Engine has it). */
 export interface AnswerEngine {
   readonly corpus: { readonly version: string };
-  answer(question: string, options?: AnswerOptions): Answer;
+  /** The answer users get (Engine.ask: the lexical engine, its decision checked by the sentence encoder). */
+  ask(question: string, options?: AnswerOptions): Promise<Answer>;
 }
 
 export interface AskResult {
@@ -116,9 +117,10 @@ export function createAnswers({ engine, cache, log, statsIntervalMs = 10 * 60_00
       const hit = await cache.lookup(before, question, options);
       // A refresh may have landed while the store answered: then the entry is for a corpus no longer served.
       if (hit !== undefined && engine.corpus.version === before) return { answer: hit, cached: true, corpusVersion: before };
-      // The version read and the answer computed with no await between them: the same corpus.
+      // The version read and the engine called with no await between them: the same corpus (ask() keeps the
+      // index current when it is called, whatever a refresh swaps in while the encoder works).
       const current = engine.corpus.version;
-      const answer = engine.answer(question, options);
+      const answer = await engine.ask(question, options);
       follow(current);
       cache.remember(current, question, options, answer);
       return { answer, cached: false, corpusVersion: current };

@@ -1,5 +1,7 @@
-// npm run eval -- [SQUAD_JSON] [--json] [--sample N] [--no-baselines]
+// npm run eval -- [SQUAD_JSON] [--json] [--sample N] [--no-baselines] [--lexical]
 //
+// Every answer is the one users get: the lexical engine, its decision to answer checked by the sentence encoder
+// (rankChecked; src/answer/verify.ts). `--lexical` measures the lexical engine alone (rank), for comparison.
 // Answer quality on SQuAD v1.1 dev, asked against the whole of it as one corpus, side by side with stock
 // BM25 libraries over the same sentences; abstention on questions from another corpus. See README "Quality".
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { loadCorpus } from '../corpus/load.ts';
 import { buildIndex } from '../index/build.ts';
 import type { Index } from '../index/types.ts';
-import { answerFromRanking, checkWeights, rank } from '../answer/answer.ts';
+import { answerFromRanking, checkWeights, rank, rankChecked, type Ranking } from '../answer/answer.ts';
+import { createEncoder } from '../nlp/encoder.ts';
 import { idf } from '../answer/retrieve.ts';
 import { NO_TERM, withinOneEdit } from '../index/terms.ts';
 import { extractShortAnswer, questionFrame, QUESTION_CLASSES, shortAnswerOf } from '../answer/span.ts';
@@ -39,14 +42,16 @@ interface Args {
   json: boolean;
   sample: number;
   baselines: boolean;
+  lexical: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { squad: '../shared/data/squad-dev-v1.1.json', seeds: 'seeds', news: '../shared/data/news/bbc', json: false, sample: 0, baselines: true };
+  const args: Args = { squad: '../shared/data/squad-dev-v1.1.json', seeds: 'seeds', news: '../shared/data/news/bbc', json: false, sample: 0, baselines: true, lexical: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') args.json = true;
     else if (a === '--no-baselines') args.baselines = false;
+    else if (a === '--lexical') args.lexical = true;
     else if (a === '--sample') args.sample = Number(argv[++i]);
     else if (a === '--seeds') args.seeds = argv[++i]!;
     else if (a === '--news') args.news = argv[++i]!;
@@ -257,8 +262,17 @@ export function holdsAnswer(sentence: string, golds: readonly string[]): boolean
   });
 }
 
+/** How a question is ranked and decided: by the lexical engine alone, or checked by the sentence encoder. */
+export type Ranker = (index: Index, question: string) => Promise<Ranking>;
+export const lexical: Ranker = async (index, question) => rank(index, question);
+/** The ranking users get (Engine.ask): rankChecked with a sentence encoder of its own. An encoder that
+ * cannot be loaded fails the evaluation rather than measure the lexical engine under the other's name. */
+export function checkedBy(encoder = createEncoder(1 << 16)): Ranker {
+  return (index, question) => rankChecked(index, question, (q, s) => encoder.similarity(q, s));
+}
+
 /** The figures of one set of questions: asked of their own corpus (the seeds), and of another that must decline them. */
-export function seedSetRow(seeds: Index, other: Index, set: readonly SeedQuestion[]): SeedSetRow {
+export async function seedSetRow(seeds: Index, other: Index, set: readonly SeedQuestion[], ranker: Ranker = lexical): Promise<SeedSetRow> {
   let declined = 0;
   let answered = 0;
   let right = 0;
@@ -267,8 +281,8 @@ export function seedSetRow(seeds: Index, other: Index, set: readonly SeedQuestio
   let exact = 0;
   let f1 = 0;
   for (const x of set) {
-    if (answerFromRanking(other, rank(other, x.q)).kind === 'not-found') declined++;
-    const own = answerFromRanking(seeds, rank(seeds, x.q));
+    if (answerFromRanking(other, await ranker(other, x.q)).kind === 'not-found') declined++;
+    const own = answerFromRanking(seeds, await ranker(seeds, x.q));
     if (own.kind === 'answer') {
       answered++;
       const first = own.citations[0]!.text;
@@ -358,12 +372,12 @@ export function readCasualQuestions(): CasualQuestion[] {
 }
 
 /** The name rules on casual questions: declines for a word that is no name, and for the names in them. */
-export function casualRow(seeds: Index, questions: readonly CasualQuestion[]): CasualRow {
+export async function casualRow(seeds: Index, questions: readonly CasualQuestion[], ranker: Ranker = lexical): Promise<CasualRow> {
   const words: string[] = [];
   let withName = 0;
   let declinedForName = 0;
   for (const x of questions) {
-    const a = answerFromRanking(seeds, rank(seeds, x.q));
+    const a = answerFromRanking(seeds, await ranker(seeds, x.q));
     if (x.names.length > 0) withName++;
     if (a.kind !== 'not-found' || a.name === undefined) continue;
     if (x.names.includes(a.name.toLowerCase())) declinedForName++;
@@ -374,6 +388,7 @@ export function casualRow(seeds: Index, questions: readonly CasualQuestion[]): C
 
 export async function evaluate(args: Args): Promise<EvalReport> {
   checkWeights();
+  const ranker = args.lexical ? lexical : checkedBy();
   const squad = loadSquad(args.squad);
   let t0 = performance.now();
   const index = buildIndex(squad.articles);
@@ -384,7 +399,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   const engine = { all: tally(), tune: tally(), 'held-out': tally() };
   for (const q of questions) {
     t0 = performance.now();
-    const ranking = rank(index, q.question);
+    const ranking = await ranker(index, q.question);
     const result = answerFromRanking(index, ranking);
     const ms = performance.now() - t0;
     const ids = ranking.ranked.map((r) => r.candidate.sentence);
@@ -460,17 +475,17 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   // Abstention: questions asked of a corpus that is not about them.
   const seeds = buildIndex((await loadCorpus(args.seeds)).articles);
   let declinedOnSeeds = 0;
-  for (const q of questions) if (answerFromRanking(seeds, rank(seeds, q.question)).kind === 'not-found') declinedOnSeeds++;
+  for (const q of questions) if (answerFromRanking(seeds, await ranker(seeds, q.question)).kind === 'not-found') declinedOnSeeds++;
   const seedQuestions = readSeedSets();
   // Every set readSeedSets names, in its order: a new set is added there alone.
-  const seedSets = Object.fromEntries(Object.entries(seedQuestions).map(([name, set]) => [name, seedSetRow(seeds, index, set)])) as Record<SeedSetName, SeedSetRow>;
+  const seedSets = Object.fromEntries(await Promise.all(Object.entries(seedQuestions).map(async ([name, set]) => [name, await seedSetRow(seeds, index, set, ranker)]))) as Record<SeedSetName, SeedSetRow>;
 
   // Questions that look like the corpus's own but ask about someone or something it does not discuss: held-out
   // questions whose most specific name is replaced by another question's, one the first question's article
   // never uses.
   const substituted = substitutedQuestions(index, squad, questions.filter((q) => squad.half(q.article) === 'held-out'));
   let declinedSubstituted = 0;
-  for (const { text } of substituted) if (answerFromRanking(index, rank(index, text)).kind === 'not-found') declinedSubstituted++;
+  for (const { text } of substituted) if (answerFromRanking(index, await ranker(index, text)).kind === 'not-found') declinedSubstituted++;
 
   // The same for the seeds, with names no seed article uses at all.
   // From the first three sets, so that the fixed sample stays the one measured before the fourth was written.
@@ -479,9 +494,9 @@ export async function evaluate(args: Args): Promise<EvalReport> {
   let declinedUnknownNamed = 0;
   let declinedUnknownLower = 0;
   for (const text of unknownNamed) {
-    if (answerFromRanking(seeds, rank(seeds, text)).kind === 'not-found') declinedUnknownNamed++;
+    if (answerFromRanking(seeds, await ranker(seeds, text)).kind === 'not-found') declinedUnknownNamed++;
     // Typed in lower case, as many are in a chat, the name is no longer tagged a name.
-    if (answerFromRanking(seeds, rank(seeds, text.toLowerCase())).kind === 'not-found') declinedUnknownLower++;
+    if (answerFromRanking(seeds, await ranker(seeds, text.toLowerCase())).kind === 'not-found') declinedUnknownLower++;
   }
 
   let heldOutOnNews: EvalReport['abstention']['heldOutOnNews'] = null;
@@ -491,12 +506,12 @@ export async function evaluate(args: Args): Promise<EvalReport> {
     const news = buildIndex((await loadCorpus(args.news)).articles);
     const heldOut = questions.filter((q) => squad.half(q.article) === 'held-out');
     let declined = 0;
-    for (const q of heldOut) if (answerFromRanking(news, rank(news, q.question)).kind === 'not-found') declined++;
+    for (const q of heldOut) if (answerFromRanking(news, await ranker(news, q.question)).kind === 'not-found') declined++;
     heldOutOnNews = { questions: heldOut.length, declined: declined / (heldOut.length || 1) };
     const asked = readNewsQuestions();
     newsQuestions = {
-      tune: seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'tune')),
-      'held-out': seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'held-out')),
+      tune: await seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'tune'), ranker),
+      'held-out': await seedSetRow(news, index, asked.filter((x) => newsHalf(x) === 'held-out'), ranker),
     };
     nowOnNews = nowRow(news, readNewsQuestions('recent-questions.json'));
   }
@@ -518,7 +533,7 @@ export async function evaluate(args: Args): Promise<EvalReport> {
         declined: declinedUnknownNamed / (unknownNamed.length || 1),
         declinedLowerCase: declinedUnknownLower / (unknownNamed.length || 1),
       },
-      casualOnSeeds: casualRow(seeds, readCasualQuestions()),
+      casualOnSeeds: await casualRow(seeds, readCasualQuestions(), ranker),
     },
   };
 }

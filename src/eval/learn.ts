@@ -15,6 +15,10 @@
 //               question about something the corpus never mentions and a match too weak to quote. It reads the
 //               question's own features and the best sentence's reranking features (answer.ts,
 //               ANSWERABLE_FEATURES).
+//   verify      the sentence encoder's check of that decision (src/answer/verify.ts): logistic regression over
+//               the answerable model's log-odds and the cosine of each row's question and best sentence (Universal
+//               Sentence Encoder lite, src/nlp/encoder.ts), on the same rows and labels, its threshold set the same
+//               way. Encoding the rows' ~24,000 texts takes about 10 minutes of the run.
 // The span model is relearned only with --span. Its weights in the repository (span-weights.json) are those of
 // the run before the sentence-breaking fix of 2026-11-22: relearned now, it differs by the noise of 12 changed
 // sentences and flips one seed question's short answer ("What is Bashar al-Assad's title?": "barbaric" for
@@ -30,6 +34,7 @@ import weights from '../answer/weights.json' with { type: 'json' };
 import { loadSquad, type SquadQuestion } from './squad.ts';
 import { learnSpans, writeSpanModel } from './learn-span.ts';
 import { isHit } from './eval.ts';
+import { createEncoder } from '../nlp/encoder.ts';
 import { logisticScore, trainListwise, trainLogistic, type RankGroup } from './linear.ts';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -150,6 +155,12 @@ const ruledAs = (ix: Index, r: Omit<Ranking, 'answerable' | 'unmentioned' | 'rul
   return ruled === null || ruled === 'answer' ? ruled : 'decline';
 };
 const aCorpus: string[] = [];
+/** Each row's question and best sentence, for the sentence encoder's check (src/answer/verify.ts). */
+const aText: [string, string][] = [];
+const bestText = (ix: Index, r: Pick<Ranking, 'ranked' | 'question'>): [string, string] => {
+  const s = r.ranked[0]!.candidate.sentence;
+  return [r.question.text, ix.articles[ix.sentenceArticle[s]!]!.text.slice(ix.sentenceStart[s], ix.sentenceEnd[s])];
+};
 /** The rule read after the short answer (answer.ts, 'untyped', wantsTypedPhrase): a where- or how-many question whose
  * cited sentences offer no place or count is declined, whatever the model says. It depends on the second stage, read here with the
  * weights just learned; the threshold counts it for the full corpus's in-corpus rows, the only ones it is set on. */
@@ -185,6 +196,7 @@ for (const c of corpora) {
     aRuled.push(ruledAs(c.index, r));
     aUntyped.push(c.name === 'full' && inCorpus && untyped(c.index, r));
     aCorpus.push(c.name);
+    aText.push(bestText(c.index, r));
   }
 }
 // Negatives from another domain: tuning questions asked of news articles that share much everyday
@@ -201,6 +213,7 @@ for (const c of corpora) {
     aRuled.push(ruledAs(news, r));
     aUntyped.push(false);
     aCorpus.push('news');
+    aText.push(bestText(news, r));
   }
 }
 // Hard negatives: the tuning articles with every other paragraph, so the corpus discusses the question's
@@ -220,6 +233,7 @@ for (const keep of ['even', 'odd'] as const) {
     aRuled.push(ruledAs(partialIndex, r));
     aUntyped.push(false);
     aCorpus.push(name);
+    aText.push(bestText(partialIndex, r));
   }
 }
 const positives = ay.filter((y) => y === 1).length;
@@ -247,12 +261,60 @@ const declined = (name: string) => {
 log(`answerable: ${positives} positives, ${negatives} negatives; threshold ${threshold.toFixed(3)}`);
 for (const c of corpora.slice(1)) log(`  declined on ${c.name}: ${(100 * declined(c.name)).toFixed(1)}%`);
 
+// ---- verify ----
+// The sentence encoder's check: a logistic model over the abstention model's log-odds and the cosine of the
+// question and its best sentence (clipped), on the same rows, with its threshold set the same way.
+const VERIFY_LOW = 0;
+const VERIFY_HIGH = 0.8;
+const encoder = createEncoder(Number.MAX_SAFE_INTEGER);
+const texts = [...new Set(aText.flat())];
+log(`verify: encoding ${texts.length} texts`);
+const vectors = new Map<string, Float32Array>();
+for (let i = 0; i < texts.length; i += 512) {
+  const batch = texts.slice(i, i + 512);
+  (await encoder.embed(batch)).forEach((v, j) => vectors.set(batch[j]!, v));
+  if (i % 5120 === 0) log(`  ${i} of ${texts.length}`);
+}
+const cosine = ([q, s]: [string, string]) => {
+  const a = vectors.get(q)!;
+  const b = vectors.get(s)!;
+  let d = 0;
+  for (let k = 0; k < a.length; k++) d += a[k]! * b[k]!;
+  return d;
+};
+const lexicalLogit = (f: Float64Array) => {
+  let z = 0;
+  for (let k = 0; k < f.length; k++) z += answerableW[k]! * f[k]!;
+  return z;
+};
+const vx = ax.map((f, i) => Float64Array.from([1, lexicalLogit(f), Math.min(VERIFY_HIGH, Math.max(VERIFY_LOW, cosine(aText[i]!)))]));
+const verifyW = trainLogistic(vx, ay, 3, 1e-5, 3000, negatives / Math.max(1, positives));
+const verifyScores = vx
+  .map((f, i) => (aIn[i] && aCorpus[i] === 'full' ? (aRuled[i] === 'decline' || aUntyped[i] ? -Infinity : aRuled[i] === 'answer' ? Infinity : logisticScore(verifyW, f)) : null))
+  .filter((x): x is number => x !== null)
+  .sort((a, b) => a - b);
+const verifyThreshold = verifyScores[Math.floor(verifyScores.length * 0.1)] ?? 0.5;
+const verifyDeclined = (name: string) => {
+  const idx = aCorpus.map((n, i) => (n === name && !aIn[i] ? i : -1)).filter((i) => i >= 0);
+  return idx.filter((i) => aRuled[i] === 'decline' || (aRuled[i] === null && logisticScore(verifyW, vx[i]!) < verifyThreshold)).length / Math.max(1, idx.length);
+};
+log(`verify: weights ${Array.from(verifyW, (x) => x.toFixed(3)).join(' ')}; threshold ${verifyThreshold.toFixed(3)}`);
+for (const c of corpora.slice(1)) log(`  declined on ${c.name}: ${(100 * verifyDeclined(c.name)).toFixed(1)}%`);
+
 const out = {
   rank: round(rankW),
   spanStage: spanStageWeights,
   supportRatio: weights.supportRatio,
   answerable: round(answerableW),
   answerableThreshold: Math.round(threshold * 10000) / 10000,
+  verify: {
+    bias: round([verifyW[0]!])[0]!,
+    lexical: round([verifyW[1]!])[0]!,
+    semantic: round([verifyW[2]!])[0]!,
+    low: VERIFY_LOW,
+    high: VERIFY_HIGH,
+    threshold: Math.round(verifyThreshold * 10000) / 10000,
+  },
 };
 writeFileSync(new URL('../answer/weights.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 log('wrote src/answer/weights.json');

@@ -66,7 +66,7 @@ describe('commands on hostile article text', () => {
 
   it('/ask quotes markdown and mentions exactly, escaped so they neither format nor ping', async () => {
     const question = 'what did the spokesman write about the bridge fund budget?';
-    const expected = h.engine.answer(question);
+    const expected = (await h.engine.ask(question));
     const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
     expect(cited.length).toBeGreaterThan(0);
     const text = MARKDOWN_ARTICLE;
@@ -89,7 +89,7 @@ describe('commands on hostile article text', () => {
 
   it('/ask cuts a sentence longer than a field at a word, marks the cut, and keeps what it shows exact', async () => {
     const question = 'what did the flood committee report about the river?';
-    const expected = h.engine.answer(question);
+    const expected = (await h.engine.ask(question));
     const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
     const long = cited.find((c) => c.text.length > 2000);
     expect(long).toBeDefined();
@@ -164,7 +164,7 @@ describe('commands on hostile article text', () => {
   });
 
   it('/ask names the article that matches best escaped once, as Discord shows it: "Toll\\-road", not "Toll\\\\-road"', async () => {
-    const expected = h.engine.answer('What did Smithers say about the toll-road review of the ferry subsidy?');
+    const expected = (await h.engine.ask('What did Smithers say about the toll-road review of the ferry subsidy?'));
     expect(expected.kind === 'not-found' ? [expected.reason, expected.name] : expected.kind).toEqual(['unmentioned-name', 'Smithers']);
     const embed = (await run('ask', { question: 'What did Smithers say about the toll-road review of the ferry subsidy?' })).sent.at(-1)!.message.embeds![0]!;
     expect(embed.description).toContain('The article that matches it best, *Toll\\-road review* (closest match 1), never mentions “Smithers”.');
@@ -172,7 +172,7 @@ describe('commands on hostile article text', () => {
 
   it('/ask reads a question\'s Discord markup as the words it shows: the same answer as the plain question', async () => {
     const plain = 'what did the flood committee report about the river?';
-    const expected = h.engine.answer(plain);
+    const expected = (await h.engine.ask(plain));
     const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
     expect(cited.length).toBeGreaterThan(0);
     for (const typed of ['what did the **flood committee** report about the *river*?', '> what did the ||flood|| committee report about the `river`?', 'what did the flood committee report about the river <t:1700000000:R>?']) {

@@ -58,8 +58,8 @@ describe('npm start without a token', () => {
     expect(run.stderr).toContain('stopped');
   });
 
-  it('answers /ask with the sentence the engine cites, as plain text', () => {
-    const expected = engine.answer('who called for an ICC investigation?');
+  it('answers /ask with the sentence the engine cites, as plain text', async () => {
+    const expected = (await engine.ask('who called for an ICC investigation?'));
     if (expected.kind !== 'answer') throw new Error('precondition: the engine answers the ICC question');
     const c = expected.citations[0]!;
     expect(out()).toContain('== Answer ==\nQ: who called for an ICC investigation?\n');
@@ -107,18 +107,18 @@ describe('npm start without a token', () => {
     expect(out()).toContain("Q: How many hospitals are left in Aleppo?\nThe articles don't say. It asks how many, and the closest sentences give no number.");
   });
 
-  it('says which article never mentions the name when another closest match does', () => {
+  it('says which article never mentions the name when another closest match does', async () => {
     // The ICC sentence matches best and its article never names the UK; the other seed, which does, is shown too.
-    const a = engine.answer('what did the UK say about the ICC?');
+    const a = (await engine.ask('what did the UK say about the ICC?'));
     if (a.kind !== 'not-found' || a.reason !== 'unmentioned-name') throw new Error('precondition: declined for the UK');
     expect(a.nearest.some((c) => c.text.includes('UK'))).toBe(true);
     expect(out()).toContain(`The articles don't say. The article that matches it best, ${a.nearest[0]!.title} (closest match 1), never mentions “UK”.`);
     expect(out()).not.toContain('closest to it never mention');
   });
 
-  it('gives the console user, who runs the bot, the moderator view', () => {
+  it('gives the console user, who runs the bot, the moderator view', async () => {
     const ara = engine.articles('ARA')[0]!;
-    const kinds = [engine.answer('who called for an ICC investigation?').kind, engine.answer('What did Australia say about Aleppo?', { articleId: ara.id }).kind, engine.answer('what does icc stand for').kind, engine.answer('What does UK stand for?').kind, engine.answer('what did the UK say about the ICC?').kind, engine.answer('How many hospitals are left in Aleppo?').kind];
+    const kinds = [(await engine.ask('who called for an ICC investigation?')).kind, (await engine.ask('What did Australia say about Aleppo?', { articleId: ara.id })).kind, (await engine.ask('what does icc stand for')).kind, (await engine.ask('What does UK stand for?')).kind, (await engine.ask('what did the UK say about the ICC?')).kind, (await engine.ask('How many hospitals are left in Aleppo?')).kind];
     const answered = kinds.filter((k) => k === 'answer').length;
     expect(out()).toContain('== Answer statistics ==');
     expect(out()).toContain(`6 questions answered: ${answered} with quotations, ${6 - answered} where the articles don't say; 0 from the cache.`);

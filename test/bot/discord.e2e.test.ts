@@ -118,7 +118,7 @@ describe('connection', () => {
 describe('/ask', () => {
   it('answers with the sentence the engine cites, quoted exactly, with title, publisher, position and confidence', async () => {
     const question = 'who called for an ICC investigation?';
-    const expected = engine.answer(question);
+    const expected = (await engine.ask(question));
     expect(expected.kind).toBe('answer');
     if (expected.kind !== 'answer') return;
 
@@ -150,18 +150,19 @@ describe('/ask', () => {
 
   it('says "the articles don\'t say" when the engine abstains, with the closest matches labelled as not an answer', async () => {
     const unanswerable = seedQuestions.unanswerable;
-    const withNearest = unanswerable.find((q) => {
-      const a = engine.answer(q);
+    const replies = await Promise.all(unanswerable.map((q) => engine.ask(q)));
+    const withNearest = unanswerable.find((_, n) => {
+      const a = replies[n]!;
       return a.kind === 'not-found' && a.nearest.length > 0;
     });
-    const withNothing = unanswerable.find((q) => {
-      const a = engine.answer(q);
+    const withNothing = unanswerable.find((_, n) => {
+      const a = replies[n]!;
       return a.kind === 'not-found' && a.nearest.length === 0;
     });
     expect(withNearest).toBeDefined();
     expect(withNothing).toBeDefined();
 
-    const near = engine.answer(withNearest!);
+    const near = (await engine.ask(withNearest!));
     if (near.kind !== 'not-found') throw new Error('precondition');
     const { m } = await ask(withNearest!);
     const embed = embedOf(m);
@@ -198,7 +199,7 @@ describe('/ask', () => {
     const { m } = await ask('What did the Foreign Secretary condemn?', { article: chosen.id });
     const embed = embedOf(m);
     expect(unescape(embed.description!)).toContain(`Searched only: *${chosen.title} (${chosen.source})*`);
-    const restricted = engine.answer('What did the Foreign Secretary condemn?', { articleId: chosen.id });
+    const restricted = (await engine.ask('What did the Foreign Secretary condemn?', { articleId: chosen.id }));
     const cited = restricted.kind === 'answer' ? restricted.citations : restricted.nearest;
     for (const c of cited) expect(c.articleId).toBe(chosen.id);
     for (const f of embed.fields ?? []) expect(articleText(chosen.path)).toContain(quoteOf(f.value));
@@ -249,7 +250,7 @@ describe('/ask', () => {
     const answerId = up!.split(':')[2]!;
     const lines = readFileSync(join(dataDir, 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
     const record = lines.find((l) => l.type === 'answer' && l.id === answerId)!;
-    const expected = engine.answer(question);
+    const expected = (await engine.ask(question));
     expect(record).toMatchObject({ question, corpusVersion: engine.corpus.version, kind: expected.kind, cached: false });
     const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
     expect(record.citations).toEqual(cited.slice(0, 3).map((c) => ({ articleId: c.articleId, start: c.start, end: c.end, sentenceId: c.sentenceId })));
@@ -334,7 +335,7 @@ describe('Discord behaviour', () => {
     const questions = Array.from({ length: 200 }, (_, n) => seeds[n % seeds.length]!);
     const sent = questions.map((q, n) => emu.command('ask', { question: q }, { ...MEMBER, user: { id: `3000000000000${String(n).padStart(5, '0')}`, username: `reader${n}` } }));
     const messages = await Promise.all(sent.map((i) => i.settled(30_000)));
-    const kinds = new Map(seeds.map((q) => [q, engine.answer(q).kind]));
+    const kinds = new Map(await Promise.all(seeds.map(async (q) => [q, (await engine.ask(q)).kind] as const)));
     for (const [n, i] of sent.entries()) {
       // The emulator refuses a first response after Discord's 3 seconds (10062) and a second one (40060).
       expect(i.refusals).toEqual([]);

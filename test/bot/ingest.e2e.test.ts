@@ -327,7 +327,7 @@ describe('ingest', () => {
 
     // And it answers from it, quoting the saved file exactly.
     const question = 'How much will the footbridge cost?';
-    const expected = engine.answer(question);
+    const expected = (await engine.ask(question));
     if (expected.kind !== 'answer') throw new Error('precondition: the engine answers');
     expect(expected.citations[0]!.articleId).toBe(got.id);
     const answer = await run('ask', { question }, MEMBER);
@@ -380,7 +380,7 @@ describe('ingest', () => {
 
     const engine = await Engine.open({ corpusDir });
     const question = 'How much did the repairs to the harbour wall cost?';
-    const expected = engine.answer(question);
+    const expected = (await engine.ask(question));
     if (expected.kind !== 'answer') throw new Error('precondition: the engine answers');
     const c = expected.citations[0]!;
     expect(c.articleId).toBe(got.id);
@@ -570,7 +570,7 @@ describe('a restart', () => {
     // It answers from them as an engine freshly opened on the folder does.
     const engine = await Engine.open({ corpusDir });
     const question = 'Which river will the new footbridge cross?';
-    const expected = engine.answer(question);
+    const expected = (await engine.ask(question));
     if (expected.kind !== 'answer') throw new Error('precondition: the engine answers');
     const c = expected.citations[0]!;
     expect(c.articleId).toMatch(/^ingested\/riverton-council-approves-new-footbridge-/);

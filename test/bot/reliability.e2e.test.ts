@@ -50,8 +50,8 @@ const MODERATOR: Invoker = { ...ANY_MODERATOR, user: { id: '710000000000000001',
 const logSince = (mark: number) => bot.stderr.slice(mark).split('\n');
 
 /** The answer the bot should show for `question`: its title, and the exact quotations. */
-function expectAnswer(m: StoredMessage, question: string): void {
-  const expected = engine.answer(question);
+async function expectAnswer(m: StoredMessage, question: string): Promise<void> {
+  const expected = (await engine.ask(question));
   const embed = embedOf(m);
   expect(embed.title).toBe(expected.kind === 'answer' ? 'Answer' : "The articles don't say");
   const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
@@ -115,7 +115,7 @@ describe('hostile input over the wire', () => {
         expect(m.flags & EPHEMERAL).toBe(EPHEMERAL);
         continue;
       }
-      expectAnswer(m, c.question);
+      await expectAnswer(m, c.question);
       if (c.echo !== undefined) expect(embedOf(m).description!.split('\n')[0], c.name).toBe(`**Q:** ${c.echo}`);
       if (c.says !== undefined) expect(embedOf(m).description, c.name).toContain(c.says);
     }
@@ -155,7 +155,7 @@ describe('abuse', () => {
       expect(m.content).toMatch(/^You're asking faster than I can keep up with\. Please slow down and try again in (?:[1-9]|10) seconds?\.$/);
       expect(m.flags & EPHEMERAL).toBe(EPHEMERAL);
     }
-    for (const i of theirs) expectAnswer(await i.settled(), 'Where will the foreign ministers meet?');
+    for (const i of theirs) await expectAnswer(await i.settled(), 'Where will the foreign ministers meet?');
     for (const i of [...flood, ...theirs]) {
       expect(i.refusals).toEqual([]);
       expect(i.firstResponseMs).toBeLessThanOrEqual(3000);
@@ -179,7 +179,7 @@ describe('faults', () => {
     const failed = logSince(mark).filter((l) => l.includes('interaction failed'));
     expect(failed).toHaveLength(1);
     for (const part of [`"interaction":"${i.id}"`, `"command":"ask"`, `"user":"${who.user!.id}"`, 'injected fault: the engine failed on this question']) expect(failed[0]).toContain(part);
-    expectAnswer(await emu.command('ask', { question: ICC }, member()).settled(), ICC);
+    await expectAnswer(await emu.command('ask', { question: ICC }, member()).settled(), ICC);
   });
 
   it('a stray rejection and a stray exception, three and two times: each logged once, every question answered, the bot running', async () => {
@@ -188,10 +188,10 @@ describe('faults', () => {
       ...[1, 2, 3].map((n) => `${ICC} [fault:reject] ${n}`),
       ...[1, 2].map((n) => `Where will the foreign ministers meet? [fault:uncaught] ${n}`),
     ];
-    for (const question of asked) expectAnswer(await emu.command('ask', { question }, member()).settled(), question);
+    for (const question of asked) await expectAnswer(await emu.command('ask', { question }, member()).settled(), question);
     await bot.waitForOutput(/uncaught exception: not handled where it happened/);
     // A question after them is answered: the process kept serving.
-    expectAnswer(await emu.command('ask', { question: ICC }, member()).settled(), ICC);
+    await expectAnswer(await emu.command('ask', { question: ICC }, member()).settled(), ICC);
     const lines = logSince(mark);
     expect(lines.filter((l) => l.includes('[process] unhandled rejection'))).toHaveLength(1);
     expect(lines.filter((l) => l.includes('[process] uncaught exception'))).toHaveLength(1);
@@ -204,7 +204,7 @@ describe('faults', () => {
     emu.drop(4000);
     const during = ['Where will the foreign ministers meet?', ICC, 'How many civilians died in Aleppo since the ceasefire collapsed?'].map((q) => ({ q, i: emu.command('ask', { question: q }, member()) }));
     for (const { q, i } of during) {
-      expectAnswer(await i.settled(), q);
+      await expectAnswer(await i.settled(), q);
       expect(i.refusals).toEqual([]);
       expect(i.deliveredAt).not.toBeNull();
     }
@@ -219,13 +219,13 @@ describe('faults', () => {
     // @discordjs/ws waits out its identify throttle first: a few seconds.
     await emu.waitFor(() => emu.gateway.identifies === identifies + 1 && emu.connected, 'a new IDENTIFY', 20_000);
     expect(logSince(mark).filter((l) => l.includes('INFO  [discord] gateway reconnecting'))).toHaveLength(1);
-    expectAnswer(await emu.command('ask', { question: ICC }, member()).settled(), ICC);
+    await expectAnswer(await emu.command('ask', { question: ICC }, member()).settled(), ICC);
   });
 
   it('a 500 on the first response is retried by the REST client', async () => {
     emu.inject(CALLBACK, { method: 'POST', status: 500, count: 1 });
     const i = emu.command('ask', { question: ICC }, member());
-    expectAnswer(await i.settled(), ICC);
+    await expectAnswer(await i.settled(), ICC);
     expect(emu.requests.filter((r) => r.path.includes(`/interactions/${i.id}/`)).map((r) => r.status)).toEqual([500, 204]);
   });
 
@@ -233,7 +233,7 @@ describe('faults', () => {
     // The REST client tries 4 times at once; the bot waits and sends the edit again.
     emu.inject(EDIT, { method: 'PATCH', status: 502, count: 6 });
     const i = emu.command('ask', { question: ICC }, member());
-    expectAnswer(await i.settled(15_000), ICC);
+    await expectAnswer(await i.settled(15_000), ICC);
     const edits = emu.requests.filter((r) => r.method === 'PATCH' && r.path.includes(i.token));
     expect(edits.map((r) => r.status)).toEqual([502, 502, 502, 502, 502, 502, 200]);
     expect(edits[4]!.at - edits[3]!.at).toBeGreaterThanOrEqual(EDIT_RETRY_DELAYS_MS[0] - 20);
@@ -244,8 +244,8 @@ describe('faults', () => {
     emu.inject(EDIT, { method: 'PATCH', status: 429, retryAfter: 0.4, count: 1 });
     const a = emu.command('ask', { question: ICC }, member());
     const b = emu.command('ask', { question: 'Where will the foreign ministers meet?' }, member());
-    expectAnswer(await a.settled(), ICC);
-    expectAnswer(await b.settled(), 'Where will the foreign ministers meet?');
+    await expectAnswer(await a.settled(), ICC);
+    await expectAnswer(await b.settled(), 'Where will the foreign ministers meet?');
     const statuses = [a, b].flatMap((i) => emu.requests.filter((r) => r.method === 'PATCH' && r.path.includes(i.token)).map((r) => r.status));
     expect(statuses.sort()).toEqual([200, 200, 429]);
   });
@@ -254,7 +254,7 @@ describe('faults', () => {
     const cached = (m: StoredMessage) => (m.embeds[0] as { footer: { text: string } }).footer.text.endsWith(' · cached');
     const ask = async (q: string) => {
       const m = await emu.command('ask', { question: q }, member()).settled();
-      expectAnswer(m, q);
+      await expectAnswer(m, q);
       return m;
     };
     /** Ask `q` until the answer comes from the cache. A slow lookup (over 50 ms) counts as a failure and the
@@ -294,7 +294,7 @@ describe('faults', () => {
       expect(embedOf(m).title).toBe('Refresh failed');
       expect(embedOf(m).description).toContain('Nothing changed: the articles loaded before are still being served.');
       const answered = await emu.command('ask', { question: ICC }, member()).settled();
-      expectAnswer(answered, ICC);
+      await expectAnswer(answered, ICC);
       expect((answered.embeds[0] as { footer: { text: string } }).footer.text).toContain(`corpus ${version.slice(0, 8)}`);
     } finally {
       renameSync(`${corpusDir}-away`, corpusDir);

@@ -104,7 +104,7 @@ describe('npm run start:sharded', () => {
     const cached = embedOf(other.m);
     expect(cached.footer?.text).toBe(`${fresh.footer?.text} · cached`);
     expect({ ...cached, footer: null }).toEqual({ ...fresh, footer: null });
-    const expected = oracle.answer(LAUSANNE);
+    const expected = (await oracle.ask(LAUSANNE));
     expect(quotes(other.m)).toEqual((expected.kind === 'answer' ? expected.citations : expected.nearest).slice(0, 3).map((c) => c.text));
   });
 
@@ -129,7 +129,7 @@ describe('npm run start:sharded', () => {
     expect(after.i.shard).toBe(1);
     expect(embedOf(after.m).title).toBe('Answer');
     expect(embedOf(after.m).footer?.text).toBe(`Quoted word for word from the articles · corpus ${v(oracle.corpus.version)}`);
-    const expected = oracle.answer(HARBOUR_QUESTION);
+    const expected = (await oracle.ask(HARBOUR_QUESTION));
     expect(expected).toMatchObject({ kind: 'answer', citations: [{ path: 'harbour-festival.txt' }] });
     expect(quotes(after.m)[0]).toBe(expected.kind === 'answer' ? expected.citations[0]!.text : null);
 
@@ -148,7 +148,7 @@ describe('npm run start:sharded', () => {
     const v = oracle.corpus.version.slice(0, 8);
     await bot.waitForOutput(new RegExp(`\\[shards\\] shard 0 reloaded after shard 1's ingest: corpus \\w+ -> ${v} \\(1 added`));
     const question = 'Until when will the island ferry run?';
-    const expected = oracle.answer(question);
+    const expected = (await oracle.ask(question));
     expect(expected).toMatchObject({ kind: 'answer', citations: [{ path: expect.stringMatching(/^ingested\//) }] });
     const onZero = await ask(question, emu.guild);
     expect(onZero.i.shard).toBe(0);

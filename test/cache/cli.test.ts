@@ -38,7 +38,7 @@ describe('npm run ask -- --json', () => {
     const { lines, stderr } = await ask({}, LAUSANNE, other, LAUSANNE);
     expect(lines.map((l) => l.cached)).toEqual([false, false, true]);
     // Otherwise the lines are the contract's, as the engine answers now.
-    expect(lines[2]).toEqual(JSON.parse(toJson(LAUSANNE, engine.answer(LAUSANNE), { cached: true })));
+    expect(lines[2]).toEqual(JSON.parse(toJson(LAUSANNE, (await engine.ask(LAUSANNE)), { cached: true })));
     expect(lines[0]).toEqual({ ...lines[2], cached: false });
     // The counts reach the log (stderr), not stdout.
     expect(stderr).toContain('answers since start: 3 questions, 1 answered from the cache, 2 by the engine');

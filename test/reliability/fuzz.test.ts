@@ -120,7 +120,7 @@ describe('the commands and the rendering on generated input', () => {
         answered++;
         const articleId = given.article === undefined ? undefined : h.ctx.library.resolveArticle(given.article);
         // The bot asks the words Discord shows (questionText), not the markup.
-        const expected = h.engine.answer(questionText(given.question!), articleId?.kind === 'found' ? { articleId: articleId.article.id } : {});
+        const expected = await h.engine.ask(questionText(given.question!), articleId?.kind === 'found' ? { articleId: articleId.article.id } : {});
         expect(embed.title).toBe(expected.kind === 'answer' ? 'Answer' : "The articles don't say");
         const cited = expected.kind === 'answer' ? expected.citations : expected.nearest;
         (embed.fields ?? []).forEach((f, i) => {

@@ -39,7 +39,7 @@ describe('hostile questions through /ask', () => {
         return;
       }
       const embed = last.embeds![0]!;
-      const expected = h.engine.answer(c.question);
+      const expected = await h.engine.ask(c.question);
       expect(embed.title).toBe(expected.kind === 'answer' ? 'Answer' : "The articles don't say");
       const description = embed.description!;
       if (c.echo !== undefined) expect(description.split('\n')[0]).toBe(`**Q:** ${c.echo}`);
@@ -72,7 +72,8 @@ describe('questions shown back to moderators', () => {
       const m = recording.sent.at(-1)!.message;
       expect(bodyProblems(wireBody(m))).toEqual([]);
       const lines = m.embeds![0]!.fields!.find((f) => f.name === 'Most asked')!.value.split('\n').sort();
-      const said = (q: string) => (h.engine.answer(q).kind === 'not-found' ? " (the articles didn't say 1×)" : '');
+      const kinds = new Map(await Promise.all(asked.map(async (c) => [c.question, (await h.engine.ask(c.question)).kind] as const)));
+      const said = (q: string) => (kinds.get(q) === 'not-found' ? " (the articles didn't say 1×)" : '');
       expect(lines).toEqual(asked.map((c) => `**1×** ${c.echo}${said(c.question)}`).sort());
     } finally {
       await h.close();

@@ -8,9 +8,9 @@
 // one module instance), so patching its prototype here reaches the bot's engine.
 import { Engine } from '../../src/engine.ts';
 
-const answer = Engine.prototype.answer;
+const ask = Engine.prototype.ask;
 
-Engine.prototype.answer = function patched(this: Engine, ...args: Parameters<Engine['answer']>): ReturnType<Engine['answer']> {
+Engine.prototype.ask = function patched(this: Engine, ...args: Parameters<Engine['ask']>): ReturnType<Engine['ask']> {
   const question = args[0];
   if (question.includes('[fault:throw]')) throw new Error('injected fault: the engine failed on this question');
   if (question.includes('[fault:reject]')) void Promise.reject(new Error('injected fault: a promise rejected with nobody listening'));
@@ -19,5 +19,5 @@ Engine.prototype.answer = function patched(this: Engine, ...args: Parameters<Eng
       throw new Error('injected fault: an exception thrown from a timer');
     }, 0);
   }
-  return answer.apply(this, args);
+  return ask.apply(this, args);
 };
