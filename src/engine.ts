@@ -263,20 +263,23 @@ export class Engine {
   /** Load the sentence encoder now (about 0.2 s) instead of on the first question that needs it. Never rejects: a
    * failure is logged once, and questions are then answered on the lexical threshold. */
   async warmUp(): Promise<void> {
-    await this.similarity('The encoder starts.', 'The encoder starts.');
+    await this.orLexical(() => this.encoder.ready());
   }
 
   private readonly encoder = createEncoder();
   private encoderFailed = false;
-  private readonly similarity: Similarity = async (question, sentence) => {
+  private readonly similarity: Similarity = (question, sentence) => this.orLexical(() => this.encoder.similarity(question, sentence));
+
+  /** What `use` gives, or null when the encoder cannot be loaded (logged once). */
+  private async orLexical<T>(use: () => Promise<T>): Promise<T | null> {
     try {
-      return await this.encoder.similarity(question, sentence);
+      return await use();
     } catch (err) {
       if (!this.encoderFailed) log.warn(`the sentence encoder is unavailable; answering on the lexical threshold: ${messageOf(err)}`);
       this.encoderFailed = true;
       return null;
     }
-  };
+  }
 
   /**
    * The sentences ranked best for a question, best first, each scored with the reranker's estimate that it

@@ -15,6 +15,8 @@ export interface Encoder {
   similarity(a: string, b: string): Promise<number>;
   /** Unit vectors of `texts`, in order (batched; each text's vector does not depend on the others). */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Resolves once the model is loaded and has run once; rejects when it cannot be loaded. */
+  ready(): Promise<void>;
 }
 
 let model: Promise<EmbeddingsModel> | null = null;
@@ -97,6 +99,9 @@ export function createEncoder(remember = 4096): Encoder {
   }
   return {
     embed,
+    async ready() {
+      await loaded();
+    },
     async similarity(a, b) {
       const [x, y] = await embed([a, b]);
       return dot(x!, y!);
